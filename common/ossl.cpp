@@ -1,0 +1,85 @@
+#include "common/ossl.hpp"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include <algorithm>
+
+namespace tessera::ossl {
+
+std::string DrainErrors() {
+  std::string out;
+  unsigned long e = 0;
+  char buf[256];
+  while ((e = ERR_get_error()) != 0) {
+    ERR_error_string_n(e, buf, sizeof buf);
+    if (!out.empty()) out += "; ";
+    out += buf;
+  }
+  return out.empty() ? "no OpenSSL error recorded" : out;
+}
+
+Status Error(std::string_view what) {
+  return Status::Internal(std::string(what) + ": " + DrainErrors());
+}
+
+Result<Bytes> CertToDer(X509* cert) {
+  int n = i2d_X509(cert, nullptr);
+  if (n <= 0) return Error("i2d_X509");
+  Bytes out(static_cast<std::size_t>(n));
+  unsigned char* p = out.data();
+  i2d_X509(cert, &p);
+  return out;
+}
+
+Result<X509Ptr> CertFromDer(ByteView der) {
+  const unsigned char* p = der.data();
+  X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  if (!cert) return Status::InvalidArgument("not a DER certificate: " + DrainErrors());
+  return cert;
+}
+
+Result<Bytes> PublicKeyToDer(EVP_PKEY* key) {
+  int n = i2d_PUBKEY(key, nullptr);
+  if (n <= 0) return Error("i2d_PUBKEY");
+  Bytes out(static_cast<std::size_t>(n));
+  unsigned char* p = out.data();
+  i2d_PUBKEY(key, &p);
+  return out;
+}
+
+Result<PkeyPtr> PublicKeyFromDer(ByteView der) {
+  const unsigned char* p = der.data();
+  PkeyPtr key(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
+  if (!key) return Status::InvalidArgument("not a DER public key: " + DrainErrors());
+  return key;
+}
+
+Result<SecureBytes> PrivateKeyToDer(EVP_PKEY* key) {
+  int n = i2d_PrivateKey(key, nullptr);
+  if (n <= 0) return Error("i2d_PrivateKey");
+  SecureBytes out(static_cast<std::size_t>(n));
+  unsigned char* p = out.data();
+  i2d_PrivateKey(key, &p);
+  return out;
+}
+
+Result<PkeyPtr> PrivateKeyFromDer(ByteView der) {
+  const unsigned char* p = der.data();
+  PkeyPtr key(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(der.size())));
+  if (!key) return Status::InvalidArgument("not a DER private key: " + DrainErrors());
+  return key;
+}
+
+Bytes BnToBytes(const BIGNUM* bn, std::size_t width) {
+  std::size_t n = static_cast<std::size_t>(BN_num_bytes(bn));
+  Bytes out(std::max(n, width));
+  BN_bn2binpad(bn, out.data(), static_cast<int>(out.size()));
+  return out;
+}
+
+BnPtr BnFromBytes(ByteView b) {
+  return BnPtr(BN_bin2bn(b.data(), static_cast<int>(b.size()), nullptr));
+}
+
+}  // namespace tessera::ossl
