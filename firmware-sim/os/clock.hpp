@@ -26,7 +26,11 @@ class FakeClock final : public Clock {
   explicit FakeClock(TimePoint start = TimePoint(std::chrono::seconds(1'800'000'000)))
       : now_(start) {}
   TimePoint Now() const override { return now_; }
-  void SleepFor(std::chrono::microseconds d) override { now_ += d; }
+  void Advance(std::chrono::microseconds d) { now_ += d; }
+  void SleepFor(std::chrono::microseconds d) override {
+    now_ += d;
+    slept_ += d;
+  }
   std::chrono::microseconds slept() const { return slept_; }
 
  private:
