@@ -13,6 +13,8 @@
 // thread at a time; the token serializes access.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -41,13 +43,19 @@ class CardOs {
  private:
   struct Outcome {
     Bytes data;
-    std::uint16_t sw;
+    std::uint16_t sw = 0x9000;
     bool power_lost = false;
   };
-  Outcome Dispatch(const CommandApdu& apdu);
+  static Outcome FromResult(Result<Bytes> result);
+
+  // `pending` is the unread response data, which only GET RESPONSE may use.
+  Outcome Dispatch(const CommandApdu& apdu, Bytes pending);
+  Outcome AddChainPart(const CommandApdu& apdu);
+  Outcome Execute(const CommandApdu& apdu, Bytes pending);
   Outcome HandleSelect(const CommandApdu& apdu);
-  Outcome HandleGetResponse(const CommandApdu& apdu);
-  Bytes Respond(Bytes data, std::uint16_t sw, const CommandApdu& apdu);
+  static Outcome HandleGetResponse(const CommandApdu& apdu, Bytes pending);
+  // Data + SW, keeping what exceeds Le for GET RESPONSE.
+  Bytes Respond(Bytes data, std::uint16_t sw, std::optional<std::size_t> le);
 
   std::vector<std::unique_ptr<Applet>> applets_;
   Applet* selected_ = nullptr;

@@ -1,0 +1,69 @@
+// Helpers for the storage tests: a temporary directory removed on scope exit,
+// whole-file reads and writes, and a comparable dump of a Storage's contents.
+// Test-only; not thread-safe.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <string>
+
+#include "common/bytes.hpp"
+#include "firmware-sim/os/storage.hpp"
+
+namespace tessera::sim::testing {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string templ = (std::filesystem::temp_directory_path() / "tessera-os-XXXXXX").string();
+    if (::mkdtemp(templ.data()) == nullptr) std::abort();
+    path_ = templ;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline Bytes ReadFileBytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+inline void WriteFileBytes(const std::filesystem::path& path, ByteView bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
+}
+
+// key -> hex value, so two states compare with == and print readably.
+using Dump = std::map<std::string, std::string>;
+
+inline Dump DumpStorage(const Storage& storage) {
+  Dump out;
+  for (const auto& key : storage.Keys("")) {
+    auto value = storage.Get(key);
+    out[key] = value ? ToHex(value->view()) : "<listed but missing>";
+  }
+  return out;
+}
+
+inline std::string ValueHex(const Storage& storage, std::string_view key) {
+  auto value = storage.Get(key);
+  return value ? ToHex(value->view()) : "<none>";
+}
+
+}  // namespace tessera::sim::testing
