@@ -2,6 +2,7 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include <algorithm>
 
@@ -56,11 +57,14 @@ Result<PkeyPtr> PublicKeyFromDer(ByteView der) {
 }
 
 Result<SecureBytes> PrivateKeyToDer(EVP_PKEY* key) {
-  int n = i2d_PrivateKey(key, nullptr);
-  if (n <= 0) return Error("i2d_PrivateKey");
+  // i2d_PrivateKey would give PKCS#1 or SEC 1; PKCS#8 is one format for all key types.
+  Pkcs8InfoPtr info(EVP_PKEY2PKCS8(key));
+  if (!info) return Error("EVP_PKEY2PKCS8");
+  int n = i2d_PKCS8_PRIV_KEY_INFO(info.get(), nullptr);
+  if (n <= 0) return Error("i2d_PKCS8_PRIV_KEY_INFO");
   SecureBytes out(static_cast<std::size_t>(n));
   unsigned char* p = out.data();
-  i2d_PrivateKey(key, &p);
+  i2d_PKCS8_PRIV_KEY_INFO(info.get(), &p);
   return out;
 }
 

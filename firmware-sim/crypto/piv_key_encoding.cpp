@@ -1,0 +1,95 @@
+// EncodePivPublicKey and DecodePivPublicKey from keys.hpp: the contents of
+// the 7F49 public key template, SP 800-73-4 Part 2 §3.3.2 Table 14.
+#include <openssl/core_names.h>
+
+#include <string>
+
+#include "firmware-sim/crypto/key_material.hpp"
+#include "firmware-sim/crypto/keys.hpp"
+#include "firmware-sim/crypto/piv_fields.hpp"
+
+namespace tessera::sim {
+namespace {
+
+constexpr std::uint32_t kTagModulus = 0x81;
+constexpr std::uint32_t kTagExponent = 0x82;
+constexpr std::uint32_t kTagPoint = 0x86;
+constexpr std::size_t kRawKeySize = 32;
+
+Result<Bytes> EncodeRsa(EVP_PKEY* key) {
+  TESSERA_ASSIGN_OR_RETURN(ossl::BnPtr n, internal::GetBnParam(key, OSSL_PKEY_PARAM_RSA_N));
+  TESSERA_ASSIGN_OR_RETURN(ossl::BnPtr e, internal::GetBnParam(key, OSSL_PKEY_PARAM_RSA_E));
+  Bytes out;
+  AppendTlv(out, kTagModulus, ossl::BnToBytes(n.get(), KeyBits(key) / 8));
+  AppendTlv(out, kTagExponent, ossl::BnToBytes(e.get()));
+  return out;
+}
+
+Result<Bytes> EncodeRaw(EVP_PKEY* key) {
+  Bytes raw(kRawKeySize);
+  std::size_t len = raw.size();
+  if (EVP_PKEY_get_raw_public_key(key, raw.data(), &len) != 1 || len != kRawKeySize) {
+    return ossl::Error("EVP_PKEY_get_raw_public_key");
+  }
+  return EncodeTlv(kTagPoint, raw);
+}
+
+// The values of `tags` in the 7F49 contents, each exactly once, nothing else.
+Result<std::vector<ByteView>> ParseFields(ByteView contents,
+                                          std::initializer_list<std::uint32_t> tags) {
+  TESSERA_ASSIGN_OR_RETURN(std::vector<Tlv> fields, ParseTlvs(contents));
+  return internal::ExpectFields(fields, tags, {}, "public key template 7F49");
+}
+
+Result<ossl::PkeyPtr> DecodeRsa(piv::Algorithm alg, ByteView contents) {
+  TESSERA_ASSIGN_OR_RETURN(std::vector<ByteView> fields,
+                           ParseFields(contents, {kTagModulus, kTagExponent}));
+  ossl::BnPtr n = ossl::BnFromBytes(fields[0]);
+  ossl::BnPtr e = ossl::BnFromBytes(fields[1]);
+  if (!n || !e) return ossl::Error("BN_bin2bn");
+  if (static_cast<std::size_t>(BN_num_bits(n.get())) != piv::RsaBits(alg)) {
+    return Status::InvalidArgument("RSA modulus is " + std::to_string(BN_num_bits(n.get())) +
+                                   " bits, " + std::string(piv::AlgorithmName(alg)) + " expected");
+  }
+  if (!BN_is_odd(e.get()) || BN_is_one(e.get())) {
+    return Status::InvalidArgument("RSA public exponent must be odd and greater than 1");
+  }
+  return internal::BuildRsaPublicKey(n.get(), e.get());
+}
+
+Result<ossl::PkeyPtr> DecodeRaw(int type, ByteView contents) {
+  TESSERA_ASSIGN_OR_RETURN(std::vector<ByteView> fields, ParseFields(contents, {kTagPoint}));
+  ByteView raw = fields[0];
+  if (raw.size() != kRawKeySize) {
+    return Status::InvalidArgument("25519 public key must be 32 bytes");
+  }
+  ossl::PkeyPtr key(EVP_PKEY_new_raw_public_key(type, nullptr, raw.data(), raw.size()));
+  if (!key) return ossl::Error("EVP_PKEY_new_raw_public_key");
+  return key;
+}
+
+}  // namespace
+
+Result<Bytes> EncodePivPublicKey(EVP_PKEY* key) {
+  TESSERA_ASSIGN_OR_RETURN(piv::Algorithm alg, AlgorithmOf(key));
+  if (piv::IsRsa(alg)) return EncodeRsa(key);
+  if (const internal::Curve* curve = internal::CurveOf(alg)) {
+    TESSERA_ASSIGN_OR_RETURN(Bytes point, internal::EcPublicPoint(key, *curve));
+    return EncodeTlv(kTagPoint, point);
+  }
+  return EncodeRaw(key);  // Ed25519, X25519
+}
+
+Result<ossl::PkeyPtr> DecodePivPublicKey(piv::Algorithm alg, ByteView contents_7f49) {
+  if (piv::IsRsa(alg)) return DecodeRsa(alg, contents_7f49);
+  if (const internal::Curve* curve = internal::CurveOf(alg)) {
+    TESSERA_ASSIGN_OR_RETURN(std::vector<ByteView> fields, ParseFields(contents_7f49, {kTagPoint}));
+    return internal::EcPublicKeyFromPoint(*curve, fields[0]);
+  }
+  if (alg == piv::Algorithm::kEd25519) return DecodeRaw(EVP_PKEY_ED25519, contents_7f49);
+  if (alg == piv::Algorithm::kX25519) return DecodeRaw(EVP_PKEY_X25519, contents_7f49);
+  return Status::InvalidArgument("no public key for algorithm " +
+                                 std::string(piv::AlgorithmName(alg)));
+}
+
+}  // namespace tessera::sim
