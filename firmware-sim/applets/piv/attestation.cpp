@@ -32,8 +32,6 @@ Result<TimePoint> ToTimePoint(const ASN1_TIME* t) {
   return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 
-Bytes DerOctetString(ByteView content) { return EncodeTlv(0x04, content); }
-
 // X.690 §8.3: minimal two's complement, so a leading 00 when bit 8 is set.
 Bytes DerUnsignedInteger(std::uint32_t v) {
   Bytes be;
@@ -47,14 +45,15 @@ Bytes DerUnsignedInteger(std::uint32_t v) {
 
 std::vector<CertExtension> YubicoExtensions(const TokenContext& ctx, const KeyRecord& r) {
   auto oid = [](const char* leaf) { return std::string(kYubicoPivArc) + leaf; };
+  // As a YubiKey writes them (and go-piv, ykman parse them): the version,
+  // policy and form factor values are raw bytes, the serial a DER INTEGER.
   return {
-      {oid("3"), DerOctetString(kFirmwareVersion), false},
+      {oid("3"), Bytes(std::begin(kFirmwareVersion), std::end(kFirmwareVersion)), false},
       {oid("7"), DerUnsignedInteger(ctx.serial), false},
       {oid("8"),
-       DerOctetString(Bytes{static_cast<std::uint8_t>(r.pin_policy),
-                            static_cast<std::uint8_t>(r.touch_policy)}),
+       Bytes{static_cast<std::uint8_t>(r.pin_policy), static_cast<std::uint8_t>(r.touch_policy)},
        false},
-      {oid("9"), DerOctetString(Bytes{kFormFactorUsbAKeychain}), false},
+      {oid("9"), Bytes{kFormFactorUsbAKeychain}, false},
   };
 }
 
