@@ -1,7 +1,7 @@
 // GenerateKey, AlgorithmOf and KeyBits from keys.hpp.
 #include <string>
 
-#include "firmware-sim/crypto/key_material.hpp"
+#include "common/piv/key_material.hpp"
 #include "firmware-sim/crypto/keys.hpp"
 #include "firmware-sim/crypto/rsa_keygen.hpp"
 
@@ -10,13 +10,13 @@ namespace {
 
 // Rejection sampling: field-size Rng bytes until the scalar is in [1, n-1]
 // (FIPS 186-4 §B.4.2). For P-256 and P-384 almost every draw is accepted.
-Result<ossl::PkeyPtr> GenerateEcKey(const internal::Curve& curve, Rng& rng) {
-  TESSERA_ASSIGN_OR_RETURN(ossl::EcGroupPtr group, internal::NewGroup(curve));
+Result<ossl::PkeyPtr> GenerateEcKey(const piv::Curve& curve, Rng& rng) {
+  TESSERA_ASSIGN_OR_RETURN(ossl::EcGroupPtr group, piv::NewGroup(curve));
   for (;;) {
     SecureBytes candidate = rng.GenerateSecret(curve.field_bytes);
-    TESSERA_ASSIGN_OR_RETURN(ossl::BnPtr d, internal::SecretBnFromBytes(candidate.view()));
-    if (internal::IsValidScalar(group.get(), d.get())) {
-      return internal::EcKeyFromScalar(curve, d.get());
+    TESSERA_ASSIGN_OR_RETURN(ossl::BnPtr d, piv::SecretBnFromBytes(candidate.view()));
+    if (piv::IsValidScalar(group.get(), d.get())) {
+      return piv::EcKeyFromScalar(curve, d.get());
     }
   }
 }
@@ -34,48 +34,12 @@ Result<ossl::PkeyPtr> GenerateRawKey(int type, Rng& rng) {
 
 Result<ossl::PkeyPtr> GenerateKey(piv::Algorithm alg, Rng& rng) {
   if (piv::IsRsa(alg)) return internal::GenerateRsaKey(piv::RsaBits(alg), rng);
-  if (const internal::Curve* curve = internal::CurveOf(alg)) return GenerateEcKey(*curve, rng);
+  if (const piv::Curve* curve = piv::CurveOf(alg)) return GenerateEcKey(*curve, rng);
   if (alg == piv::Algorithm::kEd25519) return GenerateRawKey(EVP_PKEY_ED25519, rng);
   if (alg == piv::Algorithm::kX25519) return GenerateRawKey(EVP_PKEY_X25519, rng);
   return Status::InvalidArgument("no key pair for algorithm " +
                                  std::string(piv::AlgorithmName(alg)));
 }
 
-Result<piv::Algorithm> AlgorithmOf(EVP_PKEY* key) {
-  if (key == nullptr) return Status::InvalidArgument("no key");
-  if (EVP_PKEY_is_a(key, "RSA") == 1) {
-    switch (EVP_PKEY_get_bits(key)) {
-      case 1024:
-        return piv::Algorithm::kRsa1024;
-      case 2048:
-        return piv::Algorithm::kRsa2048;
-      case 3072:
-        return piv::Algorithm::kRsa3072;
-      case 4096:
-        return piv::Algorithm::kRsa4096;
-      default:
-        return Status::InvalidArgument("RSA-" + std::to_string(EVP_PKEY_get_bits(key)) +
-                                       " is not a PIV key size");
-    }
-  }
-  if (EVP_PKEY_is_a(key, "EC") == 1) {
-    if (const internal::Curve* curve = internal::CurveOf(key)) return curve->alg;
-    return Status::InvalidArgument("EC key on a curve PIV does not use");
-  }
-  if (EVP_PKEY_is_a(key, "ED25519") == 1) return piv::Algorithm::kEd25519;
-  if (EVP_PKEY_is_a(key, "X25519") == 1) return piv::Algorithm::kX25519;
-  const char* type = EVP_PKEY_get0_type_name(key);
-  return Status::InvalidArgument(std::string("key type ") + (type != nullptr ? type : "?") +
-                                 " is not a PIV algorithm");
-}
-
-std::size_t KeyBits(EVP_PKEY* key) {
-  if (key == nullptr) return 0;
-  // OpenSSL says 253 for X25519 and 256 for Ed25519; report both as the
-  // 256-bit keys they are stored as.
-  if (EVP_PKEY_is_a(key, "ED25519") == 1 || EVP_PKEY_is_a(key, "X25519") == 1) return 256;
-  int bits = EVP_PKEY_get_bits(key);
-  return bits > 0 ? static_cast<std::size_t>(bits) : 0;
-}
 
 }  // namespace tessera::sim

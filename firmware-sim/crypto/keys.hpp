@@ -1,5 +1,6 @@
-// Asymmetric keys inside the token: generation from the token's Rng, the PIV
-// wire encodings, and the private-key operations GENERAL AUTHENTICATE needs.
+// Asymmetric keys inside the token: generation from the token's Rng, IMPORT
+// KEY decoding, and the private-key operations GENERAL AUTHENTICATE needs.
+// The public-key wire encoding both sides share is common/piv/public_key.hpp.
 //
 // Generation draws every secret from the given Rng, so a SeededRng gives the
 // same keys on every run (RSA primes are searched from Rng-drawn starting
@@ -11,6 +12,7 @@
 
 #include "common/ossl.hpp"
 #include "common/piv/piv_constants.hpp"
+#include "common/piv/public_key.hpp"
 #include "common/secure_bytes.hpp"
 #include "common/tlv.hpp"
 #include "firmware-sim/os/rng.hpp"
@@ -18,16 +20,6 @@
 namespace tessera::sim {
 
 Result<ossl::PkeyPtr> GenerateKey(piv::Algorithm alg, Rng& rng);
-
-// The algorithm of a key the token holds; kInvalidArgument for anything else.
-Result<piv::Algorithm> AlgorithmOf(EVP_PKEY* key);
-
-// Contents of the 7F49 template (SP 800-73-4 Part 2 §3.3.2): RSA gives
-// 81 modulus, 82 exponent; EC gives 86 uncompressed point; Ed25519 and
-// X25519 give 86 with the 32-byte public key (YubiKey 5.7 encoding).
-Result<Bytes> EncodePivPublicKey(EVP_PKEY* key);
-// The reverse, for hosts and tests.
-Result<ossl::PkeyPtr> DecodePivPublicKey(piv::Algorithm alg, ByteView contents_7f49);
 
 // A private key from YubiKey IMPORT KEY (INS FE) data: RSA 01 p, 02 q, 03 dP,
 // 04 dQ, 05 qInv; EC 06 scalar; Ed25519 07; X25519 08. Tags AA/AB (policies)
@@ -50,8 +42,5 @@ Result<Bytes> Ed25519Sign(EVP_PKEY* key, ByteView message);
 // ECDH on P-256/P-384 (peer: uncompressed point, result: x coordinate) or
 // X25519 (peer and result: 32 bytes).
 Result<SecureBytes> DeriveShared(EVP_PKEY* key, ByteView peer_public);
-
-// Key size in bits, for latency charging and metadata.
-std::size_t KeyBits(EVP_PKEY* key);
 
 }  // namespace tessera::sim

@@ -2,9 +2,9 @@
 // as yubico-piv-tool's ykpiv_import_private_key and ykman send it.
 #include <string>
 
-#include "firmware-sim/crypto/key_material.hpp"
+#include "common/piv/key_material.hpp"
 #include "firmware-sim/crypto/keys.hpp"
-#include "firmware-sim/crypto/piv_fields.hpp"
+#include "common/piv/piv_fields.hpp"
 
 namespace tessera::sim {
 namespace {
@@ -24,7 +24,7 @@ constexpr std::size_t kRawKeySize = 32;
 
 Result<std::vector<ByteView>> Expect(const std::vector<Tlv>& fields,
                                      std::initializer_list<std::uint32_t> wanted) {
-  return internal::ExpectFields(fields, wanted, {kTagPinPolicy, kTagTouchPolicy}, "IMPORT KEY");
+  return piv::ExpectFields(fields, wanted, {kTagPinPolicy, kTagTouchPolicy}, "IMPORT KEY");
 }
 
 Status CheckPrime(const BIGNUM* candidate, const char* name, BN_CTX* ctx) {
@@ -37,7 +37,7 @@ Status CheckPrime(const BIGNUM* candidate, const char* name, BN_CTX* ctx) {
 
 // The supplied CRT values must be the ones the primes imply; a key whose
 // halves disagree would sign wrongly without any other sign of trouble.
-Status CheckCrt(const internal::RsaComponents& c, ByteView dp, ByteView dq, ByteView qinv) {
+Status CheckCrt(const piv::RsaComponents& c, ByteView dp, ByteView dq, ByteView qinv) {
   struct Given {
     const BIGNUM* expected;
     ByteView value;
@@ -45,7 +45,7 @@ Status CheckCrt(const internal::RsaComponents& c, ByteView dp, ByteView dq, Byte
   };
   for (const Given& g : {Given{c.dp.get(), dp, "dP"}, Given{c.dq.get(), dq, "dQ"},
                          Given{c.qinv.get(), qinv, "qInv"}}) {
-    TESSERA_ASSIGN_OR_RETURN(ossl::BnPtr given, internal::SecretBnFromBytes(g.value));
+    TESSERA_ASSIGN_OR_RETURN(ossl::BnPtr given, piv::SecretBnFromBytes(g.value));
     if (BN_cmp(given.get(), g.expected) != 0) {
       return Status::InvalidArgument(std::string("IMPORT KEY: RSA ") + g.name +
                                      " does not match p and q");
@@ -67,31 +67,31 @@ Result<ossl::PkeyPtr> ImportRsa(piv::Algorithm alg, const std::vector<Tlv>& fiel
                                      std::string(piv::AlgorithmName(alg)));
     }
   }
-  TESSERA_ASSIGN_OR_RETURN(ossl::BnPtr p, internal::SecretBnFromBytes(v[0]));
-  TESSERA_ASSIGN_OR_RETURN(ossl::BnPtr q, internal::SecretBnFromBytes(v[1]));
+  TESSERA_ASSIGN_OR_RETURN(ossl::BnPtr p, piv::SecretBnFromBytes(v[0]));
+  TESSERA_ASSIGN_OR_RETURN(ossl::BnPtr q, piv::SecretBnFromBytes(v[1]));
   if (BN_cmp(p.get(), q.get()) == 0) return Status::InvalidArgument("IMPORT KEY: RSA p == q");
   ossl::BnCtxPtr ctx(BN_CTX_secure_new());
   if (!ctx) return ossl::Error("BN_CTX_secure_new");
   TESSERA_RETURN_IF_ERROR(CheckPrime(p.get(), "p", ctx.get()));
   TESSERA_RETURN_IF_ERROR(CheckPrime(q.get(), "q", ctx.get()));
-  TESSERA_ASSIGN_OR_RETURN(internal::RsaComponents c, internal::RsaFromPrimes(p.get(), q.get()));
+  TESSERA_ASSIGN_OR_RETURN(piv::RsaComponents c, piv::RsaFromPrimes(p.get(), q.get()));
   if (static_cast<std::size_t>(BN_num_bits(c.n.get())) != bits) {
     return Status::InvalidArgument("IMPORT KEY: p*q is " + std::to_string(BN_num_bits(c.n.get())) +
                                    " bits, " + std::string(piv::AlgorithmName(alg)) + " expected");
   }
   TESSERA_RETURN_IF_ERROR(CheckCrt(c, v[2], v[3], v[4]));
-  return internal::BuildRsaPrivateKey(c);
+  return piv::BuildRsaPrivateKey(c);
 }
 
 // SP 800-73-4 and yubico-piv-tool send the scalar at exactly the field size.
-Result<ossl::PkeyPtr> ImportEc(const internal::Curve& curve, const std::vector<Tlv>& fields) {
+Result<ossl::PkeyPtr> ImportEc(const piv::Curve& curve, const std::vector<Tlv>& fields) {
   TESSERA_ASSIGN_OR_RETURN(std::vector<ByteView> v, Expect(fields, {kTagEcScalar}));
   if (v[0].size() != curve.field_bytes) {
     return Status::InvalidArgument("IMPORT KEY: EC scalar must be " +
                                    std::to_string(curve.field_bytes) + " bytes");
   }
-  TESSERA_ASSIGN_OR_RETURN(ossl::BnPtr d, internal::SecretBnFromBytes(v[0]));
-  return internal::EcKeyFromScalar(curve, d.get());
+  TESSERA_ASSIGN_OR_RETURN(ossl::BnPtr d, piv::SecretBnFromBytes(v[0]));
+  return piv::EcKeyFromScalar(curve, d.get());
 }
 
 Result<ossl::PkeyPtr> ImportRaw(int type, std::uint32_t tag, const std::vector<Tlv>& fields) {
@@ -108,7 +108,7 @@ Result<ossl::PkeyPtr> ImportRaw(int type, std::uint32_t tag, const std::vector<T
 
 Result<ossl::PkeyPtr> ImportPivKey(piv::Algorithm alg, const std::vector<Tlv>& fields) {
   if (piv::IsRsa(alg)) return ImportRsa(alg, fields);
-  if (const internal::Curve* curve = internal::CurveOf(alg)) return ImportEc(*curve, fields);
+  if (const piv::Curve* curve = piv::CurveOf(alg)) return ImportEc(*curve, fields);
   if (alg == piv::Algorithm::kEd25519) return ImportRaw(EVP_PKEY_ED25519, kTagEd25519, fields);
   if (alg == piv::Algorithm::kX25519) return ImportRaw(EVP_PKEY_X25519, kTagX25519, fields);
   return Status::InvalidArgument("IMPORT KEY: cannot import a key for " +

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <string>
 
-#include "firmware-sim/crypto/key_material.hpp"
+#include "common/piv/key_material.hpp"
 #include "firmware-sim/crypto/keys.hpp"
 
 namespace tessera::sim {
@@ -22,8 +22,8 @@ Result<ossl::PkeyCtxPtr> NewCtx(EVP_PKEY* key) {
 
 // The peer's public key for ECDH on our key's curve, or X25519.
 Result<ossl::PkeyPtr> PeerKey(EVP_PKEY* key, ByteView peer_public) {
-  if (const internal::Curve* curve = internal::CurveOf(key)) {
-    return internal::EcPublicKeyFromPoint(*curve, peer_public);
+  if (const piv::Curve* curve = piv::CurveOf(key)) {
+    return piv::EcPublicKeyFromPoint(*curve, peer_public);
   }
   if (EVP_PKEY_is_a(key, "X25519") == 1) {
     if (peer_public.size() != kX25519KeySize) {
@@ -48,7 +48,7 @@ Result<SecureBytes> RsaPrivateRaw(EVP_PKEY* key, ByteView block) {
     return Status::InvalidArgument("RSA block must be " + std::to_string(size) + " bytes, got " +
                                    std::to_string(block.size()));
   }
-  TESSERA_ASSIGN_OR_RETURN(ossl::BnPtr n, internal::GetBnParam(key, OSSL_PKEY_PARAM_RSA_N));
+  TESSERA_ASSIGN_OR_RETURN(ossl::BnPtr n, piv::GetBnParam(key, OSSL_PKEY_PARAM_RSA_N));
   ossl::BnPtr m = ossl::BnFromBytes(block);
   if (!m) return ossl::Error("BN_bin2bn");
   // RFC 8017 §5.1.2 step 1: the input must be an integer below n.
@@ -70,7 +70,7 @@ Result<SecureBytes> RsaPrivateRaw(EVP_PKEY* key, ByteView block) {
 }
 
 Result<Bytes> EcdsaSignDigest(EVP_PKEY* key, ByteView digest) {
-  const internal::Curve* curve = internal::CurveOf(key);
+  const piv::Curve* curve = piv::CurveOf(key);
   if (curve == nullptr) return Status::InvalidArgument("ECDSA needs a P-256 or P-384 key");
   if (digest.empty()) return Status::InvalidArgument("ECDSA digest is empty");
   // SP 800-73-4 Part 2 §3.2.4 and FIPS 186-4 §6.4: use the leftmost

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "firmware-sim/crypto/key_material.hpp"
+#include "common/piv/key_material.hpp"
 
 namespace tessera::sim::internal {
 namespace {
@@ -42,7 +42,7 @@ class PrimeWalk {
     const auto& primes = SmallOddPrimes();
     walk.residues_.reserve(primes.size());
     for (BN_ULONG p : primes) walk.residues_.push_back(BN_mod_word(start, p));
-    walk.e_residue_ = BN_mod_word(start, kRsaPublicExponent);
+    walk.e_residue_ = BN_mod_word(start, piv::kRsaPublicExponent);
     for (BN_ULONG r : walk.residues_) {
       if (r == static_cast<BN_ULONG>(-1)) return ossl::Error("BN_mod_word");
     }
@@ -56,7 +56,7 @@ class PrimeWalk {
     for (std::size_t i = 0; i < primes.size(); ++i) {
       if ((residues_[i] + delta) % primes[i] == 0) return false;
     }
-    return (e_residue_ + delta) % kRsaPublicExponent != 1;
+    return (e_residue_ + delta) % piv::kRsaPublicExponent != 1;
   }
 
  private:
@@ -68,7 +68,7 @@ class PrimeWalk {
 // the product of two such primes has exactly 2*bits bits.
 Result<ossl::BnPtr> DrawStart(int bits, Rng& rng) {
   SecureBytes seed = rng.GenerateSecret(static_cast<std::size_t>(bits) / 8);
-  TESSERA_ASSIGN_OR_RETURN(ossl::BnPtr start, SecretBnFromBytes(seed.view()));
+  TESSERA_ASSIGN_OR_RETURN(ossl::BnPtr start, piv::SecretBnFromBytes(seed.view()));
   if (BN_set_bit(start.get(), bits - 1) != 1 || BN_set_bit(start.get(), bits - 2) != 1 ||
       BN_set_bit(start.get(), 0) != 1) {
     return ossl::Error("BN_set_bit");
@@ -126,10 +126,10 @@ Result<ossl::PkeyPtr> GenerateRsaKey(std::size_t bits, Rng& rng) {
     TESSERA_ASSIGN_OR_RETURN(ossl::BnPtr q, FindPrime(half, rng, ctx.get()));
     TESSERA_ASSIGN_OR_RETURN(bool apart, FarEnoughApart(p.get(), q.get(), half));
     if (!apart) continue;
-    TESSERA_ASSIGN_OR_RETURN(RsaComponents c, RsaFromPrimes(p.get(), q.get()));
+    TESSERA_ASSIGN_OR_RETURN(piv::RsaComponents c, piv::RsaFromPrimes(p.get(), q.get()));
     // FIPS 186-4 §B.3.1 criterion 3(a): d > 2^(nlen/2); otherwise new q.
     if (BN_num_bits(c.d.get()) <= half) continue;
-    return BuildRsaPrivateKey(c);
+    return piv::BuildRsaPrivateKey(c);
   }
 }
 

@@ -10,7 +10,7 @@
 
 #include "common/piv/piv_constants.hpp"
 #include "firmware-sim/applets/piv/piv_applet.hpp"
-#include "firmware-sim/crypto/block_cipher.hpp"
+#include "common/piv/block_cipher.hpp"
 #include "firmware-sim/crypto/manufacturer_ca.hpp"
 #include "firmware-sim/os/card_os.hpp"
 #include "firmware-sim/os/clock.hpp"
@@ -52,7 +52,7 @@ void AuthenticateManagementKey(CardOs& card) {
   Bytes r = Send(card, HexOrDie("0087039b047c028000"));
   if (r.size() != 14) return;
   ByteView witness(r.data() + 4, 8);
-  auto plain = BlockDecrypt(piv::Algorithm::kTdes, piv::kDefaultManagementKey, witness);
+  auto plain = piv::BlockDecrypt(piv::Algorithm::kTdes, piv::kDefaultManagementKey, witness);
   if (!plain.ok()) std::abort();
   Bytes cmd = HexOrDie("0087039b167c14");
   Append(cmd, {0x80, 0x08});

@@ -61,7 +61,7 @@ Result<Bytes> HandleGenerateKeyPair(PivContext& c, const CommandApdu& apdu) {
   TESSERA_ASSIGN_OR_RETURN(KeyRecord record,
                            MakeKeyRecord(key.get(), apdu.p2, request.policies.pin,
                                          request.policies.touch, piv::KeyOrigin::kGenerated));
-  TESSERA_ASSIGN_OR_RETURN(Bytes public_key, EncodePivPublicKey(key.get()));
+  TESSERA_ASSIGN_OR_RETURN(Bytes public_key, piv::EncodePublicKey(key.get()));
   Transaction txn;
   PutKey(txn, apdu.p2, record);
   TESSERA_RETURN_IF_ERROR(c.Commit(txn));

@@ -9,7 +9,7 @@
 #include "common/tlv.hpp"
 #include "firmware-sim/applets/piv/general_authenticate.hpp"
 #include "firmware-sim/applets/piv/piv_records.hpp"
-#include "firmware-sim/crypto/block_cipher.hpp"
+#include "common/piv/block_cipher.hpp"
 
 namespace tessera::sim::piv_applet {
 namespace {
@@ -27,7 +27,7 @@ struct Exchange {
 
   [[nodiscard]] Result<Bytes> Encrypt(ByteView block) const {
     c.Charge(Cost::kSymmetric);
-    return BlockEncrypt(key.algorithm, key.key.view(), block);
+    return piv::BlockEncrypt(key.algorithm, key.key.view(), block);
   }
 
   // The pending exchange this command must finish, if it is of `kind`.

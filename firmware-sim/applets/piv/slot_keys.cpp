@@ -28,7 +28,7 @@ Result<ossl::PkeyPtr> GenerateSlotKey(PivContext& c, piv::Algorithm alg) {
 Result<KeyRecord> MakeKeyRecord(EVP_PKEY* key, std::uint8_t slot, piv::PinPolicy pin,
                                 piv::TouchPolicy touch, piv::KeyOrigin origin) {
   KeyRecord r;
-  TESSERA_ASSIGN_OR_RETURN(r.algorithm, AlgorithmOf(key));
+  TESSERA_ASSIGN_OR_RETURN(r.algorithm, piv::AlgorithmOf(key));
   r.pin_policy = ResolvePinPolicy(slot, pin);
   r.touch_policy = ResolveTouchPolicy(touch);
   r.origin = origin;

@@ -49,7 +49,7 @@ TEST_P(GeneratedKey, PassesOpensslChecksAndHasTheRightSize) {
   if (piv::IsRsa(GetParam())) {
     EXPECT_EQ(static_cast<std::size_t>(EVP_PKEY_get_bits(key.get())), piv::RsaBits(GetParam()));
   }
-  auto alg = AlgorithmOf(key.get());
+  auto alg = piv::AlgorithmOf(key.get());
   ASSERT_TRUE(alg.ok()) << alg.status().ToString();
   EXPECT_EQ(*alg, GetParam());
 }
@@ -128,10 +128,10 @@ TEST(AlgorithmOf, MapsOpensslKeysToPivAlgorithms) {
   auto p384 = testing::OpensslEcKey("P-384");
   auto ed = testing::OpensslRawKey("ED25519");
   auto x = testing::OpensslRawKey("X25519");
-  EXPECT_EQ(*AlgorithmOf(rsa.get()), Algorithm::kRsa2048);
-  EXPECT_EQ(*AlgorithmOf(p384.get()), Algorithm::kEccP384);
-  EXPECT_EQ(*AlgorithmOf(ed.get()), Algorithm::kEd25519);
-  EXPECT_EQ(*AlgorithmOf(x.get()), Algorithm::kX25519);
+  EXPECT_EQ(*piv::AlgorithmOf(rsa.get()), Algorithm::kRsa2048);
+  EXPECT_EQ(*piv::AlgorithmOf(p384.get()), Algorithm::kEccP384);
+  EXPECT_EQ(*piv::AlgorithmOf(ed.get()), Algorithm::kEd25519);
+  EXPECT_EQ(*piv::AlgorithmOf(x.get()), Algorithm::kX25519);
 }
 
 TEST(AlgorithmOf, RejectsKeysPivCannotHold) {
@@ -139,18 +139,18 @@ TEST(AlgorithmOf, RejectsKeysPivCannotHold) {
   auto p521 = testing::OpensslEcKey("P-521");
   auto ed448 = testing::OpensslRawKey("ED448");
   for (EVP_PKEY* key : {rsa1536.get(), p521.get(), ed448.get(), static_cast<EVP_PKEY*>(nullptr)}) {
-    auto alg = AlgorithmOf(key);
+    auto alg = piv::AlgorithmOf(key);
     ASSERT_FALSE(alg.ok());
     EXPECT_EQ(alg.status().code(), Code::kInvalidArgument);
   }
 }
 
 TEST(KeyBits, ReportsModulusFieldAnd25519Sizes) {
-  EXPECT_EQ(KeyBits(testing::OpensslRsaKey(2048).get()), 2048u);
-  EXPECT_EQ(KeyBits(testing::OpensslEcKey("P-384").get()), 384u);
-  EXPECT_EQ(KeyBits(testing::OpensslRawKey("ED25519").get()), 256u);
-  EXPECT_EQ(KeyBits(testing::OpensslRawKey("X25519").get()), 256u);
-  EXPECT_EQ(KeyBits(nullptr), 0u);
+  EXPECT_EQ(piv::KeyBits(testing::OpensslRsaKey(2048).get()), 2048u);
+  EXPECT_EQ(piv::KeyBits(testing::OpensslEcKey("P-384").get()), 384u);
+  EXPECT_EQ(piv::KeyBits(testing::OpensslRawKey("ED25519").get()), 256u);
+  EXPECT_EQ(piv::KeyBits(testing::OpensslRawKey("X25519").get()), 256u);
+  EXPECT_EQ(piv::KeyBits(nullptr), 0u);
 }
 
 }  // namespace

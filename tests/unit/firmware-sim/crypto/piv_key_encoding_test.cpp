@@ -18,7 +18,7 @@ ossl::PkeyPtr TokenKey(Algorithm alg) {
 }
 
 Status DecodeStatus(Algorithm alg, const Bytes& contents) {
-  return DecodePivPublicKey(alg, contents).status();
+  return piv::DecodePublicKey(alg, contents).status();
 }
 
 class PivPublicKey : public ::testing::TestWithParam<Algorithm> {};
@@ -26,9 +26,9 @@ class PivPublicKey : public ::testing::TestWithParam<Algorithm> {};
 TEST_P(PivPublicKey, RoundTripsThroughThe7F49Encoding) {
   auto key = TokenKey(GetParam());
   ASSERT_TRUE(key);
-  auto encoded = EncodePivPublicKey(key.get());
+  auto encoded = piv::EncodePublicKey(key.get());
   ASSERT_TRUE(encoded.ok()) << encoded.status().ToString();
-  auto decoded = DecodePivPublicKey(GetParam(), *encoded);
+  auto decoded = piv::DecodePublicKey(GetParam(), *encoded);
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   EXPECT_EQ(EVP_PKEY_eq(decoded->get(), key.get()), 1);
   EXPECT_EQ(testing::PublicDer(decoded->get()), testing::PublicDer(key.get()));
@@ -43,7 +43,7 @@ INSTANTIATE_TEST_SUITE_P(EveryAsymmetricAlgorithm, PivPublicKey,
 
 TEST(EncodePivPublicKey, LaysOutRsaAsModulus81AndExponent82) {
   auto key = testing::OpensslRsaKey(2048);
-  auto encoded = EncodePivPublicKey(key.get());
+  auto encoded = piv::EncodePublicKey(key.get());
   ASSERT_TRUE(encoded.ok());
   Bytes n = testing::BnParam(key.get(), OSSL_PKEY_PARAM_RSA_N, 256);
   EXPECT_EQ(ToHex(*encoded), "81820100" + ToHex(n) + "8203010001");
@@ -53,7 +53,7 @@ TEST(EncodePivPublicKey, LaysOutEcAs86WithTheUncompressedPoint) {
   for (const char* curve : {"P-256", "P-384"}) {
     auto key = testing::OpensslEcKey(curve);
     Bytes point = testing::EcPoint(key.get());
-    auto encoded = EncodePivPublicKey(key.get());
+    auto encoded = piv::EncodePublicKey(key.get());
     ASSERT_TRUE(encoded.ok());
     EXPECT_EQ(ToHex(*encoded), (point.size() == 65 ? "8641" : "8661") + ToHex(point)) << curve;
   }
@@ -66,7 +66,7 @@ TEST(EncodePivPublicKey, UncompressesAPointHeldCompressed) {
                                            "compressed"),
             1);
   ASSERT_EQ(testing::EcPoint(key.get()).size(), 33u);
-  auto encoded = EncodePivPublicKey(key.get());
+  auto encoded = piv::EncodePublicKey(key.get());
   ASSERT_TRUE(encoded.ok());
   EXPECT_EQ(ToHex(*encoded), "8641" + ToHex(uncompressed));
 }
@@ -74,7 +74,7 @@ TEST(EncodePivPublicKey, UncompressesAPointHeldCompressed) {
 TEST(EncodePivPublicKey, LaysOut25519KeysAs86With32Bytes) {
   for (const char* type : {"ED25519", "X25519"}) {
     auto key = testing::OpensslRawKey(type);
-    auto encoded = EncodePivPublicKey(key.get());
+    auto encoded = piv::EncodePublicKey(key.get());
     ASSERT_TRUE(encoded.ok());
     EXPECT_EQ(ToHex(*encoded), "8620" + ToHex(testing::RawPublic(key.get()))) << type;
   }
@@ -82,12 +82,12 @@ TEST(EncodePivPublicKey, LaysOut25519KeysAs86With32Bytes) {
 
 TEST(EncodePivPublicKey, RefusesKeysPivCannotHold) {
   auto p521 = testing::OpensslEcKey("P-521");
-  EXPECT_EQ(EncodePivPublicKey(p521.get()).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(piv::EncodePublicKey(p521.get()).status().code(), Code::kInvalidArgument);
 }
 
 TEST(DecodePivPublicKey, RejectsAnRsaModulusOfAnotherSize) {
   auto key = testing::OpensslRsaKey(2048);
-  auto encoded = EncodePivPublicKey(key.get());
+  auto encoded = piv::EncodePublicKey(key.get());
   ASSERT_TRUE(encoded.ok());
   EXPECT_EQ(DecodeStatus(Algorithm::kRsa3072, *encoded).code(), Code::kInvalidArgument);
   EXPECT_EQ(DecodeStatus(Algorithm::kRsa1024, *encoded).code(), Code::kInvalidArgument);
@@ -97,7 +97,7 @@ TEST(DecodePivPublicKey, RejectsMissingRepeatedAndUnexpectedTags) {
   auto key = testing::OpensslRsaKey(1024);
   Bytes modulus = EncodeTlv(0x81, testing::BnParam(key.get(), OSSL_PKEY_PARAM_RSA_N, 128));
   Bytes exponent = EncodeTlv(0x82, HexOrDie("010001"));
-  ASSERT_TRUE(DecodePivPublicKey(Algorithm::kRsa1024, Concat({modulus, exponent})).ok());
+  ASSERT_TRUE(piv::DecodePublicKey(Algorithm::kRsa1024, Concat({modulus, exponent})).ok());
   for (const Bytes& bad :
        {modulus, Concat({modulus, exponent, exponent}),
         Concat({modulus, exponent, EncodeTlv(0x86, Bytes(1, 4))}), Bytes{},

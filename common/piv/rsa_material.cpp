@@ -1,8 +1,8 @@
 #include <openssl/core_names.h>
 
-#include "firmware-sim/crypto/key_material.hpp"
+#include "common/piv/key_material.hpp"
 
-namespace tessera::sim::internal {
+namespace tessera::piv {
 namespace {
 
 // A secure-heap BIGNUM flagged for constant-time arithmetic: every value
@@ -100,4 +100,4 @@ Result<ossl::PkeyPtr> BuildRsaPublicKey(const BIGNUM* n, const BIGNUM* e) {
   return PkeyFromParams("RSA", EVP_PKEY_PUBLIC_KEY, bld.get());
 }
 
-}  // namespace tessera::sim::internal
+}  // namespace tessera::piv

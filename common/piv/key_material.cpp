@@ -1,4 +1,4 @@
-#include "firmware-sim/crypto/key_material.hpp"
+#include "common/piv/key_material.hpp"
 
 #include <openssl/core_names.h>
 #include <openssl/obj_mac.h>
@@ -6,7 +6,7 @@
 
 #include <array>
 
-namespace tessera::sim::internal {
+namespace tessera::piv {
 namespace {
 
 constexpr std::array<Curve, 2> kCurves = {{
@@ -68,4 +68,4 @@ Result<ossl::PkeyPtr> PkeyFromParams(const char* type, int selection, OSSL_PARAM
   return ossl::PkeyPtr(raw);
 }
 
-}  // namespace tessera::sim::internal
+}  // namespace tessera::piv

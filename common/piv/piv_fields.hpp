@@ -1,4 +1,4 @@
-// Private to firmware-sim/crypto: strict field extraction from the flat TLV
+// Strict field extraction from the flat TLV
 // lists PIV uses for key material (the 7F49 template, IMPORT KEY data).
 // Stateless and thread-safe; results are views into the caller's buffer.
 #pragma once
@@ -10,7 +10,7 @@
 
 #include "common/tlv.hpp"
 
-namespace tessera::sim::internal {
+namespace tessera::piv {
 
 // The values of the `wanted` tags, in the order asked. Each wanted tag must
 // appear exactly once; any other tag not in `ignored` is an error.
@@ -20,4 +20,4 @@ Result<std::vector<ByteView>> ExpectFields(const std::vector<Tlv>& fields,
                                            std::initializer_list<std::uint32_t> ignored,
                                            std::string_view where);
 
-}  // namespace tessera::sim::internal
+}  // namespace tessera::piv

@@ -1,8 +1,8 @@
 #include <openssl/core_names.h>
 
-#include "firmware-sim/crypto/key_material.hpp"
+#include "common/piv/key_material.hpp"
 
-namespace tessera::sim::internal {
+namespace tessera::piv {
 namespace {
 
 Result<Bytes> PointToUncompressed(const EC_GROUP* group, const EC_POINT* point,
@@ -101,4 +101,4 @@ Result<Bytes> EcPublicPoint(EVP_PKEY* key, const Curve& curve) {
   return PointToUncompressed(group.get(), point.get(), curve);
 }
 
-}  // namespace tessera::sim::internal
+}  // namespace tessera::piv

@@ -1,9 +1,9 @@
-#include "firmware-sim/crypto/piv_fields.hpp"
+#include "common/piv/piv_fields.hpp"
 
 #include <algorithm>
 #include <string>
 
-namespace tessera::sim::internal {
+namespace tessera::piv {
 namespace {
 
 std::string TagHex(std::uint32_t tag) {
@@ -40,4 +40,4 @@ Result<std::vector<ByteView>> ExpectFields(const std::vector<Tlv>& fields,
   return out;
 }
 
-}  // namespace tessera::sim::internal
+}  // namespace tessera::piv

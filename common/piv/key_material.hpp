@@ -1,4 +1,4 @@
-// Private to firmware-sim/crypto: building EVP_PKEYs from raw components (RSA
+// Shared by the token and its hosts: building EVP_PKEYs from raw components (RSA
 // primes, EC scalars and points) and the facts about the two PIV curves. The
 // key generation, PIV encoding and IMPORT KEY files share these so that a key
 // is assembled one way only. Functions are thread-safe (no shared state);
@@ -11,7 +11,7 @@
 #include "common/ossl.hpp"
 #include "common/piv/piv_constants.hpp"
 
-namespace tessera::sim::internal {
+namespace tessera::piv {
 
 // RSA public exponent for every key the token makes or imports (F4, as
 // yubico-piv-tool and ykman use).
@@ -62,4 +62,4 @@ Result<ossl::PkeyPtr> EcPublicKeyFromPoint(const Curve& curve, ByteView point);
 // The uncompressed public point of an EC key, whatever form it was loaded in.
 Result<Bytes> EcPublicPoint(EVP_PKEY* key, const Curve& curve);
 
-}  // namespace tessera::sim::internal
+}  // namespace tessera::piv

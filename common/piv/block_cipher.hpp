@@ -7,10 +7,10 @@
 #include "common/piv/piv_constants.hpp"
 #include "common/secure_bytes.hpp"
 
-namespace tessera::sim {
+namespace tessera::piv {
 
 // `block` must be exactly BlockSize(alg) bytes and `key` SymmetricKeySize(alg).
 Result<Bytes> BlockEncrypt(piv::Algorithm alg, ByteView key, ByteView block);
 Result<Bytes> BlockDecrypt(piv::Algorithm alg, ByteView key, ByteView block);
 
-}  // namespace tessera::sim
+}  // namespace tessera::piv

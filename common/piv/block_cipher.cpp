@@ -1,10 +1,10 @@
-#include "firmware-sim/crypto/block_cipher.hpp"
+#include "common/piv/block_cipher.hpp"
 
 #include <string>
 
 #include "common/ossl.hpp"
 
-namespace tessera::sim {
+namespace tessera::piv {
 namespace {
 
 // SP 800-78-4 Table 6-2: 03 is three-key 3DES, 08/0A/0C AES.
@@ -62,4 +62,4 @@ Result<Bytes> BlockDecrypt(piv::Algorithm alg, ByteView key, ByteView block) {
   return Crypt(alg, key, block, /*encrypt=*/false);
 }
 
-}  // namespace tessera::sim
+}  // namespace tessera::piv
