@@ -69,7 +69,12 @@ class Token {
 
  private:
   Token(std::filesystem::path path, TokenEnv env);
+  // Opens the state file and reads the token's identity from it.
+  Status OpenStorage();
+  // Starts the card OS and its applets over the open storage.
   Status Boot();
+  // Forgets everything not in the file, after the power was cut.
+  void DropAfterPowerCut();
 
   std::filesystem::path path_;
   TokenEnv env_;

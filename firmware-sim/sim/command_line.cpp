@@ -1,0 +1,130 @@
+#include "firmware-sim/sim/command_line.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <ostream>
+
+#include "common/sim_socket_protocol.hpp"
+
+namespace tessera::sim {
+namespace {
+
+constexpr std::size_t kMaxTokens = 1000;
+
+// Values the ctl subcommands fill in while parsing.
+struct CtlValues {
+  std::uint32_t serial = 0;
+  std::size_t after_writes = 0;
+};
+
+std::string HomeDir() {
+  const char* home = std::getenv("HOME");  // NOLINT(concurrency-mt-unsafe)
+  if (home != nullptr && *home != '\0') return home;
+  const passwd* pw = ::getpwuid(::getuid());  // NOLINT(concurrency-mt-unsafe): main thread only
+  return pw != nullptr && pw->pw_dir != nullptr ? pw->pw_dir : ".";
+}
+
+void AddServeOptions(CLI::App& app, ServeOptions& o, std::uint64_t& seed, std::string& trace) {
+  app.add_option("--state", o.state_dir, "State directory: <serial>.token files and the CA")
+      ->default_str(DefaultStateDir().string());
+  app.add_option("--run-dir", o.run_dir, "Directory for the sockets and the pid file")
+      ->default_str(simsock::DefaultRunDir().string());
+  app.add_option("--tokens", o.tokens, "Number of tokens to serve")
+      ->check(CLI::Range(std::size_t{1}, kMaxTokens))
+      ->default_str("1");
+  app.add_option("--seed", seed, "Seed: reproducible serials and token keys");
+  app.add_option("--latency", o.latency, "Latency profile")
+      ->check(CLI::IsMember({"none", "realistic"}))
+      ->default_str("none");
+  app.add_option("--trace", trace, "Append a trace of every APDU and event to FILE");
+}
+
+// ctl subcommands: each turns into one control-protocol request line.
+void AddCtlCommands(CLI::App& ctl, CtlOptions& o, CtlValues& v) {
+  ctl.add_option("--run-dir", o.run_dir, "Run directory of the simulator to control")
+      ->default_str(simsock::DefaultRunDir().string());
+  ctl.require_subcommand(1);
+  ctl.add_subcommand("list", "List tokens: serial, UID, presence, power, socket");
+  for (const char* verb : {"insert", "remove", "power-cycle"}) {
+    CLI::App* sub = ctl.add_subcommand(verb, std::string(verb) + " a token");
+    sub->add_option("SERIAL", v.serial, "Token serial")->required();
+  }
+  CLI::App* tear = ctl.add_subcommand("tear", "Cut the power after N more storage writes");
+  tear->add_option("SERIAL", v.serial, "Token serial")->required();
+  tear->add_option("--after-writes", v.after_writes, "Writes to let through")->required();
+}
+
+std::string CtlRequest(const CLI::App& ctl, const CtlValues& v) {
+  const CLI::App* sub = ctl.get_subcommands().front();
+  const std::string& verb = sub->get_name();
+  if (verb == "list") return verb;
+  std::string request = verb + " " + std::to_string(v.serial);
+  if (verb == "tear") request += " " + std::to_string(v.after_writes);
+  return request;
+}
+
+// The usage of the innermost subcommand the user reached.
+std::string UsageOf(const CLI::App& app) {
+  const CLI::App* at = &app;
+  std::string parents;  // "tessera-sim ctl" for tear, so its usage line is whole
+  while (!at->get_subcommands().empty()) {
+    parents += (parents.empty() ? "" : " ") + at->get_name();
+    at = at->get_subcommands().front();
+  }
+  return at->help(parents);
+}
+
+}  // namespace
+
+std::filesystem::path DefaultStateDir() {
+  const char* xdg = std::getenv("XDG_DATA_HOME");  // NOLINT(concurrency-mt-unsafe)
+  std::filesystem::path base = xdg != nullptr && *xdg != '\0'
+                                   ? std::filesystem::path(xdg)
+                                   : std::filesystem::path(HomeDir()) / ".local" / "share";
+  return base / "tessera" / "sim";
+}
+
+CommandLine ParseCommandLine(int argc, const char* const* argv, std::ostream& out,
+                             std::ostream& err) {
+  CommandLine result;
+  std::uint64_t seed = 0;
+  std::string trace;
+  CtlValues ctl_values;
+
+  CLI::App app{"tessera-sim: simulated PIV tokens served on UNIX sockets", "tessera-sim"};
+  app.require_subcommand(0, 1);
+  AddServeOptions(app, result.serve, seed, trace);
+  CLI::App* ctl = app.add_subcommand("ctl", "Control a running simulator");
+  AddCtlCommands(*ctl, result.ctl, ctl_values);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    out << UsageOf(app);
+    result.exit_code = 0;
+    return result;
+  } catch (const CLI::ParseError& e) {
+    err << "tessera-sim: " << e.what() << "\n\n" << UsageOf(app);
+    result.exit_code = 2;
+    return result;
+  }
+
+  if (ctl->parsed()) {
+    if (result.ctl.run_dir.empty()) result.ctl.run_dir = simsock::DefaultRunDir();
+    result.ctl.request = CtlRequest(*ctl, ctl_values);
+    result.mode = CommandLine::Mode::kCtl;
+    return result;
+  }
+  ServeOptions& serve = result.serve;
+  if (serve.state_dir.empty()) serve.state_dir = DefaultStateDir();
+  if (serve.run_dir.empty()) serve.run_dir = simsock::DefaultRunDir();
+  if (app.count("--seed") > 0) serve.seed = seed;
+  if (!trace.empty()) serve.trace = trace;
+  result.mode = CommandLine::Mode::kServe;
+  return result;
+}
+
+}  // namespace tessera::sim
