@@ -93,9 +93,9 @@ Result<Bytes> IssueAttestationStatement(PivContext& c, std::uint8_t slot, const 
   TESSERA_ASSIGN_OR_RETURN(std::optional<KeyRecord> f9,
                            LoadKey(c.storage(), piv::key::kAttestation));
   if (!f9) return Status::ReferenceNotFound("no attestation key (F9)");
-  TESSERA_ASSIGN_OR_RETURN(ossl::PkeyPtr issuer_key, PrivateKeyOf(*f9));
+  TESSERA_ASSIGN_OR_RETURN(ossl::PkeyPtr issuer_key, c.PrivateKey(piv::key::kAttestation, *f9));
   TESSERA_ASSIGN_OR_RETURN(ossl::X509Ptr issuer_cert, LoadAttestationCertificate(c.storage()));
-  TESSERA_ASSIGN_OR_RETURN(ossl::PkeyPtr subject_key, PrivateKeyOf(record));
+  TESSERA_ASSIGN_OR_RETURN(ossl::PkeyPtr subject_key, c.PrivateKey(slot, record));
 
   CertSpec spec;
   spec.subject_cn = AttestationStatementCn(slot);

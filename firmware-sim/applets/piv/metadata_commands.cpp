@@ -45,7 +45,7 @@ Result<Bytes> ManagementKeyMetadata(PivContext& c) {
 Result<Bytes> SlotMetadata(PivContext& c, std::uint8_t slot) {
   TESSERA_ASSIGN_OR_RETURN(std::optional<KeyRecord> record, LoadKey(c.storage(), slot));
   if (!record) return Status::ReferenceNotFound("slot is empty");
-  TESSERA_ASSIGN_OR_RETURN(ossl::PkeyPtr key, PrivateKeyOf(*record));
+  TESSERA_ASSIGN_OR_RETURN(ossl::PkeyPtr key, c.PrivateKey(slot, *record));
   TESSERA_ASSIGN_OR_RETURN(Bytes public_key, piv::EncodePublicKey(key.get()));
   Bytes out;
   AppendTlv(out, kAlgorithmTag, Bytes{U8(record->algorithm)});

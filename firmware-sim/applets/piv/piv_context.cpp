@@ -10,6 +10,7 @@ void PivContext::Charge(Cost cost, std::size_t key_bits) const {
 
 Status PivContext::Commit(const Transaction& txn) {
   Charge(Cost::kStorageWrite);
+  session_.keys.InvalidateFor(txn);
   return token_.storage->Commit(txn);
 }
 

@@ -17,6 +17,7 @@
 #include "common/piv/piv_constants.hpp"
 #include "common/secure_bytes.hpp"
 #include "common/status.hpp"
+#include "firmware-sim/applets/piv/key_cache.hpp"
 #include "firmware-sim/os/latency.hpp"
 #include "firmware-sim/os/storage.hpp"
 #include "firmware-sim/os/token_context.hpp"
@@ -41,6 +42,7 @@ struct PivSession {
   bool pin_always_grant = false;
   bool management_authenticated = false;
   std::optional<PendingChallenge> pending;
+  KeyCache keys;
 
   void Clear() { *this = PivSession(); }
   void ClearPin() { pin_verified = pin_always_grant = false; }
@@ -62,7 +64,12 @@ class PivContext {
   std::optional<PendingChallenge>& consumed() { return consumed_; }
 
   void Charge(Cost cost, std::size_t key_bits = 0) const;
-  // Commits `txn` as one atomic write, charging kStorageWrite.
+  // The decoded private key of `slot` (KeyCache).
+  Result<ossl::PkeyPtr> PrivateKey(std::uint8_t slot, const KeyRecord& record) {
+    return session_.keys.Get(slot, record);
+  }
+  // Commits `txn` as one atomic write, charging kStorageWrite; drops cached
+  // keys the transaction replaces.
   Status Commit(const Transaction& txn);
 
  private:

@@ -80,7 +80,7 @@ Result<Bytes> PrivateKeyOperation(PivContext& c, const CommandApdu& apdu,
   }
   TESSERA_ASSIGN_OR_RETURN(Request request, ParseRequest(template_contents));
   TESSERA_RETURN_IF_ERROR(CheckPinPolicy(c, record->pin_policy));
-  TESSERA_ASSIGN_OR_RETURN(ossl::PkeyPtr key, PrivateKeyOf(*record));
+  TESSERA_ASSIGN_OR_RETURN(ossl::PkeyPtr key, c.PrivateKey(apdu.p2, *record));
   TESSERA_ASSIGN_OR_RETURN(Bytes result, Operate(c, key.get(), *alg, request));
   ConsumePinPolicy(c, record->pin_policy);
   return EncodeTlv(piv::tag::kDynamicAuth, EncodeTlv(kResponseTag, result));

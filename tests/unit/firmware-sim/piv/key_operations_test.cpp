@@ -188,5 +188,26 @@ TEST(PivGenerate, ReplacesTheKeyInTheSlot) {
   EXPECT_TRUE(ToHex(meta.data).ends_with(ToHex(second)));
 }
 
+// The applet keeps decoded keys in RAM (KeyCache); a new key must replace the
+// cached one at once, and a power cycle must not serve a stale key either.
+TEST(PivGenerate, SignsWithTheNewKeyRightAfterReplacingACachedOne) {
+  PivToken token;
+  token.AuthenticateManagementKey();
+  const Bytes digest = Sha256(AsBytes("cached"));
+  auto sign = [&] {
+    ResponseApdu r = token.Operate(0x9E, Algorithm::kEccP256, 0x81, digest);
+    EXPECT_EQ(r.sw, 0x9000);
+    return AuthResponse(r.data);
+  };
+  ossl::PkeyPtr first = PublicKeyFrom7F49(Algorithm::kEccP256, token.Generate(0x9E, Algorithm::kEccP256));
+  EXPECT_TRUE(EcdsaVerifyDigest(first.get(), digest, sign()));  // now cached
+  ossl::PkeyPtr second = PublicKeyFrom7F49(Algorithm::kEccP256, token.Generate(0x9E, Algorithm::kEccP256));
+  Bytes after = sign();
+  EXPECT_TRUE(EcdsaVerifyDigest(second.get(), digest, after));
+  EXPECT_FALSE(EcdsaVerifyDigest(first.get(), digest, after));
+  token.PowerCycle();
+  EXPECT_TRUE(EcdsaVerifyDigest(second.get(), digest, sign()));
+}
+
 }  // namespace
 }  // namespace tessera::sim::pivtest
