@@ -40,9 +40,16 @@ struct SeededRng::State {
   ossl::CipherCtxPtr ctx{EVP_CIPHER_CTX_new()};
 };
 
-SeededRng::SeededRng(std::uint64_t seed, std::string_view label) : state_(std::make_unique<State>()) {
-  Bytes material = Bytes(AsBytes("tessera-sim rng").begin(), AsBytes("tessera-sim rng").end());
-  PutU64(material, seed);
+SeededRng::SeededRng(std::uint64_t seed, std::string_view label)
+    : seed_(seed), label_(label), state_(std::make_unique<State>()) {
+  Key(label_);
+}
+
+void SeededRng::Reseed(std::string_view context) { Key(label_ + "/" + std::string(context)); }
+
+void SeededRng::Key(std::string_view label) {
+  Bytes material(AsBytes("tessera-sim rng").begin(), AsBytes("tessera-sim rng").end());
+  PutU64(material, seed_);
   Append(material, AsBytes(label));
   SecureBytes key(32);
   unsigned int len = 0;

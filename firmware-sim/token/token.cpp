@@ -11,6 +11,7 @@ namespace {
 
 constexpr std::string_view kSerialKey = "os/serial";
 constexpr std::string_view kUidKey = "os/uid";
+constexpr std::string_view kBootsKey = "os/boots";
 constexpr std::size_t kUidSize = 16;
 
 // A token built without a clock still needs one for certificates and latency;
@@ -75,7 +76,28 @@ Result<std::unique_ptr<Token>> Token::Load(const std::filesystem::path& path, To
   if (env.rng == nullptr) return Status::InvalidArgument("a token needs an Rng");
   std::unique_ptr<Token> token(new Token(path, std::move(env)));
   TESSERA_RETURN_IF_ERROR(token->OpenStorage());
+  TESSERA_RETURN_IF_ERROR(token->CountBoot());
   return token;
+}
+
+// Each load is a new boot: the count is persisted and the token's Rng starts
+// the stream of that boot, so a seeded token restarted after generating a
+// key does not hand out the same key again, and two fresh state directories
+// with the same seed still follow the same sequence.
+Status Token::CountBoot() {
+  std::uint32_t boots = 0;
+  if (std::optional<SecureBytes> stored = storage_->Get(kBootsKey)) {
+    if (stored->size() != 4) {
+      return Status::Corrupt(path_.string() + ": malformed " + std::string(kBootsKey));
+    }
+    boots = GetU32(stored->view());
+  }
+  Bytes next;
+  PutU32(next, boots + 1);
+  Status s = storage_->Put(std::string(kBootsKey), next);
+  if (!s.ok()) return NameFile(s, path_);
+  env_.rng->Reseed("boot-" + std::to_string(boots + 1));
+  return Status::Ok();
 }
 
 Status Token::OpenStorage() {

@@ -73,6 +73,7 @@ class Token {
   Status OpenStorage();
   // Starts the card OS and its applets over the open storage.
   Status Boot();
+  Status CountBoot();
   // Forgets everything not in the file, after the power was cut.
   void DropAfterPowerCut();
 

@@ -133,5 +133,31 @@ TEST_F(SimTest, SeedGivesTheSameSerialsAndKeysInTwoFreshStateDirectories) {
   EXPECT_NE(sim_->Serials(), serials[0]);
 }
 
+// A seeded token restarted after its state changed must not replay the keys
+// of its first run; two fresh state directories still follow the same path.
+TEST_F(SimTest, SeededRestartDrawsNewKeysButStaysReproducible) {
+  std::vector<std::vector<Bytes>> runs;
+  for (int run = 0; run < 2; ++run) {
+    TempDir dir;
+    std::vector<Bytes> keys;
+    for (int start = 0; start < 2; ++start) {
+      auto sim = SimProcess::Start(dir.path() / "state", dir.path() / "run", {"--seed", "7"});
+      ASSERT_TRUE(sim.ok()) << sim.status().message();
+      auto transport = (*sim)->Connect((*sim)->Serials().front());
+      ASSERT_TRUE(transport.ok());
+      PivClient piv(**transport);
+      auto key = AuthenticateAndGenerate(piv, piv::key::kAuthentication, Algorithm::kEccP256);
+      ASSERT_TRUE(key.ok()) << key.status().message();
+      auto der = ossl::PublicKeyToDer(key->get());
+      ASSERT_TRUE(der.ok());
+      keys.push_back(*der);
+      EXPECT_EQ((*sim)->Stop(), 0);
+    }
+    EXPECT_NE(ToHex(keys[0]), ToHex(keys[1])) << "restart replayed the first run's key";
+    runs.push_back(keys);
+  }
+  EXPECT_EQ(ToHex(runs[0][1]), ToHex(runs[1][1]));
+}
+
 }  // namespace
 }  // namespace tessera::testing

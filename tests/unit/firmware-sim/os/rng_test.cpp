@@ -63,3 +63,21 @@ TEST(SystemRng, ProducesDifferentOutputEachTime) {
 
 }  // namespace
 }  // namespace tessera::sim
+
+namespace tessera::sim {
+namespace {
+
+TEST(SeededRng, ReseedStartsAReproducibleStreamOfItsOwn) {
+  SeededRng a(5, "token-1");
+  SeededRng b(5, "token-1");
+  SeededRng plain(5, "token-1");
+  a.Reseed("boot-2");
+  b.Reseed("boot-2");
+  Bytes from_a = a.Generate(32);
+  EXPECT_EQ(from_a, b.Generate(32));
+  EXPECT_NE(from_a, plain.Generate(32));
+  EXPECT_EQ(from_a, SeededRng(5, "token-1/boot-2").Generate(32));
+}
+
+}  // namespace
+}  // namespace tessera::sim
