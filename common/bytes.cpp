@@ -101,7 +101,8 @@ Result<std::uint64_t> ByteReader::U64() {
   return v;
 }
 Result<ByteView> ByteReader::Take(std::size_t n) {
-  if (remaining() < n) return Status::InvalidArgument("truncated: expected " + std::to_string(n) + " bytes");
+  if (remaining() < n)
+    return Status::InvalidArgument("truncated: expected " + std::to_string(n) + " bytes");
   ByteView v = data_.subspan(pos_, n);
   pos_ += n;
   return v;

@@ -17,22 +17,22 @@ namespace tessera {
 
 enum class Code : std::uint8_t {
   kOk,
-  kInvalidArgument,      // malformed input: bad TLV, bad lengths inside data
-  kWrongLength,          // Lc/Le inconsistent with the command
-  kNotFound,             // object, file or application not found
-  kFunctionNotSupported, // reserved or unsupported function
-  kInsNotSupported,      // unknown instruction
-  kClaNotSupported,      // unknown class byte
-  kIncorrectP1P2,        // parameters out of range
-  kSecurityStatus,       // authentication required first
-  kAuthBlocked,          // PIN/PUK/key blocked
-  kPinIncorrect,         // wrong PIN; detail() holds tries left
+  kInvalidArgument,       // malformed input: bad TLV, bad lengths inside data
+  kWrongLength,           // Lc/Le inconsistent with the command
+  kNotFound,              // object, file or application not found
+  kFunctionNotSupported,  // reserved or unsupported function
+  kInsNotSupported,       // unknown instruction
+  kClaNotSupported,       // unknown class byte
+  kIncorrectP1P2,         // parameters out of range
+  kSecurityStatus,        // authentication required first
+  kAuthBlocked,           // PIN/PUK/key blocked
+  kPinIncorrect,          // wrong PIN; detail() holds tries left
   kConditionsNotSatisfied,
-  kReferenceNotFound,    // key reference without a key
+  kReferenceNotFound,  // key reference without a key
   kNoSpace,
-  kCorrupt,              // persisted state failed its checks
+  kCorrupt,  // persisted state failed its checks
   kIoError,
-  kPowerLost,            // injected power cut: the token is dead until power on
+  kPowerLost,  // injected power cut: the token is dead until power on
   kInternal,
 };
 
@@ -41,14 +41,20 @@ class [[nodiscard]] Status {
   Status() = default;
 
   static Status Ok() { return {}; }
-  static Status InvalidArgument(std::string msg) { return {Code::kInvalidArgument, std::move(msg)}; }
+  static Status InvalidArgument(std::string msg) {
+    return {Code::kInvalidArgument, std::move(msg)};
+  }
   static Status WrongLength(std::string msg) { return {Code::kWrongLength, std::move(msg)}; }
   static Status NotFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
   static Status FunctionNotSupported(std::string msg) {
     return {Code::kFunctionNotSupported, std::move(msg)};
   }
-  static Status InsNotSupported(std::string msg) { return {Code::kInsNotSupported, std::move(msg)}; }
-  static Status ClaNotSupported(std::string msg) { return {Code::kClaNotSupported, std::move(msg)}; }
+  static Status InsNotSupported(std::string msg) {
+    return {Code::kInsNotSupported, std::move(msg)};
+  }
+  static Status ClaNotSupported(std::string msg) {
+    return {Code::kClaNotSupported, std::move(msg)};
+  }
   static Status IncorrectP1P2(std::string msg) { return {Code::kIncorrectP1P2, std::move(msg)}; }
   static Status SecurityStatus(std::string msg) { return {Code::kSecurityStatus, std::move(msg)}; }
   static Status AuthBlocked(std::string msg) { return {Code::kAuthBlocked, std::move(msg)}; }
@@ -89,7 +95,7 @@ const char* CodeName(Code code);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return std::holds_alternative<T>(v_); }
@@ -112,9 +118,9 @@ class [[nodiscard]] Result {
 }  // namespace tessera
 
 // Early return on error. A plain macro with visible control flow: it returns.
-#define TESSERA_RETURN_IF_ERROR(expr)          \
-  do {                                         \
-    ::tessera::Status tessera_status_ = (expr); \
+#define TESSERA_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::tessera::Status tessera_status_ = (expr);        \
     if (!tessera_status_.ok()) return tessera_status_; \
   } while (0)
 

@@ -39,7 +39,8 @@ Result<Tlv> TlvReader::Next() {
     } while ((next & 0x80) != 0);
   }
   auto len_byte = in.U8();
-  if (!len_byte.ok()) return Status::InvalidArgument("TLV: missing length after tag " + TagHex(tag));
+  if (!len_byte.ok())
+    return Status::InvalidArgument("TLV: missing length after tag " + TagHex(tag));
   std::size_t length = *len_byte;
   if (length == 0x80) return Status::InvalidArgument("TLV: indefinite length is not allowed");
   if (length > 0x80) {
@@ -76,9 +77,11 @@ Result<ByteView> ParseSingle(ByteView data, std::uint32_t expected_tag) {
   TlvReader reader(data);
   TESSERA_ASSIGN_OR_RETURN(Tlv t, reader.Next());
   if (t.tag != expected_tag) {
-    return Status::InvalidArgument("TLV: expected tag " + TagHex(expected_tag) + ", got " + TagHex(t.tag));
+    return Status::InvalidArgument("TLV: expected tag " + TagHex(expected_tag) + ", got " +
+                                   TagHex(t.tag));
   }
-  if (!reader.empty()) return Status::InvalidArgument("TLV: trailing bytes after tag " + TagHex(t.tag));
+  if (!reader.empty())
+    return Status::InvalidArgument("TLV: trailing bytes after tag " + TagHex(t.tag));
   return t.value;
 }
 
@@ -110,8 +113,8 @@ void AppendLength(Bytes& out, std::size_t length) {
   } else if (length <= 0xffff) {
     Append(out, {0x82, static_cast<std::uint8_t>(length >> 8), static_cast<std::uint8_t>(length)});
   } else {
-    Append(out, {0x83, static_cast<std::uint8_t>(length >> 16), static_cast<std::uint8_t>(length >> 8),
-                 static_cast<std::uint8_t>(length)});
+    Append(out, {0x83, static_cast<std::uint8_t>(length >> 16),
+                 static_cast<std::uint8_t>(length >> 8), static_cast<std::uint8_t>(length)});
   }
 }
 

@@ -10,16 +10,11 @@ namespace {
 // SP 800-78-4 Table 6-2: 03 is three-key 3DES, 08/0A/0C AES.
 const EVP_CIPHER* EcbCipher(piv::Algorithm alg) {
   switch (alg) {
-    case piv::Algorithm::kTdes:
-      return EVP_des_ede3_ecb();
-    case piv::Algorithm::kAes128:
-      return EVP_aes_128_ecb();
-    case piv::Algorithm::kAes192:
-      return EVP_aes_192_ecb();
-    case piv::Algorithm::kAes256:
-      return EVP_aes_256_ecb();
-    default:
-      return nullptr;
+    case piv::Algorithm::kTdes: return EVP_des_ede3_ecb();
+    case piv::Algorithm::kAes128: return EVP_aes_128_ecb();
+    case piv::Algorithm::kAes192: return EVP_aes_192_ecb();
+    case piv::Algorithm::kAes256: return EVP_aes_256_ecb();
+    default: return nullptr;
   }
 }
 

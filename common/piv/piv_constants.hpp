@@ -76,8 +76,8 @@ enum class Algorithm : std::uint8_t {
 std::optional<Algorithm> AlgorithmFromByte(std::uint8_t b);
 bool IsSymmetric(Algorithm a);
 bool IsRsa(Algorithm a);
-bool IsEcdsaCurve(Algorithm a);  // P-256, P-384
-std::size_t RsaBits(Algorithm a);         // 0 for non-RSA
+bool IsEcdsaCurve(Algorithm a);             // P-256, P-384
+std::size_t RsaBits(Algorithm a);           // 0 for non-RSA
 std::size_t SymmetricKeySize(Algorithm a);  // 0 for asymmetric
 std::size_t BlockSize(Algorithm a);         // 8 for 3DES, 16 for AES
 std::string_view AlgorithmName(Algorithm a);
@@ -96,9 +96,9 @@ inline constexpr std::uint32_t kFingerprints = 0x5FC103;
 inline constexpr std::uint32_t kSecurityObject = 0x5FC106;
 inline constexpr std::uint32_t kFacialImage = 0x5FC108;
 inline constexpr std::uint32_t kPrintedInformation = 0x5FC109;
-inline constexpr std::uint32_t kCertSignature = 0x5FC10A;          // 9C
-inline constexpr std::uint32_t kCertKeyManagement = 0x5FC10B;      // 9D
-inline constexpr std::uint32_t kCertCardAuthentication = 0x5FC101; // 9E
+inline constexpr std::uint32_t kCertSignature = 0x5FC10A;           // 9C
+inline constexpr std::uint32_t kCertKeyManagement = 0x5FC10B;       // 9D
+inline constexpr std::uint32_t kCertCardAuthentication = 0x5FC101;  // 9E
 inline constexpr std::uint32_t kKeyHistory = 0x5FC10C;
 inline constexpr std::uint32_t kRetiredCertFirst = 0x5FC10D;  // 82 .. 95 -> 5FC10D .. 5FC120
 inline constexpr std::uint32_t kRetiredCertLast = 0x5FC120;

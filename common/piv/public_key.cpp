@@ -1,11 +1,12 @@
 // EncodePublicKey and DecodePublicKey from keys.hpp: the contents of
 // the 7F49 public key template, SP 800-73-4 Part 2 §3.3.2 Table 14.
+#include "common/piv/public_key.hpp"
+
 #include <openssl/core_names.h>
 
 #include <string>
 
 #include "common/piv/key_material.hpp"
-#include "common/piv/public_key.hpp"
 #include "common/piv/piv_fields.hpp"
 
 namespace tessera::piv {
@@ -96,14 +97,10 @@ Result<Algorithm> AlgorithmOf(EVP_PKEY* key) {
   if (key == nullptr) return Status::InvalidArgument("no key");
   if (EVP_PKEY_is_a(key, "RSA") == 1) {
     switch (EVP_PKEY_get_bits(key)) {
-      case 1024:
-        return piv::Algorithm::kRsa1024;
-      case 2048:
-        return piv::Algorithm::kRsa2048;
-      case 3072:
-        return piv::Algorithm::kRsa3072;
-      case 4096:
-        return piv::Algorithm::kRsa4096;
+      case 1024: return piv::Algorithm::kRsa1024;
+      case 2048: return piv::Algorithm::kRsa2048;
+      case 3072: return piv::Algorithm::kRsa3072;
+      case 4096: return piv::Algorithm::kRsa4096;
       default:
         return Status::InvalidArgument("RSA-" + std::to_string(EVP_PKEY_get_bits(key)) +
                                        " is not a PIV key size");

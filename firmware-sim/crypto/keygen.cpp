@@ -41,5 +41,4 @@ Result<ossl::PkeyPtr> GenerateKey(piv::Algorithm alg, Rng& rng) {
                                  std::string(piv::AlgorithmName(alg)));
 }
 
-
 }  // namespace tessera::sim

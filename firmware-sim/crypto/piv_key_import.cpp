@@ -3,8 +3,8 @@
 #include <string>
 
 #include "common/piv/key_material.hpp"
-#include "firmware-sim/crypto/keys.hpp"
 #include "common/piv/piv_fields.hpp"
+#include "firmware-sim/crypto/keys.hpp"
 
 namespace tessera::sim {
 namespace {

@@ -98,14 +98,12 @@ Result<bool> RemoveIfPresent(const std::filesystem::path& path) {
 
 Status FusedWriter::WriteAt(std::size_t offset, ByteView bytes) {
   switch (fuse_ != nullptr ? fuse_->BeforeWrite() : PowerFuse::Verdict::kWrite) {
-    case PowerFuse::Verdict::kWrite:
-      return WriteFully(fd_, offset, bytes, path_);
+    case PowerFuse::Verdict::kWrite: return WriteFully(fd_, offset, bytes, path_);
     case PowerFuse::Verdict::kTear:
       // The cut lands mid-write: the first half reaches the disk.
       TESSERA_RETURN_IF_ERROR(WriteFully(fd_, offset, bytes.first(bytes.size() / 2), path_));
       return Status::PowerLost();
-    case PowerFuse::Verdict::kDead:
-      return Status::PowerLost();
+    case PowerFuse::Verdict::kDead: return Status::PowerLost();
   }
   return Status::Internal("unknown fuse verdict");
 }

@@ -10,7 +10,8 @@ using std::chrono::milliseconds;
 microseconds ScaleRsa(milliseconds at_2048, std::size_t bits) {
   if (bits == 0) bits = 2048;
   double r = static_cast<double>(bits) / 2048.0;
-  return microseconds(static_cast<std::int64_t>(static_cast<double>(at_2048.count()) * 1000.0 * r * r * r));
+  return microseconds(
+      static_cast<std::int64_t>(static_cast<double>(at_2048.count()) * 1000.0 * r * r * r));
 }
 
 }  // namespace

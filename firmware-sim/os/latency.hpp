@@ -17,15 +17,15 @@
 namespace tessera::sim {
 
 enum class Cost {
-  kApdu,           // one command/response exchange
+  kApdu,  // one command/response exchange
   kPinCheck,
-  kSymmetric,      // management-key block operation
-  kRsaPrivate,     // sign or decrypt; scaled by key size
+  kSymmetric,   // management-key block operation
+  kRsaPrivate,  // sign or decrypt; scaled by key size
   kRsaGenerate,
-  kEcPrivate,      // ECDSA, ECDH
+  kEcPrivate,  // ECDSA, ECDH
   kEcGenerate,
-  kEdPrivate,      // Ed25519, X25519
-  kStorageWrite,   // one transaction commit
+  kEdPrivate,     // Ed25519, X25519
+  kStorageWrite,  // one transaction commit
 };
 
 class LatencyModel {

@@ -17,10 +17,16 @@ class PowerFuse {
  public:
   enum class Verdict { kWrite, kTear, kDead };
 
-  void Arm(std::size_t after_writes) { remaining_ = after_writes; blown_ = false; }
+  void Arm(std::size_t after_writes) {
+    remaining_ = after_writes;
+    blown_ = false;
+  }
   void Disarm() { remaining_.reset(); }
   // Power restored: clears a blown fuse, keeps counting.
-  void Reset() { remaining_.reset(); blown_ = false; }
+  void Reset() {
+    remaining_.reset();
+    blown_ = false;
+  }
   bool blown() const { return blown_; }
   std::size_t writes() const { return writes_; }
   void ResetCount() { writes_ = 0; }

@@ -33,7 +33,8 @@ std::uint64_t Rng::Uniform(std::uint64_t bound) {
 
 void SystemRng::Fill(std::span<std::uint8_t> out) {
   if (out.empty()) return;
-  if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) std::abort();  // no entropy: unrecoverable
+  if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1)
+    std::abort();  // no entropy: unrecoverable
 }
 
 struct SeededRng::State {
@@ -54,7 +55,8 @@ void SeededRng::Key(std::string_view label) {
   SecureBytes key(32);
   unsigned int len = 0;
   static constexpr std::uint8_t kZeroIv[16] = {};
-  if (!state_->ctx || EVP_Digest(material.data(), material.size(), key.data(), &len, EVP_sha256(), nullptr) != 1 ||
+  if (!state_->ctx ||
+      EVP_Digest(material.data(), material.size(), key.data(), &len, EVP_sha256(), nullptr) != 1 ||
       EVP_EncryptInit_ex(state_->ctx.get(), EVP_aes_256_ctr(), nullptr, key.data(), kZeroIv) != 1) {
     std::abort();  // OpenSSL without SHA-256 or AES-CTR: unrecoverable
   }
@@ -69,7 +71,8 @@ void SeededRng::Fill(std::span<std::uint8_t> out) {
   while (off < out.size()) {
     int chunk = static_cast<int>(std::min<std::size_t>(out.size() - off, 1 << 20));
     int n = 0;
-    if (EVP_EncryptUpdate(state_->ctx.get(), out.data() + off, &n, out.data() + off, chunk) != 1) std::abort();
+    if (EVP_EncryptUpdate(state_->ctx.get(), out.data() + off, &n, out.data() + off, chunk) != 1)
+      std::abort();
     off += static_cast<std::size_t>(chunk);
   }
 }

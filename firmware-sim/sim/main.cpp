@@ -9,12 +9,9 @@ int main(int argc, char** argv) {
   using tessera::sim::CommandLine;
   CommandLine cl = tessera::sim::ParseCommandLine(argc, argv, std::cout, std::cerr);
   switch (cl.mode) {
-    case CommandLine::Mode::kExit:
-      return cl.exit_code;
-    case CommandLine::Mode::kCtl:
-      return tessera::sim::RunControlCommand(cl.ctl);
-    case CommandLine::Mode::kServe:
-      break;
+    case CommandLine::Mode::kExit: return cl.exit_code;
+    case CommandLine::Mode::kCtl: return tessera::sim::RunControlCommand(cl.ctl);
+    case CommandLine::Mode::kServe: break;
   }
   tessera::Status status = tessera::sim::RunSimulator(cl.serve);
   if (!status.ok()) {

@@ -252,9 +252,7 @@ bool TokenServer::HandleFrame(const Client& client, ByteView payload, std::optio
 
 void TokenServer::HandleControlCode(std::uint8_t code, std::optional<Bytes>& reply) {
   switch (code) {
-    case simsock::kPowerOff:
-      PowerOffLocked();
-      break;
+    case simsock::kPowerOff: PowerOffLocked(); break;
     case simsock::kPowerOn:
       // Failure is logged; the card then stays mute, which the client sees.
       if (!token_->powered()) (void)PowerOnLocked();
@@ -272,8 +270,7 @@ void TokenServer::HandleControlCode(std::uint8_t code, std::optional<Bytes>& rep
       trace_.Event(serial_, "atr");
       reply = token_->powered() ? Token::Atr() : Bytes();
       break;
-    default:
-      break;
+    default: break;
   }
 }
 

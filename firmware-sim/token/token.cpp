@@ -27,14 +27,10 @@ Status NameFile(const Status& status, const std::filesystem::path& path) {
   if (status.ok() || status.message().find(path.string()) != std::string::npos) return status;
   std::string message = path.string() + ": " + status.message();
   switch (status.code()) {
-    case Code::kCorrupt:
-      return Status::Corrupt(std::move(message));
-    case Code::kNotFound:
-      return Status::NotFound(std::move(message));
-    case Code::kIoError:
-      return Status::IoError(std::move(message));
-    default:
-      return Status::Internal(std::move(message));
+    case Code::kCorrupt: return Status::Corrupt(std::move(message));
+    case Code::kNotFound: return Status::NotFound(std::move(message));
+    case Code::kIoError: return Status::IoError(std::move(message));
+    default: return Status::Internal(std::move(message));
   }
 }
 

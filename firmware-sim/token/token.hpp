@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "common/bytes.hpp"
+#include "firmware-sim/crypto/manufacturer_ca.hpp"
 #include "firmware-sim/os/card_os.hpp"
 #include "firmware-sim/os/clock.hpp"
 #include "firmware-sim/os/file_storage.hpp"
@@ -22,7 +23,6 @@
 #include "firmware-sim/os/power_fuse.hpp"
 #include "firmware-sim/os/rng.hpp"
 #include "firmware-sim/os/token_context.hpp"
-#include "firmware-sim/crypto/manufacturer_ca.hpp"
 
 namespace tessera::sim {
 

@@ -43,7 +43,9 @@ Result<SecureBytes> PadPin(ByteView pin) {
   return out;
 }
 
-Result<ResponseApdu> PivClient::Send(const CommandApdu& command) { return channel_.Transmit(command); }
+Result<ResponseApdu> PivClient::Send(const CommandApdu& command) {
+  return channel_.Transmit(command);
+}
 
 Result<Bytes> PivClient::Call(const CommandApdu& command, const char* what) {
   TESSERA_ASSIGN_OR_RETURN(ResponseApdu r, Send(command));
@@ -52,8 +54,9 @@ Result<Bytes> PivClient::Call(const CommandApdu& command, const char* what) {
 }
 
 Result<Bytes> PivClient::Select() {
-  return Call(Apdu(piv::ins::kSelect, 0x04, 0x00, Bytes(std::begin(piv::kAid), std::end(piv::kAid))),
-              "SELECT PIV");
+  return Call(
+      Apdu(piv::ins::kSelect, 0x04, 0x00, Bytes(std::begin(piv::kAid), std::end(piv::kAid))),
+      "SELECT PIV");
 }
 
 Result<std::array<std::uint8_t, 3>> PivClient::GetVersion() {
@@ -77,7 +80,8 @@ Status PivClient::VerifyPin(ByteView pin) {
 }
 
 Result<int> PivClient::PinStatus() {
-  TESSERA_ASSIGN_OR_RETURN(ResponseApdu r, Send(Apdu(piv::ins::kVerify, 0x00, piv::key::kPin, {}, false)));
+  TESSERA_ASSIGN_OR_RETURN(ResponseApdu r,
+                           Send(Apdu(piv::ins::kVerify, 0x00, piv::key::kPin, {}, false)));
   if (r.sw == 0x9000) return -1;
   if ((r.sw & 0xFFF0) == 0x63C0) return r.sw & 0x0F;
   return SwToStatus(r.sw, "VERIFY (status)");
@@ -91,8 +95,8 @@ Status PivClient::ChangeReference(std::uint8_t reference, ByteView old_value, By
   auto r = Send(Apdu(ins, 0x00, reference, data, false));
   OPENSSL_cleanse(data.data(), data.size());
   if (!r.ok()) return r.status();
-  return SwToStatus(r->sw, ins == piv::ins::kResetRetryCounter ? "RESET RETRY COUNTER"
-                                                                  : "CHANGE REFERENCE DATA");
+  return SwToStatus(
+      r->sw, ins == piv::ins::kResetRetryCounter ? "RESET RETRY COUNTER" : "CHANGE REFERENCE DATA");
 }
 
 Status PivClient::ChangePin(ByteView old_pin, ByteView new_pin) {
@@ -110,19 +114,19 @@ Status PivClient::UnblockPin(ByteView puk, ByteView new_pin) {
 Status PivClient::AuthenticateManagementKey(piv::Algorithm alg, ByteView key) {
   const auto p1 = static_cast<std::uint8_t>(alg);
   const std::size_t bs = piv::BlockSize(alg);
-  TESSERA_ASSIGN_OR_RETURN(
-      Bytes first, Call(Apdu(piv::ins::kGeneralAuthenticate, p1, piv::key::kManagement,
-                             EncodeTlv(piv::tag::kDynamicAuth, EncodeTlv(0x80, {}))),
-                        "GENERAL AUTHENTICATE (witness)"));
+  TESSERA_ASSIGN_OR_RETURN(Bytes first,
+                           Call(Apdu(piv::ins::kGeneralAuthenticate, p1, piv::key::kManagement,
+                                     EncodeTlv(piv::tag::kDynamicAuth, EncodeTlv(0x80, {}))),
+                                "GENERAL AUTHENTICATE (witness)"));
   TESSERA_ASSIGN_OR_RETURN(ByteView witness, DynamicAuthField(first, 0x80));
   TESSERA_ASSIGN_OR_RETURN(Bytes plain, piv::BlockDecrypt(alg, key, witness));
   Bytes challenge(bs);
   if (RAND_bytes(challenge.data(), static_cast<int>(bs)) != 1) return ossl::Error("RAND_bytes");
   Bytes inner = Concat({EncodeTlv(0x80, plain), EncodeTlv(0x81, challenge)});
-  TESSERA_ASSIGN_OR_RETURN(
-      Bytes second, Call(Apdu(piv::ins::kGeneralAuthenticate, p1, piv::key::kManagement,
-                              EncodeTlv(piv::tag::kDynamicAuth, inner)),
-                         "GENERAL AUTHENTICATE (challenge)"));
+  TESSERA_ASSIGN_OR_RETURN(Bytes second,
+                           Call(Apdu(piv::ins::kGeneralAuthenticate, p1, piv::key::kManagement,
+                                     EncodeTlv(piv::tag::kDynamicAuth, inner)),
+                                "GENERAL AUTHENTICATE (challenge)"));
   TESSERA_ASSIGN_OR_RETURN(ByteView answer, DynamicAuthField(second, 0x82));
   TESSERA_ASSIGN_OR_RETURN(Bytes expected, piv::BlockEncrypt(alg, key, challenge));
   if (!ConstantTimeEqual(answer, expected)) {
@@ -131,16 +135,17 @@ Status PivClient::AuthenticateManagementKey(piv::Algorithm alg, ByteView key) {
   return Status::Ok();
 }
 
-Result<ossl::PkeyPtr> PivClient::GenerateKey(std::uint8_t slot, piv::Algorithm alg, piv::PinPolicy pin,
-                                             piv::TouchPolicy touch) {
+Result<ossl::PkeyPtr> PivClient::GenerateKey(std::uint8_t slot, piv::Algorithm alg,
+                                             piv::PinPolicy pin, piv::TouchPolicy touch) {
   Bytes params = EncodeTlv(0x80, Bytes{static_cast<std::uint8_t>(alg)});
-  if (pin != piv::PinPolicy::kDefault) AppendTlv(params, 0xAA, Bytes{static_cast<std::uint8_t>(pin)});
+  if (pin != piv::PinPolicy::kDefault)
+    AppendTlv(params, 0xAA, Bytes{static_cast<std::uint8_t>(pin)});
   if (touch != piv::TouchPolicy::kDefault) {
     AppendTlv(params, 0xAB, Bytes{static_cast<std::uint8_t>(touch)});
   }
-  TESSERA_ASSIGN_OR_RETURN(Bytes r, Call(Apdu(piv::ins::kGenerateAsymmetric, 0x00, slot,
-                                              EncodeTlv(0xAC, params)),
-                                         "GENERATE ASYMMETRIC KEY PAIR"));
+  TESSERA_ASSIGN_OR_RETURN(
+      Bytes r, Call(Apdu(piv::ins::kGenerateAsymmetric, 0x00, slot, EncodeTlv(0xAC, params)),
+                    "GENERATE ASYMMETRIC KEY PAIR"));
   TESSERA_ASSIGN_OR_RETURN(ByteView contents, ParseSingle(r, piv::tag::kPublicKey));
   return piv::DecodePublicKey(alg, contents);
 }
@@ -148,9 +153,10 @@ Result<ossl::PkeyPtr> PivClient::GenerateKey(std::uint8_t slot, piv::Algorithm a
 Result<SecureBytes> PivClient::PrivateKeyOperation(std::uint8_t slot, piv::Algorithm alg,
                                                    std::uint8_t input_tag, ByteView input) {
   Bytes inner = Concat({EncodeTlv(0x82, {}), EncodeTlv(input_tag, input)});
-  TESSERA_ASSIGN_OR_RETURN(Bytes r, Call(Apdu(piv::ins::kGeneralAuthenticate, static_cast<std::uint8_t>(alg),
-                                              slot, EncodeTlv(piv::tag::kDynamicAuth, inner)),
-                                         "GENERAL AUTHENTICATE"));
+  TESSERA_ASSIGN_OR_RETURN(
+      Bytes r, Call(Apdu(piv::ins::kGeneralAuthenticate, static_cast<std::uint8_t>(alg), slot,
+                         EncodeTlv(piv::tag::kDynamicAuth, inner)),
+                    "GENERAL AUTHENTICATE"));
   TESSERA_ASSIGN_OR_RETURN(ByteView out, DynamicAuthField(r, 0x82));
   SecureBytes result(out);
   OPENSSL_cleanse(r.data(), r.size());
@@ -160,9 +166,9 @@ Result<SecureBytes> PivClient::PrivateKeyOperation(std::uint8_t slot, piv::Algor
 Result<Bytes> PivClient::GetData(std::uint32_t object_tag) {
   Bytes tag_bytes;
   AppendTag(tag_bytes, object_tag);
-  TESSERA_ASSIGN_OR_RETURN(Bytes r, Call(Apdu(piv::ins::kGetData, 0x3F, 0xFF,
-                                              EncodeTlv(piv::tag::kTagList, tag_bytes)),
-                                         "GET DATA"));
+  TESSERA_ASSIGN_OR_RETURN(
+      Bytes r, Call(Apdu(piv::ins::kGetData, 0x3F, 0xFF, EncodeTlv(piv::tag::kTagList, tag_bytes)),
+                    "GET DATA"));
   if (object_tag == piv::tag::kDiscovery) return r;
   TESSERA_ASSIGN_OR_RETURN(ByteView value, ParseSingle(r, piv::tag::kData));
   return Bytes(value.begin(), value.end());
@@ -171,7 +177,8 @@ Result<Bytes> PivClient::GetData(std::uint32_t object_tag) {
 Status PivClient::PutData(std::uint32_t object_tag, ByteView value) {
   Bytes tag_bytes;
   AppendTag(tag_bytes, object_tag);
-  Bytes data = Concat({EncodeTlv(piv::tag::kTagList, tag_bytes), EncodeTlv(piv::tag::kData, value)});
+  Bytes data =
+      Concat({EncodeTlv(piv::tag::kTagList, tag_bytes), EncodeTlv(piv::tag::kData, value)});
   auto r = Call(Apdu(piv::ins::kPutData, 0x3F, 0xFF, std::move(data), false), "PUT DATA");
   return r.status();
 }
@@ -183,8 +190,8 @@ Result<PivKeyMetadata> PivClient::GetKeyMetadata(std::uint8_t slot) {
   auto policy = FindTag(fields, 0x02);
   auto origin = FindTag(fields, 0x03);
   auto pub = FindTag(fields, 0x04);
-  if (!alg || alg->size() != 1 || !policy || policy->size() != 2 || !origin || origin->size() != 1 ||
-      !pub) {
+  if (!alg || alg->size() != 1 || !policy || policy->size() != 2 || !origin ||
+      origin->size() != 1 || !pub) {
     return Status::InvalidArgument("GET METADATA: incomplete key metadata");
   }
   auto algorithm = piv::AlgorithmFromByte((*alg)[0]);
@@ -199,7 +206,8 @@ Result<PivKeyMetadata> PivClient::GetKeyMetadata(std::uint8_t slot) {
 }
 
 Result<PivPinMetadata> PivClient::GetPinMetadata(std::uint8_t reference) {
-  TESSERA_ASSIGN_OR_RETURN(Bytes r, Call(Apdu(piv::ins::kGetMetadata, 0x00, reference), "GET METADATA"));
+  TESSERA_ASSIGN_OR_RETURN(Bytes r,
+                           Call(Apdu(piv::ins::kGetMetadata, 0x00, reference), "GET METADATA"));
   TESSERA_ASSIGN_OR_RETURN(std::vector<Tlv> fields, ParseTlvs(r));
   auto is_default = FindTag(fields, 0x05);
   auto tries = FindTag(fields, 0x06);

@@ -60,7 +60,8 @@ std::string SubjectOf(X509* cert) {
 Status VerifyEcdsa(EVP_PKEY* key, ByteView digest, ByteView signature) {
   ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new(key, nullptr));
   if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1) return ossl::Error("EVP_PKEY_verify_init");
-  if (EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), digest.data(), digest.size()) != 1) {
+  if (EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), digest.data(),
+                      digest.size()) != 1) {
     return Status::InvalidArgument("ECDSA signature does not verify: " + ossl::DrainErrors());
   }
   return Status::Ok();
@@ -71,7 +72,8 @@ Status VerifyEd25519(EVP_PKEY* key, ByteView message, ByteView signature) {
   if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key) != 1) {
     return ossl::Error("EVP_DigestVerifyInit");
   }
-  if (EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), message.data(), message.size()) != 1) {
+  if (EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), message.data(),
+                       message.size()) != 1) {
     return Status::InvalidArgument("Ed25519 signature does not verify: " + ossl::DrainErrors());
   }
   return Status::Ok();
@@ -95,18 +97,21 @@ Result<ossl::X509Ptr> LoadPemOrDer(const std::string& path) {
 void DemoAttestation(host::PivClient& piv, const Options& opt) {
   Bytes statement_der = Must("ATTEST slot 9A", piv.Attest(piv::key::kAuthentication));
   auto statement = Must("parse the attestation statement", ossl::CertFromDer(statement_der));
-  Bytes object = Must("GET DATA 5FFF01 (attestation certificate)", piv.GetData(piv::tag::kYubicoAttestationCert));
+  Bytes object = Must("GET DATA 5FFF01 (attestation certificate)",
+                      piv.GetData(piv::tag::kYubicoAttestationCert));
   auto fields = Must("parse the certificate container", ParseTlvs(object));
   auto cert_der = FindTag(fields, 0x70);
   Step("certificate container holds a certificate",
        cert_der ? Status::Ok() : Status::InvalidArgument("no tag 70"));
   auto attestation = Must("parse the attestation certificate", ossl::CertFromDer(*cert_der));
-  Step("statement is signed by the token's attestation key", VerifyIssued(statement.get(), attestation.get()));
+  Step("statement is signed by the token's attestation key",
+       VerifyIssued(statement.get(), attestation.get()));
   std::printf("      statement:   %s\n      attested by: %s\n", SubjectOf(statement.get()).c_str(),
               SubjectOf(attestation.get()).c_str());
   if (!opt.ca_cert.empty()) {
     auto ca = Must("load the manufacturer CA", LoadPemOrDer(opt.ca_cert));
-    Step("attestation certificate is signed by the manufacturer CA", VerifyIssued(attestation.get(), ca.get()));
+    Step("attestation certificate is signed by the manufacturer CA",
+         VerifyIssued(attestation.get(), ca.get()));
     std::printf("      root:        %s\n", SubjectOf(ca.get()).c_str());
   }
 }
@@ -131,30 +136,37 @@ int Run(const Options& opt) {
   std::printf("      firmware %d.%d.%d, serial %u\n", version[0], version[1], version[2], serial);
 
   auto pin_meta = Must("GET METADATA PIN", piv.GetPinMetadata(piv::key::kPin));
-  std::printf("      PIN: %s, %d of %d tries left\n", pin_meta.is_default ? "factory default" : "changed",
-              pin_meta.tries_left, pin_meta.max_tries);
+  std::printf("      PIN: %s, %d of %d tries left\n",
+              pin_meta.is_default ? "factory default" : "changed", pin_meta.tries_left,
+              pin_meta.max_tries);
   Step("VERIFY PIN 123456", piv.VerifyPin(AsBytes(piv::kDefaultPin)));
   Step("authenticate with the default 3DES management key",
        piv.AuthenticateManagementKey(piv::Algorithm::kTdes, piv::kDefaultManagementKey));
 
-  auto p256 = Must("GENERATE P-256 in slot 9A", piv.GenerateKey(piv::key::kAuthentication, piv::Algorithm::kEccP256));
+  auto p256 = Must("GENERATE P-256 in slot 9A",
+                   piv.GenerateKey(piv::key::kAuthentication, piv::Algorithm::kEccP256));
   const char kMessage[] = "hello from tessera";
   Bytes digest(SHA256_DIGEST_LENGTH);
   SHA256(reinterpret_cast<const unsigned char*>(kMessage), sizeof kMessage - 1, digest.data());
-  auto sig = Must("sign a SHA-256 digest with 9A (ECDSA)",
-                  piv.PrivateKeyOperation(piv::key::kAuthentication, piv::Algorithm::kEccP256, 0x81, digest));
+  auto sig = Must(
+      "sign a SHA-256 digest with 9A (ECDSA)",
+      piv.PrivateKeyOperation(piv::key::kAuthentication, piv::Algorithm::kEccP256, 0x81, digest));
   Step("OpenSSL verifies the ECDSA signature", VerifyEcdsa(p256.get(), digest, sig.view()));
 
-  auto ed = Must("GENERATE Ed25519 in slot 9E", piv.GenerateKey(piv::key::kCardAuthentication, piv::Algorithm::kEd25519));
+  auto ed = Must("GENERATE Ed25519 in slot 9E",
+                 piv.GenerateKey(piv::key::kCardAuthentication, piv::Algorithm::kEd25519));
   auto ed_sig = Must("sign a message with 9E (Ed25519)",
-                     piv.PrivateKeyOperation(piv::key::kCardAuthentication, piv::Algorithm::kEd25519, 0x81,
-                                             AsBytes(kMessage)));
-  Step("OpenSSL verifies the Ed25519 signature", VerifyEd25519(ed.get(), AsBytes(kMessage), ed_sig.view()));
+                     piv.PrivateKeyOperation(piv::key::kCardAuthentication,
+                                             piv::Algorithm::kEd25519, 0x81, AsBytes(kMessage)));
+  Step("OpenSSL verifies the Ed25519 signature",
+       VerifyEd25519(ed.get(), AsBytes(kMessage), ed_sig.view()));
 
   DemoAttestation(piv, opt);
 
-  auto token_key = Must("GET METADATA F0 (Tessera token key)", piv.GetKeyMetadata(piv::key::kTokenKey));
-  Bytes spki = Must("encode the token public key", ossl::PublicKeyToDer(token_key.public_key.get()));
+  auto token_key =
+      Must("GET METADATA F0 (Tessera token key)", piv.GetKeyMetadata(piv::key::kTokenKey));
+  Bytes spki =
+      Must("encode the token public key", ossl::PublicKeyToDer(token_key.public_key.get()));
   std::printf("      token key: %s, %zu-byte SubjectPublicKeyInfo\n",
               std::string(piv::AlgorithmName(token_key.algorithm)).c_str(), spki.size());
   std::printf("The token works.\n");
@@ -170,7 +182,8 @@ int main(int argc, char** argv) {
   CLI::App app{"Drives one tessera-sim token end to end and checks each answer with OpenSSL."};
   app.add_option("--run-dir", opt.run_dir, "simulator run directory")->capture_default_str();
   app.add_option("--serial", opt.serial, "token serial (default: the first token)");
-  app.add_option("--ca", opt.ca_cert, "manufacturer CA certificate (DER) to check the attestation chain");
+  app.add_option("--ca", opt.ca_cert,
+                 "manufacturer CA certificate (DER) to check the attestation chain");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {

@@ -8,9 +8,9 @@
 #include <cstdlib>
 #include <memory>
 
+#include "common/piv/block_cipher.hpp"
 #include "common/piv/piv_constants.hpp"
 #include "firmware-sim/applets/piv/piv_applet.hpp"
-#include "common/piv/block_cipher.hpp"
 #include "firmware-sim/crypto/manufacturer_ca.hpp"
 #include "firmware-sim/os/card_os.hpp"
 #include "firmware-sim/os/clock.hpp"

@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t i = 0; i < parsed->size(); ++i) {
     const Tlv& a = (*parsed)[i];
     const Tlv& b = (*reparsed)[i];
-    if (a.tag != b.tag || !std::equal(a.value.begin(), a.value.end(), b.value.begin(), b.value.end())) {
+    if (a.tag != b.tag ||
+        !std::equal(a.value.begin(), a.value.end(), b.value.begin(), b.value.end())) {
       std::abort();
     }
     // Nested templates get decoded too, as applets do.

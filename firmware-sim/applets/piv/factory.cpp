@@ -69,14 +69,11 @@ Bytes NewCcc(Rng& rng) {
 piv::PinPolicy ResolvePinPolicy(std::uint8_t slot, piv::PinPolicy requested) {
   if (requested != piv::PinPolicy::kDefault) return requested;
   switch (slot) {
-    case key::kSignature:
-      return piv::PinPolicy::kAlways;
+    case key::kSignature: return piv::PinPolicy::kAlways;
     case key::kCardAuthentication:
     case key::kAttestation:
-    case key::kTokenKey:
-      return piv::PinPolicy::kNever;
-    default:
-      return piv::PinPolicy::kOnce;
+    case key::kTokenKey: return piv::PinPolicy::kNever;
+    default: return piv::PinPolicy::kOnce;
   }
 }
 

@@ -5,11 +5,11 @@
 // challenge, and the card answers the challenge encrypted. External
 // authentication (SP 800-73-4 Part 2 Appendix A.1): the card sends a
 // challenge and the host returns it encrypted.
+#include "common/piv/block_cipher.hpp"
 #include "common/piv/piv_constants.hpp"
 #include "common/tlv.hpp"
 #include "firmware-sim/applets/piv/general_authenticate.hpp"
 #include "firmware-sim/applets/piv/piv_records.hpp"
-#include "common/piv/block_cipher.hpp"
 
 namespace tessera::sim::piv_applet {
 namespace {

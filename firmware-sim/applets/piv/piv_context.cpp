@@ -31,8 +31,7 @@ Status CheckPinPolicy(const PivContext& c, piv::PinPolicy policy) {
     case piv::PinPolicy::kOnce:
       if (s.pin_verified) return Status::Ok();
       break;
-    case piv::PinPolicy::kNever:
-      return Status::Ok();
+    case piv::PinPolicy::kNever: return Status::Ok();
   }
   return Status::SecurityStatus("the key's PIN policy needs the PIN verified");
 }

@@ -43,9 +43,9 @@ TEST(CommandApdu, ParsesAllIsoCases) {
 }
 
 TEST(CommandApdu, RejectsInconsistentLengths) {
-  for (const char* hex : {"", "00", "00a404", "00a4040003aabb", "00a4040003aabbccdd00",
-                          "00db3fff0000", "00db3fff00000000", "00db3fff000003aabb",
-                          "00db3fff000002aabbcc"}) {
+  for (const char* hex :
+       {"", "00", "00a404", "00a4040003aabb", "00a4040003aabbccdd00", "00db3fff0000",
+        "00db3fff00000000", "00db3fff000003aabb", "00db3fff000002aabbcc"}) {
     auto r = CommandApdu::Parse(HexOrDie(hex));
     ASSERT_FALSE(r.ok()) << hex;
     EXPECT_EQ(r.status().code(), Code::kWrongLength) << hex;

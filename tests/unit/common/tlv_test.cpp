@@ -60,7 +60,8 @@ TEST_P(TlvRejects, MalformedInput) {
 INSTANTIATE_TEST_SUITE_P(
     Table, TlvRejects,
     ::testing::Values(BadTlv{"53", "missing length"}, BadTlv{"5303aabb", "value too short"},
-                      BadTlv{"5380", "indefinite length"}, BadTlv{"5384000000010a", "4-byte length"},
+                      BadTlv{"5380", "indefinite length"},
+                      BadTlv{"5384000000010a", "4-byte length"},
                       BadTlv{"5f", "truncated 2-byte tag"}, BadTlv{"5fc1", "truncated 3-byte tag"},
                       BadTlv{"5fc1818101", "tag longer than 3 bytes"},
                       BadTlv{"5381", "truncated long length"}, BadTlv{"00", "zero tag byte"},

@@ -33,18 +33,12 @@ class FakeApplet final : public Applet {
   }
   Result<Bytes> Process(const CommandApdu& apdu) override {
     switch (apdu.ins) {
-      case 0x01:
-        return CountingBytes(static_cast<std::size_t>((apdu.p1 << 8) | apdu.p2));
-      case 0x02:
-        return apdu.data;
-      case 0x03:
-        return Status::PinIncorrect(apdu.p2);
-      case 0x04:
-        return Status::PowerLost();
-      case 0x05:
-        return Bytes{tag_};
-      default:
-        return Status::InsNotSupported("fake applet");
+      case 0x01: return CountingBytes(static_cast<std::size_t>((apdu.p1 << 8) | apdu.p2));
+      case 0x02: return apdu.data;
+      case 0x03: return Status::PinIncorrect(apdu.p2);
+      case 0x04: return Status::PowerLost();
+      case 0x05: return Bytes{tag_};
+      default: return Status::InsNotSupported("fake applet");
     }
   }
   void Deselect() override { ++log_->deselects; }

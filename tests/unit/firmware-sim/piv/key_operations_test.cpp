@@ -199,9 +199,11 @@ TEST(PivGenerate, SignsWithTheNewKeyRightAfterReplacingACachedOne) {
     EXPECT_EQ(r.sw, 0x9000);
     return AuthResponse(r.data);
   };
-  ossl::PkeyPtr first = PublicKeyFrom7F49(Algorithm::kEccP256, token.Generate(0x9E, Algorithm::kEccP256));
+  ossl::PkeyPtr first =
+      PublicKeyFrom7F49(Algorithm::kEccP256, token.Generate(0x9E, Algorithm::kEccP256));
   EXPECT_TRUE(EcdsaVerifyDigest(first.get(), digest, sign()));  // now cached
-  ossl::PkeyPtr second = PublicKeyFrom7F49(Algorithm::kEccP256, token.Generate(0x9E, Algorithm::kEccP256));
+  ossl::PkeyPtr second =
+      PublicKeyFrom7F49(Algorithm::kEccP256, token.Generate(0x9E, Algorithm::kEccP256));
   Bytes after = sign();
   EXPECT_TRUE(EcdsaVerifyDigest(second.get(), digest, after));
   EXPECT_FALSE(EcdsaVerifyDigest(first.get(), digest, after));

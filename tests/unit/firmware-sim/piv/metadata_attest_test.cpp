@@ -127,7 +127,7 @@ TEST_P(PivAttestStatements, StatementNamesTheKeyAndChains) {
   EXPECT_EQ(SubjectCn(leaf), "Tessera PIV Attestation " + ToHex(Bytes{p.slot}));
 
   const std::string yk = kYubico;
-  EXPECT_EQ(ToHex(ExtensionValue(leaf, yk + "3")), "050702");    // firmware 5.7.2
+  EXPECT_EQ(ToHex(ExtensionValue(leaf, yk + "3")), "050702");        // firmware 5.7.2
   EXPECT_EQ(ToHex(ExtensionValue(leaf, yk + "7")), "020400bc614e");  // serial 12345678
   EXPECT_EQ(ToHex(ExtensionValue(leaf, yk + "8")), p.policy_ext);
   EXPECT_EQ(ToHex(ExtensionValue(leaf, yk + "9")), "01");  // USB-A keychain

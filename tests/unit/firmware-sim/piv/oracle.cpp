@@ -16,16 +16,11 @@ using piv::Algorithm;
 
 const EVP_CIPHER* EcbCipher(Algorithm alg) {
   switch (alg) {
-    case Algorithm::kTdes:
-      return EVP_des_ede3_ecb();
-    case Algorithm::kAes128:
-      return EVP_aes_128_ecb();
-    case Algorithm::kAes192:
-      return EVP_aes_192_ecb();
-    case Algorithm::kAes256:
-      return EVP_aes_256_ecb();
-    default:
-      return nullptr;
+    case Algorithm::kTdes: return EVP_des_ede3_ecb();
+    case Algorithm::kAes128: return EVP_aes_128_ecb();
+    case Algorithm::kAes192: return EVP_aes_192_ecb();
+    case Algorithm::kAes256: return EVP_aes_256_ecb();
+    default: return nullptr;
   }
 }
 
