@@ -17,6 +17,16 @@ Result<ossl::PkeyPtr> AuthenticateAndGenerate(PivClient& piv, std::uint8_t slot,
   return piv.Generate(slot, alg);
 }
 
+// Generates a P-256 key in 9A of `sim`'s token `serial`; its SubjectPublicKeyInfo.
+Result<Bytes> GenerateP256Spki(SimProcess& sim, std::uint32_t serial) {
+  TESSERA_ASSIGN_OR_RETURN(auto transport, sim.Connect(serial));
+  PivClient piv(*transport);
+  TESSERA_ASSIGN_OR_RETURN(
+      ossl::PkeyPtr key,
+      AuthenticateAndGenerate(piv, piv::key::kAuthentication, Algorithm::kEccP256));
+  return ossl::PublicKeyToDer(key.get());
+}
+
 Status VerifyPinAndSign(PivClient& piv, EVP_PKEY* key, std::uint8_t slot, Algorithm alg) {
   TESSERA_RETURN_IF_ERROR(piv.Select());
   TESSERA_ASSIGN_OR_RETURN(std::uint16_t sw, piv.VerifyPin(piv::kDefaultPin));
@@ -115,14 +125,9 @@ TEST_F(SimTest, SeedGivesTheSameSerialsAndKeysInTwoFreshStateDirectories) {
     ASSERT_TRUE(sim.ok()) << sim.status().message();
     serials.push_back((*sim)->Serials());
     ASSERT_EQ(serials.back().size(), 2u);
-    auto transport = (*sim)->Connect(serials.back().front());
-    ASSERT_TRUE(transport.ok());
-    PivClient piv(**transport);
-    auto key = AuthenticateAndGenerate(piv, piv::key::kAuthentication, Algorithm::kEccP256);
-    ASSERT_TRUE(key.ok()) << key.status().message();
-    auto der = ossl::PublicKeyToDer(key->get());
-    ASSERT_TRUE(der.ok());
-    public_keys.push_back(*der);
+    auto spki = GenerateP256Spki(**sim, serials.back().front());
+    ASSERT_TRUE(spki.ok()) << spki.status().message();
+    public_keys.push_back(*spki);
     EXPECT_EQ((*sim)->Stop(), 0);
   }
   EXPECT_EQ(serials[0], serials[1]);
@@ -143,14 +148,9 @@ TEST_F(SimTest, SeededRestartDrawsNewKeysButStaysReproducible) {
     for (int start = 0; start < 2; ++start) {
       auto sim = SimProcess::Start(dir.path() / "state", dir.path() / "run", {"--seed", "7"});
       ASSERT_TRUE(sim.ok()) << sim.status().message();
-      auto transport = (*sim)->Connect((*sim)->Serials().front());
-      ASSERT_TRUE(transport.ok());
-      PivClient piv(**transport);
-      auto key = AuthenticateAndGenerate(piv, piv::key::kAuthentication, Algorithm::kEccP256);
-      ASSERT_TRUE(key.ok()) << key.status().message();
-      auto der = ossl::PublicKeyToDer(key->get());
-      ASSERT_TRUE(der.ok());
-      keys.push_back(*der);
+      auto spki = GenerateP256Spki(**sim, (*sim)->Serials().front());
+      ASSERT_TRUE(spki.ok()) << spki.status().message();
+      keys.push_back(*spki);
       EXPECT_EQ((*sim)->Stop(), 0);
     }
     EXPECT_NE(ToHex(keys[0]), ToHex(keys[1])) << "restart replayed the first run's key";
