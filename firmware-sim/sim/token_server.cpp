@@ -198,21 +198,31 @@ void TokenServer::AcceptClients() {
 }
 
 bool TokenServer::ServeClient(Client& client) {
-  ssize_t n = ::recv(client.fd.get(), read_buffer_.data(), read_buffer_.size(), MSG_DONTWAIT);
-  if (n < 0) return errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK;
-  if (n == 0) return false;  // peer closed; a half frame in its reader is dropped with it
-  client.reader.Feed(ByteView(read_buffer_).first(static_cast<std::size_t>(n)));
-  while (std::optional<Bytes> frame = client.reader.Next()) {
-    std::optional<Bytes> reply;
-    if (!HandleFrame(client, *frame, reply)) return false;
-    // Sent outside the lock: a slow client delays only its own token thread,
-    // and only up to the send timeout.
-    if (reply &&
-        !SendAll(client.fd.get(), simsock::EncodeFrame(*reply), options_.send_timeout).ok()) {
-      return false;
+  // After answering, keep reading this client for a few microseconds before
+  // going back to poll(): a host that sends its next APDU at once (GET
+  // RESPONSE, a chain, a batch) is served without a scheduler wake-up.
+  auto spin_until = std::chrono::steady_clock::time_point::min();
+  for (;;) {
+    ssize_t n = ::recv(client.fd.get(), read_buffer_.data(), read_buffer_.size(), MSG_DONTWAIT);
+    if (n == 0) return false;  // peer closed; a half frame in its reader is dropped with it
+    if (n < 0) {
+      if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) return false;
+      if (std::chrono::steady_clock::now() >= spin_until) return true;
+      continue;
+    }
+    client.reader.Feed(ByteView(read_buffer_).first(static_cast<std::size_t>(n)));
+    while (std::optional<Bytes> frame = client.reader.Next()) {
+      std::optional<Bytes> reply;
+      if (!HandleFrame(client, *frame, reply)) return false;
+      // Sent outside the lock: a slow client delays only its own token thread,
+      // and only up to the send timeout.
+      if (reply &&
+          !SendAll(client.fd.get(), simsock::EncodeFrame(*reply), options_.send_timeout).ok()) {
+        return false;
+      }
+      spin_until = std::chrono::steady_clock::now() + options_.spin;
     }
   }
-  return true;
 }
 
 bool TokenServer::HandleFrame(const Client& client, ByteView payload, std::optional<Bytes>& reply) {

@@ -42,6 +42,9 @@ class TokenServer {
   struct Options {
     // Longest wait for a client to take a reply before it is dropped.
     std::chrono::milliseconds send_timeout{2000};
+    // How long to keep reading a client after a reply before sleeping in
+    // poll() (see ServeClient).
+    std::chrono::microseconds spin{50};
   };
 
   struct Info {

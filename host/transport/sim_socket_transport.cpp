@@ -130,29 +130,40 @@ Status SimSocketTransport::Send(ByteView payload, SteadyClock::time_point deadli
 }
 
 Result<Bytes> SimSocketTransport::Receive(SteadyClock::time_point deadline) {
-  std::uint8_t header[simsock::kLengthBytes];
-  TESSERA_RETURN_IF_ERROR(ReadExactly(header, sizeof(header), deadline));
-  Bytes payload(GetU16(header));
-  TESSERA_RETURN_IF_ERROR(ReadExactly(payload.data(), payload.size(), deadline));
-  return payload;
+  // One read usually brings the whole frame. The protocol answers each
+  // command exactly once, so nothing may follow the frame.
+  rx_.resize(simsock::kLengthBytes + simsock::kMaxPayload);
+  std::size_t got = 0;
+  auto frame_size = [&]() -> std::size_t {
+    return got < simsock::kLengthBytes ? rx_.size() + 1 : simsock::kLengthBytes + GetU16(rx_);
+  };
+  while (got < frame_size()) {
+    TESSERA_ASSIGN_OR_RETURN(std::size_t n, ReadSome(rx_.data() + got, rx_.size() - got, deadline));
+    got += n;
+  }
+  if (got != frame_size()) {
+    return Break(Status::IoError("more than one answer from " + socket_.string()));
+  }
+  return Bytes(rx_.begin() + simsock::kLengthBytes, rx_.begin() + static_cast<std::ptrdiff_t>(got));
 }
 
-Status SimSocketTransport::ReadExactly(std::uint8_t* out, std::size_t n,
-                                       SteadyClock::time_point deadline) {
-  std::size_t got = 0;
-  while (got < n) {
-    Status ready = WaitFor(fd_.get(), POLLIN, deadline);
-    if (!ready.ok()) return Break(ready);
-    ssize_t r = ::recv(fd_.get(), out + got, n - got, MSG_DONTWAIT);
-    if (r > 0) {
-      got += static_cast<std::size_t>(r);
-    } else if (r == 0) {
-      return Break(Status::IoError("the simulator closed " + socket_.string()));
-    } else if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
+Result<std::size_t> SimSocketTransport::ReadSome(std::uint8_t* out, std::size_t capacity,
+                                                 SteadyClock::time_point deadline) {
+  // The simulator usually answers within microseconds: keep trying to read
+  // for a moment before sleeping in poll(), whose wake-up costs more than
+  // the answer itself (docs/sim-socket-protocol.md, "Latency").
+  const SteadyClock::time_point spin_until = SteadyClock::now() + options_.spin;
+  for (;;) {
+    ssize_t r = ::recv(fd_.get(), out, capacity, MSG_DONTWAIT);
+    if (r > 0) return static_cast<std::size_t>(r);
+    if (r == 0) return Break(Status::IoError("the simulator closed " + socket_.string()));
+    if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
       return Break(Status::IoError("recv from " + socket_.string() + ": " + ErrnoText()));
     }
+    if (SteadyClock::now() < spin_until) continue;
+    Status ready = WaitFor(fd_.get(), POLLIN, deadline);
+    if (!ready.ok()) return Break(ready);
   }
-  return Status::Ok();
 }
 
 Status SimSocketTransport::Break(Status status) {

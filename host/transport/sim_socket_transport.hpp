@@ -27,6 +27,8 @@ class SimSocketTransport final : public Transport {
     // Longest wait for one exchange. A realistic-latency RSA-4096 key
     // generation takes about 40 s, so the default leaves room for it.
     std::chrono::milliseconds timeout{60000};
+    // How long to poll for an answer without sleeping before blocking.
+    std::chrono::microseconds spin{50};
   };
 
   static Result<std::unique_ptr<SimSocketTransport>> Connect(const std::filesystem::path& socket,
@@ -50,14 +52,16 @@ class SimSocketTransport final : public Transport {
   Result<Bytes> Exchange(ByteView payload, bool answered);
   Status Send(ByteView payload, std::chrono::steady_clock::time_point deadline);
   Result<Bytes> Receive(std::chrono::steady_clock::time_point deadline);
-  Status ReadExactly(std::uint8_t* out, std::size_t n,
-                     std::chrono::steady_clock::time_point deadline);
+  // At least one byte, at most `capacity`, within the deadline.
+  Result<std::size_t> ReadSome(std::uint8_t* out, std::size_t capacity,
+                               std::chrono::steady_clock::time_point deadline);
   // Marks the connection unusable and returns `status`.
   Status Break(Status status);
 
   UniqueFd fd_;
   std::filesystem::path socket_;
   Options options_;
+  Bytes rx_;  // receive buffer, reused across answers
 };
 
 struct SimSocketEntry {
