@@ -97,16 +97,6 @@ std::string ReadFile(const std::filesystem::path& path) {
   return s.str();
 }
 
-TempDir::TempDir() {
-  std::string pattern = "/tmp/tsim-XXXXXX";
-  if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-}
-
 ProcessResult RunSim(const std::vector<std::string>& args, std::chrono::seconds timeout) {
   TempDir logs;
   ProcessResult result;

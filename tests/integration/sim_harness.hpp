@@ -23,23 +23,14 @@
 #include "common/bytes.hpp"
 #include "common/unique_fd.hpp"
 #include "host/transport/sim_socket_transport.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace tessera::testing {
 
 std::filesystem::path SimBinary();
 
 // mkdtemp under /tmp (short, because socket paths are limited to 107 bytes).
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using ::tessera::testing::TempDir;  // tests/support/temp_dir.hpp
 
 struct ProcessResult {
   int exit_code = -1;  // 128 + signal when killed

@@ -7,31 +7,13 @@
 #include <fstream>
 
 #include "openssl_oracle.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace tessera::sim {
 namespace {
 
 namespace fs = std::filesystem;
 using std::chrono::system_clock;
-
-// A fresh directory under the test temp dir, removed afterwards.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = ::testing::TempDir() + "tessera-ca-XXXXXX";
-    path_ = mkdtemp(pattern.data());
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 Bytes ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -58,7 +40,7 @@ class ManufacturerCaStore : public ::testing::Test {
   fs::path cert_path() const { return dir_.path() / ManufacturerCa::kCertFile; }
   fs::path key_path() const { return dir_.path() / ManufacturerCa::kKeyFile; }
 
-  ScratchDir dir_;
+  ::tessera::testing::TempDir dir_;
   FakeClock clock_;
 };
 

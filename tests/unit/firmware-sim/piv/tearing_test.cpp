@@ -12,6 +12,7 @@
 #include "common/tlv.hpp"
 #include "firmware-sim/os/file_storage.hpp"
 #include "firmware-sim/os/power_fuse.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/unit/firmware-sim/piv/oracle.hpp"
 #include "tests/unit/firmware-sim/piv/piv_token.hpp"
 
@@ -31,19 +32,12 @@ struct Operation {
 class PivTearing : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string templ = (fs::temp_directory_path() / "tessera-piv-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(templ.data()), nullptr);
-    dir_ = templ;
     auto created = FileStorage::Create(base(), ManufactureTransaction(kSeed));
     ASSERT_TRUE(created.ok()) << created.status().ToString();
   }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
 
-  fs::path base() const { return dir_ / "base.state"; }
-  fs::path work() const { return dir_ / "work.state"; }
+  fs::path base() const { return dir_.path() / "base.state"; }
+  fs::path work() const { return dir_.path() / "work.state"; }
 
   // Runs `fn` on a token over the file at `path`.
   void WithToken(const fs::path& path, PowerFuse* fuse, const std::function<void(PivToken&)>& fn,
@@ -88,7 +82,7 @@ class PivTearing : public ::testing::Test {
     }
   }
 
-  fs::path dir_;
+  ::tessera::testing::TempDir dir_{"tessera-piv"};
 };
 
 // Metadata 06 <max> <left> of the PIN; and whether it is still the default.

@@ -8,28 +8,14 @@
 
 #include "common/apdu.hpp"
 #include "firmware-sim/os/file_storage.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace tessera::sim {
 namespace {
 
 constexpr std::uint32_t kSerial = 12345678;
 
-// A fresh directory for one test's state files, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "token-test-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using ::tessera::testing::TempDir;
 
 class TokenTest : public ::testing::Test {
  protected:
