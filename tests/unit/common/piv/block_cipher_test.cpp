@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tessera::sim {
+namespace tessera::piv {
 namespace {
 
 using piv::Algorithm;
@@ -10,21 +10,21 @@ using piv::Algorithm;
 TEST(BlockCipher, Aes128MatchesFips197AppendixC1) {
   Bytes key = HexOrDie("000102030405060708090a0b0c0d0e0f");
   Bytes plain = HexOrDie("00112233445566778899aabbccddeeff");
-  auto cipher = piv::BlockEncrypt(Algorithm::kAes128, key, plain);
+  auto cipher = BlockEncrypt(Algorithm::kAes128, key, plain);
   ASSERT_TRUE(cipher.ok()) << cipher.status().ToString();
   EXPECT_EQ(ToHex(*cipher), "69c4e0d86a7b0430d8cdb78070b4c55a");
-  auto back = piv::BlockDecrypt(Algorithm::kAes128, key, *cipher);
+  auto back = BlockDecrypt(Algorithm::kAes128, key, *cipher);
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(*back, plain);
 }
 
 TEST(BlockCipher, Aes192And256MatchFips197AppendixC2AndC3) {
   Bytes plain = HexOrDie("00112233445566778899aabbccddeeff");
-  auto c192 = piv::BlockEncrypt(
+  auto c192 = BlockEncrypt(
       Algorithm::kAes192, HexOrDie("000102030405060708090a0b0c0d0e0f1011121314151617"), plain);
   ASSERT_TRUE(c192.ok());
   EXPECT_EQ(ToHex(*c192), "dda97ca4864cdfe06eaf70a0ec0d7191");
-  auto c256 = piv::BlockEncrypt(
+  auto c256 = BlockEncrypt(
       Algorithm::kAes256,
       HexOrDie("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"), plain);
   ASSERT_TRUE(c256.ok());
@@ -40,10 +40,10 @@ TEST(BlockCipher, TdesMatchesTheSp80067Example) {
                                         {"666f78206a756d70", "68d5c05dd9b6b900"}};
   for (const auto& [plain_hex, cipher_hex] : kBlocks) {
     Bytes plain = HexOrDie(plain_hex);
-    auto cipher = piv::BlockEncrypt(Algorithm::kTdes, key, plain);
+    auto cipher = BlockEncrypt(Algorithm::kTdes, key, plain);
     ASSERT_TRUE(cipher.ok()) << cipher.status().ToString();
     EXPECT_EQ(ToHex(*cipher), cipher_hex);
-    auto back = piv::BlockDecrypt(Algorithm::kTdes, key, *cipher);
+    auto back = BlockDecrypt(Algorithm::kTdes, key, *cipher);
     ASSERT_TRUE(back.ok());
     EXPECT_EQ(*back, plain);
   }
@@ -55,10 +55,10 @@ TEST(BlockCipher, RoundTripsForEveryAlgorithm) {
     Bytes key(piv::SymmetricKeySize(alg), 0x3C);
     key[0] = 0x01;
     Bytes block(piv::BlockSize(alg), 0xA5);
-    auto cipher = piv::BlockEncrypt(alg, key, block);
+    auto cipher = BlockEncrypt(alg, key, block);
     ASSERT_TRUE(cipher.ok()) << piv::AlgorithmName(alg);
     EXPECT_NE(*cipher, block);
-    auto back = piv::BlockDecrypt(alg, key, *cipher);
+    auto back = BlockDecrypt(alg, key, *cipher);
     ASSERT_TRUE(back.ok());
     EXPECT_EQ(*back, block) << piv::AlgorithmName(alg);
   }
@@ -66,24 +66,24 @@ TEST(BlockCipher, RoundTripsForEveryAlgorithm) {
 
 TEST(BlockCipher, RejectsWrongKeyAndBlockSizes) {
   Bytes aes_key(16, 1);
-  EXPECT_EQ(piv::BlockEncrypt(Algorithm::kAes128, Bytes(24, 1), Bytes(16, 0)).status().code(),
+  EXPECT_EQ(BlockEncrypt(Algorithm::kAes128, Bytes(24, 1), Bytes(16, 0)).status().code(),
             Code::kInvalidArgument);
-  EXPECT_EQ(piv::BlockEncrypt(Algorithm::kAes128, aes_key, Bytes(15, 0)).status().code(),
+  EXPECT_EQ(BlockEncrypt(Algorithm::kAes128, aes_key, Bytes(15, 0)).status().code(),
             Code::kInvalidArgument);
-  EXPECT_EQ(piv::BlockDecrypt(Algorithm::kAes128, aes_key, Bytes(32, 0)).status().code(),
+  EXPECT_EQ(BlockDecrypt(Algorithm::kAes128, aes_key, Bytes(32, 0)).status().code(),
             Code::kInvalidArgument);
-  EXPECT_EQ(piv::BlockEncrypt(Algorithm::kTdes, Bytes(16, 1), Bytes(8, 0)).status().code(),
+  EXPECT_EQ(BlockEncrypt(Algorithm::kTdes, Bytes(16, 1), Bytes(8, 0)).status().code(),
             Code::kInvalidArgument);
-  EXPECT_EQ(piv::BlockDecrypt(Algorithm::kTdes, Bytes(24, 1), Bytes(16, 0)).status().code(),
+  EXPECT_EQ(BlockDecrypt(Algorithm::kTdes, Bytes(24, 1), Bytes(16, 0)).status().code(),
             Code::kInvalidArgument);
 }
 
 TEST(BlockCipher, RejectsAsymmetricAlgorithms) {
-  EXPECT_EQ(piv::BlockEncrypt(Algorithm::kRsa2048, Bytes(16, 1), Bytes(16, 0)).status().code(),
+  EXPECT_EQ(BlockEncrypt(Algorithm::kRsa2048, Bytes(16, 1), Bytes(16, 0)).status().code(),
             Code::kInvalidArgument);
-  EXPECT_EQ(piv::BlockDecrypt(Algorithm::kEccP256, Bytes(16, 1), Bytes(16, 0)).status().code(),
+  EXPECT_EQ(BlockDecrypt(Algorithm::kEccP256, Bytes(16, 1), Bytes(16, 0)).status().code(),
             Code::kInvalidArgument);
 }
 
 }  // namespace
-}  // namespace tessera::sim
+}  // namespace tessera::piv
