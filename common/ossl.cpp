@@ -76,7 +76,7 @@ Result<PkeyPtr> PrivateKeyFromDer(ByteView der) {
 }
 
 Bytes BnToBytes(const BIGNUM* bn, std::size_t width) {
-  std::size_t n = static_cast<std::size_t>(BN_num_bytes(bn));
+  auto n = static_cast<std::size_t>(BN_num_bytes(bn));
   Bytes out(std::max(n, width));
   BN_bn2binpad(bn, out.data(), static_cast<int>(out.size()));
   return out;

@@ -15,7 +15,7 @@ constexpr std::size_t kSievePrimes = 2048;
 constexpr BN_ULONG kMaxWalk = static_cast<BN_ULONG>(1) << 20;
 
 const std::vector<BN_ULONG>& SmallOddPrimes() {
-  static const std::vector<BN_ULONG> primes = [] {
+  static const std::vector<BN_ULONG> kPrimes = [] {
     std::vector<BN_ULONG> out;
     for (BN_ULONG n = 3; out.size() < kSievePrimes; n += 2) {
       bool prime = true;
@@ -30,7 +30,7 @@ const std::vector<BN_ULONG>& SmallOddPrimes() {
     }
     return out;
   }();
-  return primes;
+  return kPrimes;
 }
 
 // A prime search walks start, start+2, ... and tracks start's residues so a

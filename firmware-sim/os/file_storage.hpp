@@ -30,7 +30,7 @@ namespace tessera::sim {
 class FileStorage final : public Storage {
  public:
   static constexpr std::size_t kChunk = 256;
-  static constexpr std::size_t kCompactAfter = 64 * 1024;
+  static constexpr std::size_t kCompactAfter = std::size_t{64} * 1024;
 
   // Creates a new state file holding `initial` as its snapshot; fails if the
   // file exists.

@@ -30,7 +30,7 @@ std::string TraceLog::Timestamp(Clock::TimePoint t) {
     seconds -= std::chrono::seconds(1);
     micros += 1'000'000;
   }
-  std::time_t tt = static_cast<std::time_t>(seconds.count());
+  auto tt = static_cast<std::time_t>(seconds.count());
   std::tm tm{};
   ::gmtime_r(&tt, &tm);
   char date[32];

@@ -7,7 +7,7 @@ namespace tessera::host {
 
 Status SwToStatus(std::uint16_t sw, const char* what) {
   char word[5];
-  std::snprintf(word, sizeof word, "%04X", sw);
+  (void)std::snprintf(word, sizeof word, "%04X", sw);
   std::string msg = std::string(what) + ": card answered " + word;
   if ((sw & 0xFFF0) == 0x63C0) return Status::PinIncorrect(sw & 0x0F);
   switch (sw) {

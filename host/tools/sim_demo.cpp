@@ -32,7 +32,7 @@ struct Options {
 
 void Step(const char* what, const Status& s) {
   if (!s.ok()) {
-    std::fprintf(stderr, "FAILED %s: %s\n", what, s.ToString().c_str());
+    (void)std::fprintf(stderr, "FAILED %s: %s\n", what, s.ToString().c_str());
     std::exit(1);
   }
   std::printf("  ok  %s\n", what);
@@ -145,7 +145,7 @@ int Run(const Options& opt) {
 
   auto p256 = Must("GENERATE P-256 in slot 9A",
                    piv.GenerateKey(piv::key::kAuthentication, piv::Algorithm::kEccP256));
-  const char kMessage[] = "hello from tessera";
+  static constexpr char kMessage[] = "hello from tessera";
   Bytes digest(SHA256_DIGEST_LENGTH);
   SHA256(reinterpret_cast<const unsigned char*>(kMessage), sizeof kMessage - 1, digest.data());
   auto sig = Must(
@@ -177,21 +177,27 @@ int Run(const Options& opt) {
 }  // namespace tessera
 
 int main(int argc, char** argv) {
-  tessera::Options opt;
-  opt.run_dir = tessera::DefaultRunDir();
-  CLI::App app{"Drives one tessera-sim token end to end and checks each answer with OpenSSL."};
-  app.add_option("--run-dir", opt.run_dir, "simulator run directory")->capture_default_str();
-  app.add_option("--serial", opt.serial, "token serial (default: the first token)");
-  app.add_option("--ca", opt.ca_cert,
-                 "manufacturer CA certificate (DER) to check the attestation chain");
+  // CLI11 reports through exceptions; nothing else may escape main.
   try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    std::fputs(app.help().c_str(), stdout);
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "%s\n%s", e.what(), app.help().c_str());
-    return 2;
+    tessera::Options opt;
+    opt.run_dir = tessera::DefaultRunDir();
+    CLI::App app{"Drives one tessera-sim token end to end and checks each answer with OpenSSL."};
+    app.add_option("--run-dir", opt.run_dir, "simulator run directory")->capture_default_str();
+    app.add_option("--serial", opt.serial, "token serial (default: the first token)");
+    app.add_option("--ca", opt.ca_cert,
+                   "manufacturer CA certificate (DER) to check the attestation chain");
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+      (void)std::fputs(app.help().c_str(), stdout);
+      return 0;
+    } catch (const CLI::ParseError& e) {
+      (void)std::fprintf(stderr, "%s\n%s", e.what(), app.help().c_str());
+      return 2;
+    }
+    return tessera::Run(opt);
+  } catch (const std::exception& e) {
+    (void)std::fprintf(stderr, "tessera-sim-demo: %s\n", e.what());
+    return 1;
   }
-  return tessera::Run(opt);
 }
