@@ -1,0 +1,72 @@
+#include "pkcs11/api/library.hpp"
+
+#include <pthread.h>
+
+#include <atomic>
+#include <mutex>
+
+namespace tessera::p11::api {
+namespace {
+
+std::mutex g_mu;
+std::shared_ptr<Library> g_library;  // guarded by g_mu
+std::atomic<bool> g_forked{false};
+std::once_flag g_atfork_once;
+
+// PKCS#11 2.40 §6.7.7: a child after fork() must call C_Initialize itself.
+// The parent's state is abandoned, not destroyed: its locks may be held by
+// threads that do not exist in the child.
+void OnForkChild() { g_forked.store(true); }
+
+// §5.4 C_Initialize: the mutex callbacks must be all set or all null; with
+// all null or CKF_OS_LOCKING_OK the library uses the OS's own primitives,
+// which is what it does in every case (std::mutex), as the spec allows.
+CK_RV CheckInitArgs(CK_VOID_PTR init_args) {
+  if (init_args == nullptr) return CKR_OK;
+  const auto* args = static_cast<const CK_C_INITIALIZE_ARGS*>(init_args);
+  if (args->pReserved != nullptr) return CKR_ARGUMENTS_BAD;
+  const int set = (args->CreateMutex != nullptr) + (args->DestroyMutex != nullptr) +
+                  (args->LockMutex != nullptr) + (args->UnlockMutex != nullptr);
+  if (set != 0 && set != 4) return CKR_ARGUMENTS_BAD;
+  // With all four callbacks and no CKF_OS_LOCKING_OK the application asks
+  // for its own mutexes; OS locking gives the same guarantees on Linux.
+  return CKR_OK;
+}
+
+}  // namespace
+
+std::shared_ptr<Library> CurrentLibrary() {
+  if (g_forked.load()) return nullptr;
+  std::lock_guard lock(g_mu);
+  return g_library;
+}
+
+CK_RV InitializeLibrary(CK_VOID_PTR init_args) {
+  if (CK_RV rv = CheckInitArgs(init_args); rv != CKR_OK) return rv;
+  std::call_once(g_atfork_once, [] { pthread_atfork(nullptr, nullptr, OnForkChild); });
+  std::lock_guard lock(g_mu);
+  if (g_forked.load()) {
+    new std::shared_ptr<Library>(std::move(g_library));  // abandoned, see OnForkChild
+    g_library = nullptr;
+    g_forked.store(false);
+  }
+  if (g_library != nullptr) return CKR_CRYPTOKI_ALREADY_INITIALIZED;
+  auto config = ModuleConfig::Load();
+  // A configuration the module cannot read is not the caller's argument.
+  if (!config.ok()) return CKR_GENERAL_ERROR;
+  auto library = std::make_shared<Library>(std::move(config).value());
+  library->slots.Refresh();
+  g_library = std::move(library);
+  return CKR_OK;
+}
+
+CK_RV FinalizeLibrary(CK_VOID_PTR reserved) {
+  if (reserved != nullptr) return CKR_ARGUMENTS_BAD;
+  if (g_forked.load()) return CKR_CRYPTOKI_NOT_INITIALIZED;
+  std::lock_guard lock(g_mu);
+  if (g_library == nullptr) return CKR_CRYPTOKI_NOT_INITIALIZED;
+  g_library.reset();
+  return CKR_OK;
+}
+
+}  // namespace tessera::p11::api

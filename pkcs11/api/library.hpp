@@ -1,0 +1,28 @@
+// The module's state between C_Initialize and C_Finalize, and the rules of
+// PKCS#11 2.40 §5.4 around it: a second C_Initialize is
+// CKR_CRYPTOKI_ALREADY_INITIALIZED; every other call before it, after
+// C_Finalize, or in a child after fork() is CKR_CRYPTOKI_NOT_INITIALIZED.
+//
+// Calls hold a shared_ptr to the library for their duration, so C_Finalize
+// never frees state another thread is still using. Thread-safe.
+#pragma once
+
+#include <p11-kit/pkcs11.h>
+
+#include <memory>
+
+#include "pkcs11/core/slot_manager.hpp"
+
+namespace tessera::p11::api {
+
+struct Library {
+  explicit Library(ModuleConfig config) : slots(std::move(config)) {}
+  SlotManager slots;
+};
+
+// nullptr when the module is not initialized in this process.
+std::shared_ptr<Library> CurrentLibrary();
+CK_RV InitializeLibrary(CK_VOID_PTR init_args);
+CK_RV FinalizeLibrary(CK_VOID_PTR reserved);
+
+}  // namespace tessera::p11::api

@@ -1,0 +1,68 @@
+#include "pkcs11/core/config.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "common/sim_socket_protocol.hpp"
+
+namespace tessera::p11 {
+namespace {
+
+constexpr const char* kDefaultConfigPath = "/etc/tessera/tessera.conf";
+
+std::string Trim(const std::string& s) {
+  const auto first = s.find_first_not_of(" \t\r");
+  if (first == std::string::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r");
+  return s.substr(first, last - first + 1);
+}
+
+const char* Env(const char* name) {
+  const char* v = std::getenv(name);  // NOLINT(concurrency-mt-unsafe): read once at C_Initialize
+  return v != nullptr && *v != '\0' ? v : nullptr;
+}
+
+}  // namespace
+
+Result<ModuleConfig> ModuleConfig::Parse(const std::string& text, const std::string& origin,
+                                         ModuleConfig base) {
+  std::istringstream in(text);
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    std::string content = Trim(line.substr(0, line.find('#')));
+    if (content.empty()) continue;
+    const auto eq = content.find('=');
+    const std::string where = origin + ":" + std::to_string(number);
+    if (eq == std::string::npos) return Status::InvalidArgument(where + ": expected key = value");
+    const std::string key = Trim(content.substr(0, eq));
+    const std::string value = Trim(content.substr(eq + 1));
+    if (value.empty()) return Status::InvalidArgument(where + ": " + key + " has no value");
+    if (key == "sim.run_dir") {
+      base.sim_run_dir = value;
+    } else {
+      return Status::InvalidArgument(where + ": unknown key '" + key + "'");
+    }
+  }
+  return base;
+}
+
+Result<ModuleConfig> ModuleConfig::Load() {
+  ModuleConfig config;
+  config.sim_run_dir = simsock::DefaultRunDir();
+  if (const char* dir = Env("TESSERA_SIM_DIR")) config.sim_run_dir = dir;
+  const char* explicit_path = Env("TESSERA_CONF");
+  const std::string path = explicit_path != nullptr ? explicit_path : kDefaultConfigPath;
+  std::ifstream file(path);
+  if (!file) {
+    if (explicit_path != nullptr) return Status::NotFound("TESSERA_CONF: cannot read " + path);
+    return config;
+  }
+  std::stringstream text;
+  text << file.rdbuf();
+  return Parse(text.str(), path, std::move(config));
+}
+
+}  // namespace tessera::p11

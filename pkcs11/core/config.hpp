@@ -1,0 +1,30 @@
+// ModuleConfig: where the module looks for tokens, read once by C_Initialize.
+//
+// Sources, first match wins for each setting:
+//   1. the configuration file: $TESSERA_CONF, else /etc/tessera/tessera.conf
+//      (a missing default file is fine; a missing $TESSERA_CONF is an error);
+//   2. the environment: TESSERA_SIM_DIR for the simulator run directory;
+//   3. the simulator's default run directory ($XDG_RUNTIME_DIR/tessera or
+//      /tmp/tessera-$UID).
+// File syntax (docs/pkcs11-module.md): `key = value` lines, `#` comments,
+// blank lines. Known keys: sim.run_dir. Unknown keys are an error, so typos
+// do not pass silently. A value type, immutable once loaded.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "common/status.hpp"
+
+namespace tessera::p11 {
+
+struct ModuleConfig {
+  std::filesystem::path sim_run_dir;
+
+  static Result<ModuleConfig> Load();
+  // Parses `text` (the file's contents) over `base`; `origin` names it in errors.
+  static Result<ModuleConfig> Parse(const std::string& text, const std::string& origin,
+                                    ModuleConfig base);
+};
+
+}  // namespace tessera::p11

@@ -1,0 +1,58 @@
+#include "tests/integration/pkcs11/module_harness.hpp"
+
+#include <dlfcn.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+
+namespace tessera::testing {
+namespace {
+
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
+std::filesystem::path ModulePath() { return TESSERA_P11_MODULE; }
+
+LoadedModule::LoadedModule() {
+  handle_ = ::dlopen(ModulePath().c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle_ == nullptr) return;
+  auto get = reinterpret_cast<CK_C_GetFunctionList>(Symbol("C_GetFunctionList"));
+  if (get == nullptr || get(&functions_) != CKR_OK) functions_ = nullptr;
+}
+
+LoadedModule::~LoadedModule() {
+  if (functions_ != nullptr) functions_->C_Finalize(nullptr);
+  if (handle_ != nullptr) ::dlclose(handle_);
+}
+
+void* LoadedModule::Symbol(const char* name) const { return ::dlsym(handle_, name); }
+
+CommandResult RunClient(const std::vector<std::string>& argv,
+                        const std::filesystem::path& run_dir) {
+  std::string command = "env TESSERA_SIM_DIR=" + ShellQuote(run_dir.string());
+  const std::string preload = TESSERA_SANITIZER_PRELOAD;
+  if (!preload.empty()) {
+    // A client built without sanitizers loads a sanitized module only with
+    // the runtime preloaded; its own leaks are not ours to report.
+    command += " LD_PRELOAD=" + ShellQuote(preload) + " ASAN_OPTIONS=detect_leaks=0";
+  }
+  for (const std::string& arg : argv) command += " " + ShellQuote(arg);
+  command += " 2>&1";
+  CommandResult result;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  std::array<char, 4096> buf{};
+  std::size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) result.output.append(buf.data(), n);
+  int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
+}  // namespace tessera::testing

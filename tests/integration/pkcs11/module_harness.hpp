@@ -1,0 +1,43 @@
+// Test support for the PKCS#11 module: loads the built tessera-pkcs11.so with
+// dlopen and runs real clients (pkcs11-tool) against it. The module path
+// and, in sanitizer builds, the runtime a non-sanitized client must preload
+// come from the build (TESSERA_P11_MODULE, TESSERA_SANITIZER_PRELOAD).
+#pragma once
+
+#include <p11-kit/pkcs11.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace tessera::testing {
+
+// The module, dlopen'ed for the test's lifetime, and its function list.
+class LoadedModule {
+ public:
+  LoadedModule();
+  ~LoadedModule();
+  LoadedModule(const LoadedModule&) = delete;
+  LoadedModule& operator=(const LoadedModule&) = delete;
+
+  bool ok() const { return functions_ != nullptr; }
+  CK_FUNCTION_LIST* operator->() const { return functions_; }
+  void* Symbol(const char* name) const;
+
+ private:
+  void* handle_ = nullptr;
+  CK_FUNCTION_LIST* functions_ = nullptr;
+};
+
+std::filesystem::path ModulePath();
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs `argv` with TESSERA_SIM_DIR=run_dir (and the sanitizer preload when
+// the module is sanitized), capturing its output.
+CommandResult RunClient(const std::vector<std::string>& argv, const std::filesystem::path& run_dir);
+
+}  // namespace tessera::testing

@@ -1,0 +1,35 @@
+#include "pkcs11/core/config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace tessera::p11 {
+namespace {
+
+TEST(ModuleConfig, ReadsTheSimulatorRunDirectory) {
+  auto config =
+      ModuleConfig::Parse("# comment\n\n  sim.run_dir = /run/x  # trailing\n", "t.conf", {});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->sim_run_dir, "/run/x");
+}
+
+TEST(ModuleConfig, KeepsTheBaseWhenTheFileSaysNothing) {
+  ModuleConfig base;
+  base.sim_run_dir = "/from/env";
+  auto config = ModuleConfig::Parse("\n# only comments\n", "t.conf", base);
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->sim_run_dir, "/from/env");
+}
+
+TEST(ModuleConfig, RejectsUnknownKeysAndMalformedLinesNamingTheLine) {
+  auto unknown = ModuleConfig::Parse("sim.rundir = /x\n", "t.conf", {});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("t.conf:1"), std::string::npos);
+  EXPECT_NE(unknown.status().message().find("sim.rundir"), std::string::npos);
+  auto no_equals = ModuleConfig::Parse("\nsim.run_dir /x\n", "t.conf", {});
+  ASSERT_FALSE(no_equals.ok());
+  EXPECT_NE(no_equals.status().message().find("t.conf:2"), std::string::npos);
+  EXPECT_FALSE(ModuleConfig::Parse("sim.run_dir =\n", "t.conf", {}).ok());
+}
+
+}  // namespace
+}  // namespace tessera::p11
