@@ -217,6 +217,19 @@ Result<PivPinMetadata> PivClient::GetPinMetadata(std::uint8_t reference) {
   return PivPinMetadata{(*is_default)[0] == 1, (*tries)[0], (*tries)[1]};
 }
 
+Result<piv::Algorithm> PivClient::GetManagementKeyAlgorithm() {
+  TESSERA_ASSIGN_OR_RETURN(
+      Bytes r, Call(Apdu(piv::ins::kGetMetadata, 0x00, piv::key::kManagement), "GET METADATA"));
+  TESSERA_ASSIGN_OR_RETURN(std::vector<Tlv> fields, ParseTlvs(r));
+  auto alg = FindTag(fields, 0x01);
+  if (!alg || alg->size() != 1) return Status::InvalidArgument("GET METADATA 9B: no algorithm");
+  auto algorithm = piv::AlgorithmFromByte((*alg)[0]);
+  if (!algorithm || !piv::IsSymmetric(*algorithm)) {
+    return Status::InvalidArgument("GET METADATA 9B: not a management key algorithm");
+  }
+  return *algorithm;
+}
+
 Result<Bytes> PivClient::Attest(std::uint8_t slot) {
   return Call(Apdu(piv::ins::kAttest, slot, 0x00), "ATTEST");
 }

@@ -68,6 +68,8 @@ class PivClient {
 
   Result<PivKeyMetadata> GetKeyMetadata(std::uint8_t slot);
   Result<PivPinMetadata> GetPinMetadata(std::uint8_t reference);  // 80 or 81
+  // The management key's algorithm (GET METADATA 9B, tag 01).
+  Result<piv::Algorithm> GetManagementKeyAlgorithm();
   // ATTEST (YubiKey F9): the DER attestation statement for `slot`.
   Result<Bytes> Attest(std::uint8_t slot);
 

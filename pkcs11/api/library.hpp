@@ -11,6 +11,7 @@
 
 #include <memory>
 
+#include "pkcs11/core/session_table.hpp"
 #include "pkcs11/core/slot_manager.hpp"
 
 namespace tessera::p11::api {
@@ -18,6 +19,7 @@ namespace tessera::p11::api {
 struct Library {
   explicit Library(ModuleConfig config) : slots(std::move(config)) {}
   SlotManager slots;
+  SessionTable sessions;
 };
 
 // nullptr when the module is not initialized in this process.

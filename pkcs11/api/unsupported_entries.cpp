@@ -20,26 +20,15 @@ CK_RV NotSupported() {
 
 }  // namespace
 
-TESSERA_P11_EXPORT CK_RV C_WaitForSlotEvent(CK_FLAGS, CK_SLOT_ID*, void*) {
-  return NotSupported();
-}
+TESSERA_P11_EXPORT CK_RV C_WaitForSlotEvent(CK_FLAGS, CK_SLOT_ID*, void*) { return NotSupported(); }
 TESSERA_P11_EXPORT CK_RV C_InitToken(CK_SLOT_ID, unsigned char*, unsigned long, unsigned char*) {
   return NotSupported();
 }
 TESSERA_P11_EXPORT CK_RV C_InitPIN(CK_SESSION_HANDLE, unsigned char*, unsigned long) {
   return NotSupported();
 }
-TESSERA_P11_EXPORT CK_RV C_SetPIN(CK_SESSION_HANDLE, unsigned char*, unsigned long,
-                                  unsigned char*, unsigned long) {
-  return NotSupported();
-}
-TESSERA_P11_EXPORT CK_RV C_OpenSession(CK_SLOT_ID, CK_FLAGS, void*, CK_NOTIFY,
-                                       CK_SESSION_HANDLE*) {
-  return NotSupported();
-}
-TESSERA_P11_EXPORT CK_RV C_CloseSession(CK_SESSION_HANDLE) { return NotSupported(); }
-TESSERA_P11_EXPORT CK_RV C_CloseAllSessions(CK_SLOT_ID) { return NotSupported(); }
-TESSERA_P11_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE, CK_SESSION_INFO*) {
+TESSERA_P11_EXPORT CK_RV C_SetPIN(CK_SESSION_HANDLE, unsigned char*, unsigned long, unsigned char*,
+                                  unsigned long) {
   return NotSupported();
 }
 TESSERA_P11_EXPORT CK_RV C_GetOperationState(CK_SESSION_HANDLE, unsigned char*, unsigned long*) {
@@ -49,11 +38,6 @@ TESSERA_P11_EXPORT CK_RV C_SetOperationState(CK_SESSION_HANDLE, unsigned char*, 
                                              CK_OBJECT_HANDLE, CK_OBJECT_HANDLE) {
   return NotSupported();
 }
-TESSERA_P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE, CK_USER_TYPE, unsigned char*,
-                                 unsigned long) {
-  return NotSupported();
-}
-TESSERA_P11_EXPORT CK_RV C_Logout(CK_SESSION_HANDLE) { return NotSupported(); }
 TESSERA_P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE, CK_ATTRIBUTE*, unsigned long,
                                         CK_OBJECT_HANDLE*) {
   return NotSupported();
@@ -68,16 +52,15 @@ TESSERA_P11_EXPORT CK_RV C_DestroyObject(CK_SESSION_HANDLE, CK_OBJECT_HANDLE) {
 TESSERA_P11_EXPORT CK_RV C_GetObjectSize(CK_SESSION_HANDLE, CK_OBJECT_HANDLE, unsigned long*) {
   return NotSupported();
 }
-TESSERA_P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE, CK_OBJECT_HANDLE,
-                                             CK_ATTRIBUTE*, unsigned long) {
+TESSERA_P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE, CK_OBJECT_HANDLE, CK_ATTRIBUTE*,
+                                             unsigned long) {
   return NotSupported();
 }
-TESSERA_P11_EXPORT CK_RV C_SetAttributeValue(CK_SESSION_HANDLE, CK_OBJECT_HANDLE,
-                                             CK_ATTRIBUTE*, unsigned long) {
+TESSERA_P11_EXPORT CK_RV C_SetAttributeValue(CK_SESSION_HANDLE, CK_OBJECT_HANDLE, CK_ATTRIBUTE*,
+                                             unsigned long) {
   return NotSupported();
 }
-TESSERA_P11_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE, CK_ATTRIBUTE*,
-                                           unsigned long) {
+TESSERA_P11_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE, CK_ATTRIBUTE*, unsigned long) {
   return NotSupported();
 }
 TESSERA_P11_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE, CK_OBJECT_HANDLE*, unsigned long,
@@ -85,12 +68,11 @@ TESSERA_P11_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE, CK_OBJECT_HANDLE*, uns
   return NotSupported();
 }
 TESSERA_P11_EXPORT CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE) { return NotSupported(); }
-TESSERA_P11_EXPORT CK_RV C_EncryptInit(CK_SESSION_HANDLE, CK_MECHANISM*,
-                                       CK_OBJECT_HANDLE) {
+TESSERA_P11_EXPORT CK_RV C_EncryptInit(CK_SESSION_HANDLE, CK_MECHANISM*, CK_OBJECT_HANDLE) {
   return NotSupported();
 }
-TESSERA_P11_EXPORT CK_RV C_Encrypt(CK_SESSION_HANDLE, unsigned char*, unsigned long,
-                                   unsigned char*, unsigned long*) {
+TESSERA_P11_EXPORT CK_RV C_Encrypt(CK_SESSION_HANDLE, unsigned char*, unsigned long, unsigned char*,
+                                   unsigned long*) {
   return NotSupported();
 }
 TESSERA_P11_EXPORT CK_RV C_EncryptUpdate(CK_SESSION_HANDLE, unsigned char*, unsigned long,
@@ -100,12 +82,11 @@ TESSERA_P11_EXPORT CK_RV C_EncryptUpdate(CK_SESSION_HANDLE, unsigned char*, unsi
 TESSERA_P11_EXPORT CK_RV C_EncryptFinal(CK_SESSION_HANDLE, unsigned char*, unsigned long*) {
   return NotSupported();
 }
-TESSERA_P11_EXPORT CK_RV C_DecryptInit(CK_SESSION_HANDLE, CK_MECHANISM*,
-                                       CK_OBJECT_HANDLE) {
+TESSERA_P11_EXPORT CK_RV C_DecryptInit(CK_SESSION_HANDLE, CK_MECHANISM*, CK_OBJECT_HANDLE) {
   return NotSupported();
 }
-TESSERA_P11_EXPORT CK_RV C_Decrypt(CK_SESSION_HANDLE, unsigned char*, unsigned long,
-                                   unsigned char*, unsigned long*) {
+TESSERA_P11_EXPORT CK_RV C_Decrypt(CK_SESSION_HANDLE, unsigned char*, unsigned long, unsigned char*,
+                                   unsigned long*) {
   return NotSupported();
 }
 TESSERA_P11_EXPORT CK_RV C_DecryptUpdate(CK_SESSION_HANDLE, unsigned char*, unsigned long,
@@ -115,19 +96,15 @@ TESSERA_P11_EXPORT CK_RV C_DecryptUpdate(CK_SESSION_HANDLE, unsigned char*, unsi
 TESSERA_P11_EXPORT CK_RV C_DecryptFinal(CK_SESSION_HANDLE, unsigned char*, unsigned long*) {
   return NotSupported();
 }
-TESSERA_P11_EXPORT CK_RV C_DigestInit(CK_SESSION_HANDLE, CK_MECHANISM*) {
-  return NotSupported();
-}
-TESSERA_P11_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE, unsigned char*, unsigned long,
-                                  unsigned char*, unsigned long*) {
+TESSERA_P11_EXPORT CK_RV C_DigestInit(CK_SESSION_HANDLE, CK_MECHANISM*) { return NotSupported(); }
+TESSERA_P11_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE, unsigned char*, unsigned long, unsigned char*,
+                                  unsigned long*) {
   return NotSupported();
 }
 TESSERA_P11_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE, unsigned char*, unsigned long) {
   return NotSupported();
 }
-TESSERA_P11_EXPORT CK_RV C_DigestKey(CK_SESSION_HANDLE, CK_OBJECT_HANDLE) {
-  return NotSupported();
-}
+TESSERA_P11_EXPORT CK_RV C_DigestKey(CK_SESSION_HANDLE, CK_OBJECT_HANDLE) { return NotSupported(); }
 TESSERA_P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE, unsigned char*, unsigned long*) {
   return NotSupported();
 }
@@ -144,20 +121,18 @@ TESSERA_P11_EXPORT CK_RV C_SignUpdate(CK_SESSION_HANDLE, unsigned char*, unsigne
 TESSERA_P11_EXPORT CK_RV C_SignFinal(CK_SESSION_HANDLE, unsigned char*, unsigned long*) {
   return NotSupported();
 }
-TESSERA_P11_EXPORT CK_RV C_SignRecoverInit(CK_SESSION_HANDLE, CK_MECHANISM*,
-                                           CK_OBJECT_HANDLE) {
+TESSERA_P11_EXPORT CK_RV C_SignRecoverInit(CK_SESSION_HANDLE, CK_MECHANISM*, CK_OBJECT_HANDLE) {
   return NotSupported();
 }
 TESSERA_P11_EXPORT CK_RV C_SignRecover(CK_SESSION_HANDLE, unsigned char*, unsigned long,
                                        unsigned char*, unsigned long*) {
   return NotSupported();
 }
-TESSERA_P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE, CK_MECHANISM*,
-                                      CK_OBJECT_HANDLE) {
+TESSERA_P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE, CK_MECHANISM*, CK_OBJECT_HANDLE) {
   return NotSupported();
 }
-TESSERA_P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE, unsigned char*, unsigned long,
-                                  unsigned char*, unsigned long) {
+TESSERA_P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE, unsigned char*, unsigned long, unsigned char*,
+                                  unsigned long) {
   return NotSupported();
 }
 TESSERA_P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE, unsigned char*, unsigned long) {
@@ -166,8 +141,7 @@ TESSERA_P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE, unsigned char*, unsig
 TESSERA_P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE, unsigned char*, unsigned long) {
   return NotSupported();
 }
-TESSERA_P11_EXPORT CK_RV C_VerifyRecoverInit(CK_SESSION_HANDLE, CK_MECHANISM*,
-                                             CK_OBJECT_HANDLE) {
+TESSERA_P11_EXPORT CK_RV C_VerifyRecoverInit(CK_SESSION_HANDLE, CK_MECHANISM*, CK_OBJECT_HANDLE) {
   return NotSupported();
 }
 TESSERA_P11_EXPORT CK_RV C_VerifyRecover(CK_SESSION_HANDLE, unsigned char*, unsigned long,
@@ -190,14 +164,13 @@ TESSERA_P11_EXPORT CK_RV C_DecryptVerifyUpdate(CK_SESSION_HANDLE, unsigned char*
                                                unsigned char*, unsigned long*) {
   return NotSupported();
 }
-TESSERA_P11_EXPORT CK_RV C_GenerateKey(CK_SESSION_HANDLE, CK_MECHANISM*,
-                                       CK_ATTRIBUTE*, unsigned long, CK_OBJECT_HANDLE*) {
+TESSERA_P11_EXPORT CK_RV C_GenerateKey(CK_SESSION_HANDLE, CK_MECHANISM*, CK_ATTRIBUTE*,
+                                       unsigned long, CK_OBJECT_HANDLE*) {
   return NotSupported();
 }
-TESSERA_P11_EXPORT CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE, CK_MECHANISM*,
-                                           CK_ATTRIBUTE*, unsigned long,
-                                           CK_ATTRIBUTE*, unsigned long, CK_OBJECT_HANDLE*,
-                                           CK_OBJECT_HANDLE*) {
+TESSERA_P11_EXPORT CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE, CK_MECHANISM*, CK_ATTRIBUTE*,
+                                           unsigned long, CK_ATTRIBUTE*, unsigned long,
+                                           CK_OBJECT_HANDLE*, CK_OBJECT_HANDLE*) {
   return NotSupported();
 }
 TESSERA_P11_EXPORT CK_RV C_WrapKey(CK_SESSION_HANDLE, CK_MECHANISM*, CK_OBJECT_HANDLE,
@@ -205,8 +178,8 @@ TESSERA_P11_EXPORT CK_RV C_WrapKey(CK_SESSION_HANDLE, CK_MECHANISM*, CK_OBJECT_H
   return NotSupported();
 }
 TESSERA_P11_EXPORT CK_RV C_UnwrapKey(CK_SESSION_HANDLE, CK_MECHANISM*, CK_OBJECT_HANDLE,
-                                     unsigned char*, unsigned long, CK_ATTRIBUTE*,
-                                     unsigned long, CK_OBJECT_HANDLE*) {
+                                     unsigned char*, unsigned long, CK_ATTRIBUTE*, unsigned long,
+                                     CK_OBJECT_HANDLE*) {
   return NotSupported();
 }
 TESSERA_P11_EXPORT CK_RV C_DeriveKey(CK_SESSION_HANDLE, CK_MECHANISM*, CK_OBJECT_HANDLE,

@@ -4,6 +4,7 @@
 
 #include "host/card/apdu_channel.hpp"
 #include "host/transport/sim_socket_transport.hpp"
+#include "pkcs11/drivers/piv/piv_login.hpp"
 #include "pkcs11/drivers/piv/piv_probe.hpp"
 
 namespace tessera::p11 {
@@ -20,26 +21,74 @@ bool Slot::TokenPresent() const {
 
 void Slot::Invalidate() {
   std::lock_guard lock(mu_);
+  DropToken();
+}
+
+void Slot::DropToken() {
   transport_.reset();
   token_.reset();
+  login_ = LoginState::kPublic;
 }
 
-Status Slot::EnsureConnected() {
-  if (transport_ != nullptr) return Status::Ok();
-  if (!TokenPresent()) return Status::NotFound("no token in " + Description());
-  TESSERA_ASSIGN_OR_RETURN(transport_, host::SimSocketTransport::Connect(socket_));
-  return Status::Ok();
+template <typename Io>
+Status Slot::WithCard(Io&& io) {
+  TESSERA_RETURN_IF_ERROR(EnsureConnected());
+  host::ApduChannel channel(*transport_);
+  Status result = io(channel);
+  if (result.code() == Code::kIoError) {
+    DropToken();
+  }
+  return result;
 }
 
-Result<TokenInfo> Slot::GetTokenInfo() {
+LoginState Slot::login_state() const {
   std::lock_guard lock(mu_);
+  return login_;
+}
+
+void Slot::NotePinResult(const Status& status) {
+  if (!token_) return;
+  if (status.ok()) {
+    token_->pin_tries_left = token_->pin_max_tries;
+  } else if (status.code() == Code::kPinIncorrect && status.detail() >= 0) {
+    token_->pin_tries_left = status.detail();
+  } else if (status.code() == Code::kAuthBlocked) {
+    token_->pin_tries_left = 0;
+  }
+}
+
+Status Slot::Login(UserType type, ByteView pin) {
+  std::lock_guard lock(mu_);
+  if (type == UserType::kSo) {
+    Status s = WithCard([&](host::ApduChannel& ch) { return piv::LoginSo(ch, pin); });
+    if (s.ok()) login_ = LoginState::kSo;
+    return s;
+  }
+  Status s = WithCard([&](host::ApduChannel& ch) { return piv::LoginUser(ch, pin); });
+  NotePinResult(s);
+  if (s.ok()) login_ = LoginState::kUser;
+  return s;
+}
+
+Status Slot::Logout() {
+  std::lock_guard lock(mu_);
+  login_ = LoginState::kPublic;
+  // The SO's management-key authentication lasts until the card is
+  // deselected; a reset of the PIN status is what the card offers.
+  return WithCard([&](host::ApduChannel& ch) { return piv::Logout(ch); });
+}
+
+// Connecting also identifies the token (SELECT and what it says of itself),
+// once per insertion: every later command can assume PIV is selected.
+Status Slot::EnsureConnected() {
+  if (transport_ != nullptr && token_) return Status::Ok();
   if (!TokenPresent()) {
-    transport_.reset();
-    token_.reset();
+    DropToken();
     return Status::NotFound("no token in " + Description());
   }
-  if (token_) return *token_;
-  TESSERA_RETURN_IF_ERROR(EnsureConnected());
+  if (transport_ == nullptr) {
+    TESSERA_ASSIGN_OR_RETURN(transport_, host::SimSocketTransport::Connect(socket_));
+  }
   host::ApduChannel channel(*transport_);
   auto info = piv::ProbePivToken(channel);
   if (!info.ok()) {
@@ -48,6 +97,16 @@ Result<TokenInfo> Slot::GetTokenInfo() {
     return info.status();
   }
   token_ = *info;
+  return Status::Ok();
+}
+
+Result<TokenInfo> Slot::GetTokenInfo() {
+  std::lock_guard lock(mu_);
+  if (!TokenPresent()) {
+    DropToken();
+    return Status::NotFound("no token in " + Description());
+  }
+  TESSERA_RETURN_IF_ERROR(EnsureConnected());
   return *token_;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "pkcs11/api/pkcs11_3_0.h"
 #include "tests/integration/pkcs11/module_harness.hpp"
 #include "tests/integration/sim_test_fixture.hpp"
 
@@ -165,7 +166,48 @@ TEST_F(ModuleApiTest, ExportsOnlyPkcs11EntryPoints) {
     EXPECT_TRUE(symbol.starts_with("C_")) << "exported: " << symbol;
     ++entry_points;
   }
-  EXPECT_EQ(entry_points, 68) << "the 2.40 function list";
+  EXPECT_EQ(entry_points, 92) << "the 3.0 function list: 68 of 2.40 and 24 new";
+}
+
+TEST_F(ModuleApiTest, OffersThePkcs11Interface30AndThe240One) {
+  auto get_list = reinterpret_cast<CK_C_GetInterfaceList>(module_.Symbol("C_GetInterfaceList"));
+  auto get = reinterpret_cast<CK_C_GetInterface>(module_.Symbol("C_GetInterface"));
+  ASSERT_NE(get_list, nullptr);
+  ASSERT_NE(get, nullptr);
+  CK_ULONG count = 0;
+  EXPECT_EQ(get_list(nullptr, nullptr), CKR_ARGUMENTS_BAD);
+  ASSERT_EQ(get_list(nullptr, &count), CKR_OK);
+  ASSERT_EQ(count, 2u);
+  CK_INTERFACE one[1];
+  count = 1;
+  EXPECT_EQ(get_list(one, &count), CKR_BUFFER_TOO_SMALL);
+
+  CK_INTERFACE* interface = nullptr;
+  ASSERT_EQ(get(nullptr, nullptr, &interface, 0), CKR_OK);
+  auto* v30 = static_cast<CK_FUNCTION_LIST_3_0*>(interface->pFunctionList);
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(interface->pInterfaceName)), "PKCS 11");
+  EXPECT_EQ(v30->version.major, 3);
+  EXPECT_EQ(v30->version.minor, 0);
+  CK_VERSION v240{2, 40};
+  CK_UTF8CHAR name[] = "PKCS 11";
+  ASSERT_EQ(get(name, &v240, &interface, 0), CKR_OK);
+  EXPECT_EQ(static_cast<CK_FUNCTION_LIST*>(interface->pFunctionList)->version.minor, 40);
+  CK_UTF8CHAR other[] = "Vendor";
+  EXPECT_EQ(get(other, nullptr, &interface, 0), CKR_ARGUMENTS_BAD);
+  EXPECT_EQ(get(nullptr, nullptr, &interface, CKF_INTERFACE_FORK_SAFE), CKR_ARGUMENTS_BAD);
+  EXPECT_EQ(get(nullptr, nullptr, nullptr, 0), CKR_ARGUMENTS_BAD);
+
+  ASSERT_EQ(v30->C_Initialize(nullptr), CKR_OK);
+  CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
+  ASSERT_EQ(v30->C_OpenSession(0, CKF_SERIAL_SESSION, nullptr, nullptr, &session), CKR_OK);
+  CK_UTF8CHAR pin[] = "123456";
+  CK_UTF8CHAR user[] = "alice";
+  EXPECT_EQ(v30->C_LoginUser(session, CKU_USER, pin, 6, user, 5), CKR_ARGUMENTS_BAD);
+  EXPECT_EQ(v30->C_LoginUser(session, CKU_USER, pin, 6, nullptr, 0), CKR_OK);
+  EXPECT_EQ(v30->C_SessionCancel(session, 0), CKR_OK);
+  EXPECT_EQ(v30->C_SessionCancel(12345, 0), CKR_SESSION_HANDLE_INVALID);
+  EXPECT_EQ(v30->C_MessageSignInit(session, nullptr, 0), CKR_FUNCTION_NOT_SUPPORTED);
+  EXPECT_EQ(v30->C_MessageVerifyFinal(session), CKR_FUNCTION_NOT_SUPPORTED);
 }
 
 }  // namespace

@@ -1,0 +1,44 @@
+#include "pkcs11/core/session_table.hpp"
+
+#include <algorithm>
+
+namespace tessera::p11 {
+
+SessionHandle SessionTable::Open(SlotId slot, bool read_write) {
+  std::lock_guard lock(mu_);
+  SessionHandle handle = next_++;
+  sessions_.emplace(handle, SessionRecord{handle, slot, read_write});
+  return handle;
+}
+
+bool SessionTable::Close(SessionHandle handle) {
+  std::lock_guard lock(mu_);
+  return sessions_.erase(handle) == 1;
+}
+
+std::size_t SessionTable::CloseAll(SlotId slot) {
+  std::lock_guard lock(mu_);
+  return std::erase_if(sessions_, [&](const auto& entry) { return entry.second.slot == slot; });
+}
+
+std::optional<SessionRecord> SessionTable::Find(SessionHandle handle) const {
+  std::lock_guard lock(mu_);
+  auto it = sessions_.find(handle);
+  if (it == sessions_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::size_t SessionTable::Count(SlotId slot) const {
+  std::lock_guard lock(mu_);
+  return static_cast<std::size_t>(std::count_if(
+      sessions_.begin(), sessions_.end(), [&](const auto& e) { return e.second.slot == slot; }));
+}
+
+std::size_t SessionTable::CountReadOnly(SlotId slot) const {
+  std::lock_guard lock(mu_);
+  return static_cast<std::size_t>(
+      std::count_if(sessions_.begin(), sessions_.end(),
+                    [&](const auto& e) { return e.second.slot == slot && !e.second.read_write; }));
+}
+
+}  // namespace tessera::p11

@@ -1,0 +1,42 @@
+// SessionTable: the sessions the application has open, by handle. Handles
+// start at 1 (0 is CK_INVALID_HANDLE) and are never reused within the
+// process, so a stale handle is always "invalid", never someone else's.
+// Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "pkcs11/core/slot.hpp"
+
+namespace tessera::p11 {
+
+using SessionHandle = std::uint64_t;
+
+struct SessionRecord {
+  SessionHandle handle = 0;
+  SlotId slot = 0;
+  bool read_write = false;
+};
+
+class SessionTable {
+ public:
+  SessionHandle Open(SlotId slot, bool read_write);
+  // False if the handle is not open.
+  bool Close(SessionHandle handle);
+  // Closes every session of `slot`; how many there were.
+  std::size_t CloseAll(SlotId slot);
+  std::optional<SessionRecord> Find(SessionHandle handle) const;
+  std::size_t Count(SlotId slot) const;
+  std::size_t CountReadOnly(SlotId slot) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<SessionHandle, SessionRecord> sessions_;
+  SessionHandle next_ = 1;
+};
+
+}  // namespace tessera::p11
