@@ -6,7 +6,11 @@
 
 namespace tessera::p11::api {
 
+// Fixed for the life of the program, but not const: the C API hands out
+// non-const pointers to them.
+// NOLINTBEGIN(readability-identifier-naming)
 extern CK_FUNCTION_LIST kFunctionList240;
 extern CK_FUNCTION_LIST_3_0 kFunctionList30;
+// NOLINTEND(readability-identifier-naming)
 
 }  // namespace tessera::p11::api

@@ -9,13 +9,16 @@
 
 namespace {
 
-// The spec's interface name; CK_INTERFACE wants a non-const CK_CHAR*.
+// The spec's interface name and the interfaces: fixed, but not const because
+// CK_INTERFACE holds non-const pointers.
+// NOLINTBEGIN(readability-identifier-naming)
 CK_CHAR kInterfaceName[] = "PKCS 11";
 
 CK_INTERFACE kInterfaces[] = {
     {kInterfaceName, &tessera::p11::api::kFunctionList30, 0},
     {kInterfaceName, &tessera::p11::api::kFunctionList240, 0},
 };
+// NOLINTEND(readability-identifier-naming)
 constexpr CK_ULONG kInterfaceCount = sizeof(kInterfaces) / sizeof(kInterfaces[0]);
 
 CK_VERSION VersionOf(const CK_INTERFACE& interface) {

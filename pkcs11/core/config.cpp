@@ -35,15 +35,16 @@ Result<ModuleConfig> ModuleConfig::Parse(const std::string& text, const std::str
     std::string content = Trim(line.substr(0, line.find('#')));
     if (content.empty()) continue;
     const auto eq = content.find('=');
-    const std::string where = origin + ":" + std::to_string(number);
-    if (eq == std::string::npos) return Status::InvalidArgument(where + ": expected key = value");
+    std::string where = origin + ":" + std::to_string(number) + ": ";
+    if (eq == std::string::npos)
+      return Status::InvalidArgument(where.append("expected key = value"));
     const std::string key = Trim(content.substr(0, eq));
     const std::string value = Trim(content.substr(eq + 1));
-    if (value.empty()) return Status::InvalidArgument(where + ": " + key + " has no value");
+    if (value.empty()) return Status::InvalidArgument(where.append(key).append(" has no value"));
     if (key == "sim.run_dir") {
       base.sim_run_dir = value;
     } else {
-      return Status::InvalidArgument(where + ": unknown key '" + key + "'");
+      return Status::InvalidArgument(where.append("unknown key '").append(key).append("'"));
     }
   }
   return base;
