@@ -78,25 +78,18 @@ Status Slot::Logout() {
   return WithCard([&](host::ApduChannel& ch) { return piv::Logout(ch); });
 }
 
-// Connecting also identifies the token (SELECT and what it says of itself),
-// once per insertion: every later command can assume PIV is selected.
+// Connecting selects PIV, once per insertion: every later command can
+// assume it is selected. The token's description waits until it is asked for.
 Status Slot::EnsureConnected() {
-  if (transport_ != nullptr && token_) return Status::Ok();
+  if (transport_ != nullptr) return Status::Ok();
   if (!TokenPresent()) {
     DropToken();
     return Status::NotFound("no token in " + Description());
   }
-  if (transport_ == nullptr) {
-    TESSERA_ASSIGN_OR_RETURN(transport_, host::SimSocketTransport::Connect(socket_));
-  }
-  host::ApduChannel channel(*transport_);
-  auto info = piv::ProbePivToken(channel);
-  if (!info.ok()) {
-    // A broken link is not worth keeping; the next call reconnects.
-    if (info.status().code() == Code::kIoError) transport_.reset();
-    return info.status();
-  }
-  token_ = *info;
+  TESSERA_ASSIGN_OR_RETURN(auto transport, host::SimSocketTransport::Connect(socket_));
+  host::ApduChannel channel(*transport);
+  TESSERA_RETURN_IF_ERROR(piv::SelectPiv(channel));
+  transport_ = std::move(transport);
   return Status::Ok();
 }
 
@@ -106,7 +99,13 @@ Result<TokenInfo> Slot::GetTokenInfo() {
     DropToken();
     return Status::NotFound("no token in " + Description());
   }
-  TESSERA_RETURN_IF_ERROR(EnsureConnected());
+  if (token_) return *token_;
+  Result<TokenInfo> info = Status::Internal("unreached");
+  TESSERA_RETURN_IF_ERROR(WithCard([&](host::ApduChannel& ch) {
+    info = piv::DescribePivToken(ch);
+    return info.status();
+  }));
+  token_ = *info;
   return *token_;
 }
 

@@ -5,10 +5,16 @@
 
 namespace tessera::p11::piv {
 
-Result<TokenInfo> ProbePivToken(host::ApduChannel& channel) {
+Status SelectPiv(host::ApduChannel& channel) {
   host::PivClient client(channel);
   auto selected = client.Select();
-  if (!selected.ok()) return Status::NotFound("no PIV application: " + selected.status().message());
+  if (selected.ok()) return Status::Ok();
+  if (selected.status().code() == Code::kIoError) return selected.status();
+  return Status::NotFound("no PIV application: " + selected.status().message());
+}
+
+Result<TokenInfo> DescribePivToken(host::ApduChannel& channel) {
+  host::PivClient client(channel);
   TokenInfo info;
   TESSERA_ASSIGN_OR_RETURN(info.firmware, client.GetVersion());
   TESSERA_ASSIGN_OR_RETURN(std::uint32_t serial, client.GetSerial());

@@ -1,7 +1,8 @@
-// ProbePivToken: identifies the PIV token behind a channel (SELECT, GET
-// VERSION, GET SERIAL, PIN metadata) and describes it as a TokenInfo. A card
-// without a PIV application is kNotFound. One thread at a time, under the
-// slot's lock.
+// Finding and describing the PIV application on a card. Connecting costs one
+// APDU (SELECT); what the token says of itself (version, serial, PIN
+// counter: three more) is read only when someone asks (C_GetTokenInfo), to
+// keep a cold start to the first signature within its APDU budget
+// (docs/pkcs11-module.md). One thread at a time, under the slot's lock.
 #pragma once
 
 #include "common/status.hpp"
@@ -10,6 +11,9 @@
 
 namespace tessera::p11::piv {
 
-Result<TokenInfo> ProbePivToken(host::ApduChannel& channel);
+// SELECT the PIV AID. A card without it is kNotFound.
+Status SelectPiv(host::ApduChannel& channel);
+// Describes the selected PIV token.
+Result<TokenInfo> DescribePivToken(host::ApduChannel& channel);
 
 }  // namespace tessera::p11::piv
