@@ -5,6 +5,8 @@
 #include <atomic>
 #include <mutex>
 
+#include "pkcs11/api/rv_map.hpp"
+
 namespace tessera::p11::api {
 namespace {
 
@@ -39,6 +41,12 @@ std::shared_ptr<Library> CurrentLibrary() {
   if (g_forked.load()) return nullptr;
   std::lock_guard lock(g_mu);
   return g_library;
+}
+
+CK_RV NotSupported() {
+  return Guard([] {
+    return CurrentLibrary() == nullptr ? CKR_CRYPTOKI_NOT_INITIALIZED : CKR_FUNCTION_NOT_SUPPORTED;
+  });
 }
 
 CK_RV InitializeLibrary(CK_VOID_PTR init_args) {

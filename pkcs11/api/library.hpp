@@ -26,5 +26,9 @@ struct Library {
 std::shared_ptr<Library> CurrentLibrary();
 CK_RV InitializeLibrary(CK_VOID_PTR init_args);
 CK_RV FinalizeLibrary(CK_VOID_PTR reserved);
+// What an entry point the module does not implement answers:
+// CKR_CRYPTOKI_NOT_INITIALIZED before C_Initialize (§5.4), else
+// CKR_FUNCTION_NOT_SUPPORTED.
+CK_RV NotSupported();
 
 }  // namespace tessera::p11::api

@@ -4,18 +4,8 @@
 #include "pkcs11/api/export.hpp"
 #include "pkcs11/api/library.hpp"
 #include "pkcs11/api/pkcs11_3_0.h"
-#include "pkcs11/api/rv_map.hpp"
 
-namespace {
-
-CK_RV NotSupported() {
-  return tessera::p11::api::Guard([] {
-    return tessera::p11::api::CurrentLibrary() == nullptr ? CKR_CRYPTOKI_NOT_INITIALIZED
-                                                          : CKR_FUNCTION_NOT_SUPPORTED;
-  });
-}
-
-}  // namespace
+using tessera::p11::api::NotSupported;
 
 TESSERA_P11_EXPORT CK_RV C_MessageEncryptInit(CK_SESSION_HANDLE, CK_MECHANISM_PTR,
                                               CK_OBJECT_HANDLE) {

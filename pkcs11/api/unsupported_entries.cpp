@@ -7,18 +7,8 @@
 
 #include "pkcs11/api/export.hpp"
 #include "pkcs11/api/library.hpp"
-#include "pkcs11/api/rv_map.hpp"
 
-namespace {
-
-CK_RV NotSupported() {
-  return tessera::p11::api::Guard([] {
-    return tessera::p11::api::CurrentLibrary() == nullptr ? CKR_CRYPTOKI_NOT_INITIALIZED
-                                                          : CKR_FUNCTION_NOT_SUPPORTED;
-  });
-}
-
-}  // namespace
+using tessera::p11::api::NotSupported;
 
 TESSERA_P11_EXPORT CK_RV C_WaitForSlotEvent(CK_FLAGS, CK_SLOT_ID*, void*) { return NotSupported(); }
 TESSERA_P11_EXPORT CK_RV C_InitToken(CK_SLOT_ID, unsigned char*, unsigned long, unsigned char*) {
