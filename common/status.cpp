@@ -21,6 +21,8 @@ const char* CodeName(Code code) {
     case Code::kCorrupt: return "corrupt";
     case Code::kIoError: return "I/O error";
     case Code::kPowerLost: return "power lost";
+    case Code::kSignatureInvalid: return "signature invalid";
+    case Code::kRefused: return "refused";
     case Code::kInternal: return "internal error";
   }
   return "unknown";

@@ -33,6 +33,8 @@ enum class Code : std::uint8_t {
   kCorrupt,  // persisted state failed its checks
   kIoError,
   kPowerLost,  // injected power cut: the token is dead until power on
+  kSignatureInvalid,  // a signature did not verify
+  kRefused,  // a front end's own refusal; detail() holds its reason code
   kInternal,
 };
 
@@ -72,6 +74,14 @@ class [[nodiscard]] Status {
   static Status IoError(std::string msg) { return {Code::kIoError, std::move(msg)}; }
   static Status PowerLost() { return {Code::kPowerLost, "power lost"}; }
   static Status Internal(std::string msg) { return {Code::kInternal, std::move(msg)}; }
+  static Status SignatureInvalid(std::string msg) {
+    return {Code::kSignatureInvalid, std::move(msg)};
+  }
+  // `reason` is the front end's own code (the PKCS#11 module's Fault), which
+  // its edge table maps; nothing below the front end creates these.
+  static Status Refused(int reason, std::string msg) {
+    return {Code::kRefused, std::move(msg), reason};
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

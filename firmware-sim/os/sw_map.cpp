@@ -25,6 +25,8 @@ std::uint16_t StatusToSw(const Status& status) {
     case Code::kCorrupt:
     case Code::kIoError:
     case Code::kPowerLost:
+    case Code::kSignatureInvalid:
+    case Code::kRefused:
     case Code::kInternal: return sw::kNoPreciseDiagnosis;
   }
   return sw::kNoPreciseDiagnosis;

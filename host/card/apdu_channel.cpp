@@ -17,7 +17,12 @@ constexpr int kMaxGetResponses = 260;
 Result<ResponseApdu> ApduChannel::Transmit(const CommandApdu& command) {
   std::vector<CommandApdu> links;
   if (options_.extended_length) {
-    links.push_back(command);
+    // One extended APDU; a full short Le becomes "everything" (§5.1), so a
+    // long response arrives whole instead of in 256-byte GET RESPONSEs.
+    CommandApdu whole = command;
+    if (whole.le == kShortMaxLe) whole.le = kExtendedMaxLe;
+    whole.extended = whole.data.size() > kShortMaxLc || whole.le.value_or(0) > kShortMaxLe;
+    links.push_back(std::move(whole));
   } else {
     links = SplitForChaining(command, options_.chain_chunk);
   }

@@ -73,6 +73,20 @@ class PivClient {
   // ATTEST (YubiKey F9): the DER attestation statement for `slot`.
   Result<Bytes> Attest(std::uint8_t slot);
 
+  // Administration (piv_client_admin.cpp); each needs the management key
+  // authenticated first, except Reset, which needs PIN and PUK blocked.
+  // IMPORT KEY (YubiKey FE): `key` is a private key PIV can hold.
+  Status ImportKey(std::uint8_t slot, EVP_PKEY* key,
+                   piv::PinPolicy pin = piv::PinPolicy::kDefault,
+                   piv::TouchPolicy touch = piv::TouchPolicy::kDefault);
+  // SET MANAGEMENT KEY (YubiKey FF), no touch.
+  Status SetManagementKey(piv::Algorithm alg, ByteView key);
+  // RESET (YubiKey FB): the applet back to factory state.
+  Status Reset();
+  // Blocks the PIN and the PUK by presenting wrong values until the card
+  // says blocked, as a reset requires. Costs every remaining try.
+  Status BlockPinAndPuk();
+
  private:
   Result<ResponseApdu> Send(const CommandApdu& command);
   // Sends and requires 9000; returns the data.

@@ -4,14 +4,23 @@
 
 #include <atomic>
 #include <mutex>
+#include <new>
 
 #include "pkcs11/api/rv_map.hpp"
+#include "pkcs11/core/log/log.hpp"
+#include "pkcs11/core/mutex.hpp"
 
 namespace tessera::p11::api {
 namespace {
 
 std::mutex g_mu;
-std::shared_ptr<Library> g_library;  // guarded by g_mu
+// Guarded by g_mu. Never destroyed: a host's exit handlers may still call
+// the module after its static destructors ran (OPENSSL_cleanup finishing
+// libp11's engine calls C_CloseAllSessions and C_Finalize), and must find
+// the library, not freed memory. Built in static storage rather than on the
+// heap, so unloading the module (dlclose) leaves no unreachable block behind.
+alignas(std::shared_ptr<Library>) unsigned char g_library_storage[sizeof(std::shared_ptr<Library>)];
+std::shared_ptr<Library>& g_library = *new (g_library_storage) std::shared_ptr<Library>();
 std::atomic<bool> g_forked{false};
 std::once_flag g_atfork_once;
 
@@ -30,9 +39,23 @@ CK_RV CheckInitArgs(CK_VOID_PTR init_args) {
   const int set = (args->CreateMutex != nullptr) + (args->DestroyMutex != nullptr) +
                   (args->LockMutex != nullptr) + (args->UnlockMutex != nullptr);
   if (set != 0 && set != 4) return CKR_ARGUMENTS_BAD;
-  // With all four callbacks and no CKF_OS_LOCKING_OK the application asks
-  // for its own mutexes; OS locking gives the same guarantees on Linux.
   return CKR_OK;
+}
+
+// Case 3 of §5.4: callbacks given and CKF_OS_LOCKING_OK not set means the
+// library must lock with the application's mutexes.
+void ChooseMutexes(CK_VOID_PTR init_args) {
+  const auto* args = static_cast<const CK_C_INITIALIZE_ARGS*>(init_args);
+  if (args == nullptr || args->CreateMutex == nullptr || (args->flags & CKF_OS_LOCKING_OK) != 0) {
+    UseAppMutexes(nullptr);
+    return;
+  }
+  AppMutexHooks hooks;
+  hooks.create = args->CreateMutex;
+  hooks.destroy = args->DestroyMutex;
+  hooks.lock = args->LockMutex;
+  hooks.unlock = args->UnlockMutex;
+  UseAppMutexes(&hooks);
 }
 
 }  // namespace
@@ -59,11 +82,14 @@ CK_RV InitializeLibrary(CK_VOID_PTR init_args) {
     g_forked.store(false);
   }
   if (g_library != nullptr) return CKR_CRYPTOKI_ALREADY_INITIALIZED;
+  log::ConfigureFromEnvironment();
+  ChooseMutexes(init_args);
   auto config = ModuleConfig::Load();
   // A configuration the module cannot read is not the caller's argument.
   if (!config.ok()) return CKR_GENERAL_ERROR;
   auto library = std::make_shared<Library>(std::move(config).value());
   library->slots.Refresh();
+  log::Log(log::Level::kInfo, "C_Initialize: ", library->slots.Ids(false).size(), " slot(s)");
   g_library = std::move(library);
   return CKR_OK;
 }
@@ -74,6 +100,8 @@ CK_RV FinalizeLibrary(CK_VOID_PTR reserved) {
   std::lock_guard lock(g_mu);
   if (g_library == nullptr) return CKR_CRYPTOKI_NOT_INITIALIZED;
   g_library.reset();
+  log::Log(log::Level::kInfo, "C_Finalize");
+  log::Shutdown();
   return CKR_OK;
 }
 

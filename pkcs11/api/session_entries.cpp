@@ -90,6 +90,7 @@ TESSERA_P11_EXPORT CK_RV C_CloseSession(CK_SESSION_HANDLE handle) {
     Resolved r = Resolve(*library, handle);
     if (r.rv != CKR_OK) return r.rv;
     if (!library->sessions.Close(handle)) return CKR_SESSION_HANDLE_INVALID;
+    r.slot->DestroySessionObjects(handle);
     LogoutIfLast(*library, *r.slot);
     return CKR_OK;
   });
@@ -102,6 +103,7 @@ TESSERA_P11_EXPORT CK_RV C_CloseAllSessions(CK_SLOT_ID slot_id) {
     Slot* slot = library->slots.Find(slot_id);
     if (slot == nullptr) return CKR_SLOT_ID_INVALID;
     library->sessions.CloseAll(slot_id);
+    slot->DestroySessionObjects(0);
     LogoutIfLast(*library, *slot);
     return CKR_OK;
   });
@@ -133,13 +135,21 @@ TESSERA_P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE handle, CK_USER_TYPE user_typ
     switch (user_type) {
       case CKU_SO: type = UserType::kSo; break;
       case CKU_USER: type = UserType::kUser; break;
-      // Re-authentication before a CKA_ALWAYS_AUTHENTICATE key's operation:
-      // there are no such operations until objects and signing land.
-      case CKU_CONTEXT_SPECIFIC: return CKR_OPERATION_NOT_INITIALIZED;
+      case CKU_CONTEXT_SPECIFIC: type = UserType::kContextSpecific; break;
       default: return CKR_USER_TYPE_INVALID;
     }
     // No protected authentication path: the PIN comes with the call.
     if (pin == nullptr) return CKR_ARGUMENTS_BAD;
+    if (type == UserType::kContextSpecific) {
+      // §5.6: re-authentication for the session's operation with a
+      // CKA_ALWAYS_AUTHENTICATE key, after its Init and before the operation.
+      std::lock_guard lock(r.session.state->mu);
+      if (!r.session.state->sign && !r.session.state->decrypt) {
+        return CKR_OPERATION_NOT_INITIALIZED;
+      }
+      if (r.slot->login_state() != LoginState::kUser) return CKR_USER_NOT_LOGGED_IN;
+      return LoginRv(r.slot->ContextLogin(ByteView(pin, pin_len)));
+    }
     const LoginState now = r.slot->login_state();
     const LoginState wanted = type == UserType::kSo ? LoginState::kSo : LoginState::kUser;
     if (now == wanted) return CKR_USER_ALREADY_LOGGED_IN;

@@ -112,28 +112,3 @@ TESSERA_P11_EXPORT CK_RV C_GetTokenInfo(CK_SLOT_ID slot_id, CK_TOKEN_INFO_PTR in
     return CKR_OK;
   });
 }
-
-// No mechanisms yet: they arrive with sessions and objects.
-TESSERA_P11_EXPORT CK_RV C_GetMechanismList(CK_SLOT_ID slot_id, CK_MECHANISM_TYPE_PTR list,
-                                            CK_ULONG_PTR count) {
-  return Guard([&]() -> CK_RV {
-    auto library = CurrentLibrary();
-    if (library == nullptr) return CKR_CRYPTOKI_NOT_INITIALIZED;
-    if (library->slots.Find(slot_id) == nullptr) return CKR_SLOT_ID_INVALID;
-    if (count == nullptr) return CKR_ARGUMENTS_BAD;
-    (void)list;
-    *count = 0;
-    return CKR_OK;
-  });
-}
-
-TESSERA_P11_EXPORT CK_RV C_GetMechanismInfo(CK_SLOT_ID slot_id, CK_MECHANISM_TYPE /*type*/,
-                                            CK_MECHANISM_INFO_PTR info) {
-  return Guard([&]() -> CK_RV {
-    auto library = CurrentLibrary();
-    if (library == nullptr) return CKR_CRYPTOKI_NOT_INITIALIZED;
-    if (library->slots.Find(slot_id) == nullptr) return CKR_SLOT_ID_INVALID;
-    if (info == nullptr) return CKR_ARGUMENTS_BAD;
-    return CKR_MECHANISM_INVALID;
-  });
-}

@@ -4,10 +4,25 @@
 
 namespace tessera::p11 {
 
+std::unique_ptr<CryptoOperation>& SessionState::Op(OpKind kind) {
+  switch (kind) {
+    case OpKind::kSign: return sign;
+    case OpKind::kVerify: return verify;
+    case OpKind::kEncrypt: return encrypt;
+    case OpKind::kDecrypt: return decrypt;
+    case OpKind::kDigest: break;
+  }
+  return digest;
+}
+
 SessionHandle SessionTable::Open(SlotId slot, bool read_write) {
   std::lock_guard lock(mu_);
   SessionHandle handle = next_++;
-  sessions_.emplace(handle, SessionRecord{handle, slot, read_write});
+  SessionRecord record;
+  record.handle = handle;
+  record.slot = slot;
+  record.read_write = read_write;
+  sessions_.emplace(handle, std::move(record));
   return handle;
 }
 

@@ -7,19 +7,34 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <memory>
 #include <optional>
 #include <vector>
 
+#include "pkcs11/core/mutex.hpp"
+#include "pkcs11/core/operation.hpp"
 #include "pkcs11/core/slot.hpp"
 
 namespace tessera::p11 {
 
 using SessionHandle = std::uint64_t;
 
+// What a session is doing: its search and its cryptographic operations, one
+// of each kind at a time (PKCS#11 2.40 §5.8–§5.12). Guarded by `mu`; an
+// application that drives one session from two threads gets one call at a
+// time, never a torn state.
+struct SessionState {
+  Mutex mu;
+  std::optional<std::vector<ObjectHandle>> found;  // C_FindObjects results left
+  std::unique_ptr<CryptoOperation> sign, verify, encrypt, decrypt, digest;
+  std::unique_ptr<CryptoOperation>& Op(OpKind kind);
+};
+
 struct SessionRecord {
   SessionHandle handle = 0;
   SlotId slot = 0;
   bool read_write = false;
+  std::shared_ptr<SessionState> state = std::make_shared<SessionState>();
 };
 
 class SessionTable {
@@ -34,7 +49,7 @@ class SessionTable {
   std::size_t CountReadOnly(SlotId slot) const;
 
  private:
-  mutable std::mutex mu_;
+  mutable Mutex mu_;
   std::map<SessionHandle, SessionRecord> sessions_;
   SessionHandle next_ = 1;
 };

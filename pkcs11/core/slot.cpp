@@ -5,9 +5,13 @@
 #include "host/card/apdu_channel.hpp"
 #include "host/transport/sim_socket_transport.hpp"
 #include "pkcs11/drivers/piv/piv_login.hpp"
+#include "pkcs11/core/fault.hpp"
+#include "pkcs11/core/logging_transport.hpp"
 #include "pkcs11/drivers/piv/piv_probe.hpp"
 
 namespace tessera::p11 {
+
+const int Slot::kDeviceRemovedReason = static_cast<int>(Fault::kDeviceRemoved);
 
 Slot::Slot(SlotId id, std::filesystem::path socket, std::uint32_t serial)
     : id_(id), socket_(std::move(socket)), serial_(serial) {}
@@ -27,18 +31,9 @@ void Slot::Invalidate() {
 void Slot::DropToken() {
   transport_.reset();
   token_.reset();
+  objects_ = TokenObjects();
+  write_access_ = false;
   login_ = LoginState::kPublic;
-}
-
-template <typename Io>
-Status Slot::WithCard(Io&& io) {
-  TESSERA_RETURN_IF_ERROR(EnsureConnected());
-  host::ApduChannel channel(*transport_);
-  Status result = io(channel);
-  if (result.code() == Code::kIoError) {
-    DropToken();
-  }
-  return result;
 }
 
 LoginState Slot::login_state() const {
@@ -61,7 +56,10 @@ Status Slot::Login(UserType type, ByteView pin) {
   std::lock_guard lock(mu_);
   if (type == UserType::kSo) {
     Status s = WithCard([&](host::ApduChannel& ch) { return piv::LoginSo(ch, pin); });
-    if (s.ok()) login_ = LoginState::kSo;
+    if (s.ok()) {
+      login_ = LoginState::kSo;
+      write_access_ = true;  // LoginSo authenticated the management key
+    }
     return s;
   }
   Status s = WithCard([&](host::ApduChannel& ch) { return piv::LoginUser(ch, pin); });
@@ -73,6 +71,7 @@ Status Slot::Login(UserType type, ByteView pin) {
 Status Slot::Logout() {
   std::lock_guard lock(mu_);
   login_ = LoginState::kPublic;
+  write_access_ = false;
   // The SO's management-key authentication lasts until the card is
   // deselected; a reset of the PIN status is what the card offers.
   return WithCard([&](host::ApduChannel& ch) { return piv::Logout(ch); });
@@ -86,10 +85,12 @@ Status Slot::EnsureConnected() {
     DropToken();
     return Status::NotFound("no token in " + Description());
   }
-  TESSERA_ASSIGN_OR_RETURN(auto transport, host::SimSocketTransport::Connect(socket_));
+  TESSERA_ASSIGN_OR_RETURN(auto socket, host::SimSocketTransport::Connect(socket_));
+  auto transport = std::make_unique<LoggingTransport>(std::move(socket));
   host::ApduChannel channel(*transport);
   TESSERA_RETURN_IF_ERROR(piv::SelectPiv(channel));
   transport_ = std::move(transport);
+  log::Log(log::Level::kInfo, Description(), ": connected, PIV selected");
   return Status::Ok();
 }
 

@@ -14,12 +14,18 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "pkcs11/core/mutex.hpp"
 #include "common/bytes.hpp"
 #include "common/status.hpp"
 #include "host/card/apdu_channel.hpp"
 #include "host/transport/transport.hpp"
+#include "common/ossl.hpp"
+#include "common/secure_bytes.hpp"
+#include "pkcs11/core/object.hpp"
 #include "pkcs11/core/token_info.hpp"
+#include "pkcs11/core/token_objects.hpp"
 
 namespace tessera::p11 {
 
@@ -51,23 +57,84 @@ class Slot {
   Status Login(UserType type, ByteView pin);
   // Drops the login on the card (VERIFY P1=FF) and here.
   Status Logout();
+  // CKU_CONTEXT_SPECIFIC: the PIN again, right before a CKA_ALWAYS_AUTHENTICATE
+  // key's operation (PKCS#11 2.40 §5.6 C_Login).
+  Status ContextLogin(ByteView pin);
+  // C_InitPIN: `puk_and_pin` is "<PUK>:<new PIN>", or only the new PIN to use
+  // the factory PUK. C_SetPIN: the user's PIN, or the SO's management key.
+  Status InitPin(ByteView puk_and_pin);
+  Status SetPin(ByteView old_pin, ByteView new_pin);
+  // C_InitToken: the SO PIN (management key in hex) proves the right to
+  // reset; then the applet goes back to factory state.
+  Status InitToken(ByteView so_pin);
+
+  // Objects (slot_objects.cpp). Private objects are visible only while the
+  // user is logged in (PKCS#11 2.40 §4.1.3).
+  Result<std::vector<ObjectHandle>> FindObjects(const Template& tmpl);
+  // A copy of the object, with the facts only GET METADATA knows settled
+  // first when `wanted` names any of them.
+  Result<Object> ReadObject(ObjectHandle handle, const std::vector<Attr>& wanted);
+  Status SetAttributes(ObjectHandle handle, const Template& changes);
+  Status DestroyObject(ObjectHandle handle);
+  // Session objects (CKA_TOKEN false), such as an ECDH shared secret; they
+  // go when their session closes.
+  ObjectHandle AddSessionObject(Object object);
+  void DestroySessionObjects(std::uint64_t session);  // 0: every session's
+  // C_CreateObject of a certificate or a private key, in the PIV slot that
+  // `id` names, else the free slot it is given to.
+  Result<ObjectHandle> CreateCertificate(ByteView id, ByteView label, ByteView der);
+  Result<ObjectHandle> ImportPrivateKey(ByteView id, ByteView label, EVP_PKEY* key);
+  // C_GenerateKeyPair: a key of the card's algorithm `algorithm` (PIV byte).
+  struct KeyPairHandles {
+    ObjectHandle public_key = 0;
+    ObjectHandle private_key = 0;
+  };
+  Result<KeyPairHandles> GenerateKeyPair(ByteView id, ByteView label, std::uint8_t algorithm);
+
+  // Operations with a private key on the card (slot_crypto.cpp): `input`
+  // goes to GENERAL AUTHENTICATE in tag 81 (sign, decrypt) or 85 (ECDH).
+  Result<SecureBytes> PrivateKeyOperation(ObjectHandle key, std::uint8_t input_tag,
+                                          ByteView input);
+  // The public key of a key or certificate object, for host-side operations.
+  Result<ossl::PkeyPtr> PublicKeyOf(ObjectHandle handle);
 
  private:
+  Status EnsureObjects(const Template& tmpl);  // requires mu_
+  Status SettleKeyFacts(Object& object);       // requires mu_
+  // The management key is authenticated: by the SO's login, or with the
+  // factory key while the user is logged in. Requires mu_.
+  Status EnsureWriteAccess();
+  Result<std::uint8_t> ChooseKeySlot(ByteView id, bool for_certificate);  // requires mu_
+  Status AddKeyObjects(std::uint8_t key_ref, EVP_PKEY* pub, ByteView id, ByteView label,
+                       bool generated, KeyPairHandles* handles);  // requires mu_
+  static const int kDeviceRemovedReason;
   Status EnsureConnected();  // requires mu_
   // Forgets the connection, the token's description and the login; requires mu_.
   void DropToken();
   // Runs `io` on a channel to the card, under mu_; a broken link is dropped
   // so the next call reconnects.
   template <typename Io>
-  Status WithCard(Io&& io);
+  Status WithCard(Io&& io) {
+    TESSERA_RETURN_IF_ERROR(EnsureConnected());
+    host::ApduChannel channel(*transport_, host::ApduChannel::Options{.extended_length = true});
+    Status result = io(channel);
+    if (result.code() == Code::kIoError) {
+      DropToken();
+      // PKCS#11 2.40 §5.1: the token left during the call.
+      if (!TokenPresent()) return Status::Refused(kDeviceRemovedReason, "token removed");
+    }
+    return result;
+  }
   void NotePinResult(const Status& status);  // requires mu_
 
   const SlotId id_;
   const std::filesystem::path socket_;
   const std::uint32_t serial_;
-  mutable std::mutex mu_;
+  mutable Mutex mu_;
   std::unique_ptr<host::Transport> transport_;
   std::optional<TokenInfo> token_;
+  TokenObjects objects_;                    // guarded by mu_; per insertion
+  bool write_access_ = false;               // management key authenticated
   LoginState login_ = LoginState::kPublic;  // guarded by mu_
 };
 

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <vector>
 
+#include "pkcs11/core/mutex.hpp"
 #include "pkcs11/core/config.hpp"
 #include "pkcs11/core/slot.hpp"
 
@@ -25,7 +26,7 @@ class SlotManager {
 
  private:
   ModuleConfig config_;
-  std::mutex mu_;
+  Mutex mu_;
   std::vector<std::unique_ptr<Slot>> slots_;  // ordered by ID
 };
 

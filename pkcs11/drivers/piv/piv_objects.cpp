@@ -1,0 +1,255 @@
+#include "pkcs11/drivers/piv/piv_objects.hpp"
+
+#include <string>
+
+#include "common/piv/public_key.hpp"
+#include "common/tlv.hpp"
+#include "pkcs11/core/key_attributes.hpp"
+#include "pkcs11/drivers/piv/piv_key_slots.hpp"
+
+namespace tessera::p11::piv {
+namespace {
+
+namespace tp = tessera::piv;
+
+constexpr std::uint32_t kTagCert = 0x70;
+constexpr std::uint32_t kTagCertInfo = 0x71;
+constexpr std::uint32_t kTagLrc = 0xFE;
+constexpr std::uint32_t kTagOnCardCerts = 0xC1;
+// CKM_RSA_PKCS_KEY_PAIR_GEN, CKM_EC_KEY_PAIR_GEN, CKM_EC_EDWARDS_KEY_PAIR_GEN,
+// CKM_EC_MONTGOMERY_KEY_PAIR_GEN.
+unsigned long KeyGenMechanism(KeyType type) {
+  switch (type) {
+    case KeyType::kRsa: return 0x0;
+    case KeyType::kEc: return 0x1040;
+    case KeyType::kEcEdwards: return 0x1055;
+    case KeyType::kEcMontgomery: return 0x1056;
+    case KeyType::kGenericSecret: break;
+  }
+  return kUnavailable;
+}
+
+std::string SlotName(std::uint8_t key_ref) {
+  const PivKeySlot* slot = SlotByRef(key_ref);
+  return slot != nullptr ? slot->name : "key " + std::to_string(key_ref);
+}
+
+Bytes Text(const std::string& s) { return Bytes(s.begin(), s.end()); }
+
+Object Base(ObjectClass cls, std::uint8_t key_ref, const std::string& label_prefix) {
+  Object o;
+  o.cls = cls;
+  o.where.key_ref = key_ref;
+  const PivKeySlot* slot = SlotByRef(key_ref);
+  o.where.container = slot != nullptr ? slot->cert_tag : 0;
+  o.Set(Attr::kClass, UlongValue(static_cast<unsigned long>(cls)));
+  o.Set(Attr::kToken, BoolValue(true));
+  o.Set(Attr::kPrivate, BoolValue(cls == ObjectClass::kPrivateKey));
+  o.Set(Attr::kModifiable, BoolValue(true));
+  o.Set(Attr::kCopyable, BoolValue(false));
+  o.Set(Attr::kDestroyable, BoolValue(cls == ObjectClass::kCertificate));
+  o.Set(Attr::kLabel, Text(label_prefix + SlotName(key_ref)));
+  o.Set(Attr::kId, Bytes{slot != nullptr ? slot->id : key_ref});
+  return o;
+}
+
+void KeyCommon(Object& o, KeyType type, ByteView subject) {
+  o.Set(Attr::kSubject, Bytes(subject.begin(), subject.end()));
+  o.Set(Attr::kStartDate, {});
+  o.Set(Attr::kEndDate, {});
+  o.Set(Attr::kDerive, BoolValue(type == KeyType::kEc || type == KeyType::kEcMontgomery));
+  o.Set(Attr::kLocal, BoolValue(false));
+  o.Set(Attr::kKeyGenMechanism, UlongValue(kUnavailable));
+}
+
+Object PrivateKey(std::uint8_t key_ref, KeyType type, ByteView subject) {
+  Object o = Base(ObjectClass::kPrivateKey, key_ref, "Private key for ");
+  KeyCommon(o, type, subject);
+  const bool rsa = type == KeyType::kRsa;
+  o.Set(Attr::kSensitive, BoolValue(true));
+  o.Set(Attr::kExtractable, BoolValue(false));
+  o.Set(Attr::kAlwaysSensitive, BoolValue(true));
+  o.Set(Attr::kNeverExtractable, BoolValue(true));
+  o.Set(Attr::kSign, BoolValue(type != KeyType::kEcMontgomery));
+  o.Set(Attr::kSignRecover, BoolValue(false));
+  o.Set(Attr::kDecrypt, BoolValue(rsa));
+  o.Set(Attr::kUnwrap, BoolValue(false));
+  o.Set(Attr::kWrapWithTrusted, BoolValue(false));
+  o.Set(Attr::kAlwaysAuthenticate, BoolValue(key_ref == tp::key::kSignature));
+  // Key material: listed, never readable (RuleFor marks these secret).
+  if (rsa) {
+    for (Attr a : {Attr::kPrivateExponent, Attr::kPrime1, Attr::kPrime2, Attr::kExponent1,
+                   Attr::kExponent2, Attr::kCoefficient}) {
+      o.Set(a, {});
+    }
+  } else {
+    o.Set(Attr::kValue, {});
+  }
+  return o;
+}
+
+Object PublicKey(std::uint8_t key_ref, KeyType type, ByteView subject) {
+  Object o = Base(ObjectClass::kPublicKey, key_ref, "Public key for ");
+  KeyCommon(o, type, subject);
+  const bool rsa = type == KeyType::kRsa;
+  o.Set(Attr::kVerify, BoolValue(type != KeyType::kEcMontgomery));
+  o.Set(Attr::kVerifyRecover, BoolValue(false));
+  o.Set(Attr::kEncrypt, BoolValue(rsa));
+  o.Set(Attr::kWrap, BoolValue(false));
+  o.Set(Attr::kTrusted, BoolValue(false));
+  return o;
+}
+
+// The certificate inside a container value (tag 53 contents), or empty when
+// the container holds none.
+Result<Bytes> CertificateIn(ByteView container) {
+  TESSERA_ASSIGN_OR_RETURN(std::vector<Tlv> fields, ParseTlvs(container));
+  auto cert = FindTag(fields, kTagCert);
+  if (!cert || cert->empty()) return Bytes{};
+  auto info = FindTag(fields, kTagCertInfo);
+  if (info && !info->empty() && (*info)[0] != 0) {
+    return Status::FunctionNotSupported("compressed certificates are not supported");
+  }
+  return Bytes(cert->begin(), cert->end());
+}
+
+// How many retired slots hold on-card certificates (key history, SP 800-73-4
+// Part 1 Appendix A, tag C1); 0 when the object is absent.
+Result<int> RetiredCertificateCount(host::PivClient& client) {
+  auto history = client.GetData(tp::tag::kKeyHistory);
+  if (!history.ok()) {
+    if (history.status().code() == Code::kNotFound) return 0;
+    return history.status();
+  }
+  TESSERA_ASSIGN_OR_RETURN(std::vector<Tlv> fields, ParseTlvs(*history));
+  auto on_card = FindTag(fields, kTagOnCardCerts);
+  if (!on_card || on_card->size() != 1) return 0;
+  return std::min<int>((*on_card)[0], 20);
+}
+
+// Reads one certificate container; appends its key pair's objects.
+Status ReadCertifiedSlot(host::PivClient& client, const PivKeySlot& slot,
+                         std::vector<Object>& out) {
+  auto container = client.GetData(slot.cert_tag);
+  if (!container.ok()) {
+    return container.status().code() == Code::kNotFound ? Status::Ok() : container.status();
+  }
+  auto der = CertificateIn(*container);
+  if (!der.ok() || der->empty()) return Status::Ok();  // an unreadable container is no cert
+  Object probe;
+  ossl::PkeyPtr key;
+  if (!AddCertificateAttributes(probe, *der, &key).ok()) return Status::Ok();
+  auto objects = KeySlotObjects(slot.key_ref, key.get(), *der, KeyFacts{});
+  if (!objects.ok()) return Status::Ok();  // a certificate for a key PIV cannot hold
+  for (auto& o : *objects) out.push_back(std::move(o));
+  return Status::Ok();
+}
+
+}  // namespace
+
+bool NeedsKeyFacts(Attr attr) {
+  switch (attr) {
+    case Attr::kLocal:
+    case Attr::kKeyGenMechanism:
+    case Attr::kAlwaysAuthenticate:
+    case Attr::kAlwaysSensitive:
+    case Attr::kNeverExtractable: return true;
+    default: return false;
+  }
+}
+
+void ApplyKeyFacts(Object& key, const KeyFacts& facts) {
+  if (!facts.known) return;
+  const bool generated = facts.origin == tp::KeyOrigin::kGenerated;
+  auto type = key.key_type();
+  key.Set(Attr::kLocal, BoolValue(generated));
+  key.Set(Attr::kKeyGenMechanism,
+          UlongValue(generated && type ? KeyGenMechanism(*type) : kUnavailable));
+  if (key.cls != ObjectClass::kPrivateKey) return;
+  // An imported key was once outside the card (PKCS#11 2.40 §4.9 table 35).
+  key.Set(Attr::kAlwaysSensitive, BoolValue(generated));
+  key.Set(Attr::kNeverExtractable, BoolValue(generated));
+  bool always = facts.pin_policy == tp::PinPolicy::kAlways ||
+                (facts.pin_policy == tp::PinPolicy::kDefault &&
+                 key.where.key_ref == tp::key::kSignature);
+  key.Set(Attr::kAlwaysAuthenticate, BoolValue(always));
+}
+
+Result<std::vector<Object>> KeySlotObjects(std::uint8_t key_ref, EVP_PKEY* public_key,
+                                           ByteView cert_der, const KeyFacts& facts) {
+  TESSERA_ASSIGN_OR_RETURN(KeyType type, KeyTypeOf(public_key));
+  TESSERA_ASSIGN_OR_RETURN(tp::Algorithm alg, tp::AlgorithmOf(public_key));
+  Bytes subject;
+  std::vector<Object> out;
+  if (!cert_der.empty()) {
+    Object cert = Base(ObjectClass::kCertificate, key_ref, "X.509 Certificate for ");
+    TESSERA_RETURN_IF_ERROR(AddCertificateAttributes(cert, cert_der, nullptr));
+    cert.Set(Attr::kTrusted, BoolValue(false));
+    cert.Set(Attr::kCertificateCategory, UlongValue(0));
+    cert.Set(Attr::kStartDate, {});
+    cert.Set(Attr::kEndDate, {});
+    ByteView s = *cert.Get(Attr::kSubject);
+    subject.assign(s.begin(), s.end());
+    out.push_back(std::move(cert));
+  }
+  Object pub = PublicKey(key_ref, type, subject);
+  Object priv = PrivateKey(key_ref, type, subject);
+  for (Object* o : {&pub, &priv}) {
+    TESSERA_RETURN_IF_ERROR(AddPublicKeyAttributes(*o, public_key));
+    o->where.algorithm = static_cast<std::uint8_t>(alg);
+    ApplyKeyFacts(*o, facts);
+  }
+  out.push_back(std::move(pub));
+  out.push_back(std::move(priv));
+  return out;
+}
+
+Result<std::vector<Object>> ReadCertifiedKeys(host::PivClient& client) {
+  std::vector<Object> out;
+  for (const PivKeySlot& slot : StandardKeySlots()) {
+    TESSERA_RETURN_IF_ERROR(ReadCertifiedSlot(client, slot, out));
+  }
+  TESSERA_ASSIGN_OR_RETURN(int retired, RetiredCertificateCount(client));
+  auto all = AllKeySlots();
+  for (int i = 0; i < retired; ++i) {
+    TESSERA_RETURN_IF_ERROR(ReadCertifiedSlot(client, all[4 + i], out));
+  }
+  return out;
+}
+
+Result<KeyFacts> ReadKeyFacts(host::PivClient& client, std::uint8_t key_ref) {
+  TESSERA_ASSIGN_OR_RETURN(host::PivKeyMetadata m, client.GetKeyMetadata(key_ref));
+  KeyFacts facts;
+  facts.pin_policy = m.pin_policy;
+  facts.origin = m.origin;
+  facts.known = true;
+  return facts;
+}
+
+Result<std::vector<Object>> ReadUncertifiedKeys(host::PivClient& client,
+                                                const std::set<std::uint8_t>& certified) {
+  std::vector<Object> out;
+  for (const PivKeySlot& slot : AllKeySlots()) {
+    if (certified.count(slot.key_ref) != 0) continue;
+    auto m = client.GetKeyMetadata(slot.key_ref);
+    if (!m.ok()) {
+      const Code c = m.status().code();
+      if (c == Code::kReferenceNotFound || c == Code::kNotFound) continue;  // empty slot
+      return m.status();
+    }
+    KeyFacts facts{m->pin_policy, m->origin, true};
+    auto objects = KeySlotObjects(slot.key_ref, m->public_key.get(), {}, facts);
+    if (!objects.ok()) continue;
+    for (auto& o : *objects) out.push_back(std::move(o));
+  }
+  return out;
+}
+
+Bytes CertificateContainer(ByteView cert_der) {
+  Bytes out = EncodeTlv(kTagCert, cert_der);
+  Append(out, EncodeTlv(kTagCertInfo, Bytes{0x00}));
+  Append(out, EncodeTlv(kTagLrc, Bytes{}));
+  return out;
+}
+
+}  // namespace tessera::p11::piv

@@ -1,0 +1,50 @@
+// PIV slots and containers as PKCS#11 objects (SP 800-73-4 Part 1 §3):
+// each key slot with a key gives a private key, a public key and, when its
+// container holds one, an X.509 certificate, all sharing the slot's CKA_ID.
+//
+// Reading is shaped by the APDU budget: the four standard certificate
+// containers are read once per insertion; retired ones only when the key
+// history object counts on-card certificates; GET METADATA only for key
+// slots without a certificate, and only when a search asks for keys.
+// Stateless functions over a PivClient; the caller serializes card access.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <vector>
+
+#include "common/piv/piv_constants.hpp"
+#include "host/card/piv_client.hpp"
+#include "pkcs11/core/object.hpp"
+
+namespace tessera::p11::piv {
+
+// What GET METADATA adds to a key that a certificate cannot tell.
+struct KeyFacts {
+  tessera::piv::PinPolicy pin_policy = tessera::piv::PinPolicy::kDefault;
+  tessera::piv::KeyOrigin origin{};
+  bool known = false;  // false: only the slot's defaults are known
+};
+
+// The objects of one key slot: certificate (when `cert_der` is not empty),
+// public key and private key.
+Result<std::vector<Object>> KeySlotObjects(std::uint8_t key_ref, EVP_PKEY* public_key,
+                                           ByteView cert_der, const KeyFacts& facts);
+// Applies GET METADATA facts to a key object built without them: CKA_LOCAL,
+// CKA_KEY_GEN_MECHANISM, CKA_ALWAYS_AUTHENTICATE, CKA_ALWAYS_SENSITIVE,
+// CKA_NEVER_EXTRACTABLE.
+void ApplyKeyFacts(Object& key, const KeyFacts& facts);
+// Attributes that only GET METADATA can settle for a key built from its certificate.
+bool NeedsKeyFacts(Attr attr);
+
+// Every certificate the card holds, with its key pair's objects.
+Result<std::vector<Object>> ReadCertifiedKeys(host::PivClient& client);
+// Keys in slots outside `certified` (by key reference), from GET METADATA.
+Result<std::vector<Object>> ReadUncertifiedKeys(host::PivClient& client,
+                                                const std::set<std::uint8_t>& certified);
+Result<KeyFacts> ReadKeyFacts(host::PivClient& client, std::uint8_t key_ref);
+
+// The certificate container value for PUT DATA: 70 cert, 71 00, FE (empty).
+Bytes CertificateContainer(ByteView cert_der);
+
+}  // namespace tessera::p11::piv
