@@ -22,8 +22,8 @@ constexpr std::array<Curve, 2> kCurves = {{
 // The algorithm OIDs name the same provider key managers and have no NID
 // lookup, so the provider path is taken whatever the host process loaded.
 const char* ProviderKeyName(const char* type) {
-  if (std::strcmp(type, "EC") == 0) return "1.2.840.10045.2.1";       // id-ecPublicKey
-  if (std::strcmp(type, "RSA") == 0) return "1.2.840.113549.1.1.1";   // rsaEncryption
+  if (std::strcmp(type, "EC") == 0) return "1.2.840.10045.2.1";      // id-ecPublicKey
+  if (std::strcmp(type, "RSA") == 0) return "1.2.840.113549.1.1.1";  // rsaEncryption
   return type;
 }
 

@@ -89,9 +89,11 @@ Status PivClient::SetManagementKey(piv::Algorithm alg, ByteView key) {
   c.ins = piv::ins::kSetManagementKey;
   c.p1 = 0xFF;
   c.p2 = 0xFF;
-  c.data = {static_cast<std::uint8_t>(alg), piv::key::kManagement,
-            static_cast<std::uint8_t>(key.size())};
-  c.data.insert(c.data.end(), key.begin(), key.end());
+  c.data.reserve(3 + key.size());
+  c.data.push_back(static_cast<std::uint8_t>(alg));
+  c.data.push_back(piv::key::kManagement);
+  c.data.push_back(static_cast<std::uint8_t>(key.size()));
+  Append(c.data, key);
   auto r = Send(c);
   OPENSSL_cleanse(c.data.data(), c.data.size());
   if (!r.ok()) return r.status();
@@ -125,8 +127,9 @@ Status PivClient::BlockPinAndPuk() {
         c.data = wrong;
       } else {
         c.ins = piv::ins::kResetRetryCounter;
-        c.data = wrong;
-        c.data.insert(c.data.end(), wrong.begin(), wrong.end());
+        c.data.reserve(2 * wrong.size());
+        Append(c.data, wrong);
+        Append(c.data, wrong);
       }
       TESSERA_ASSIGN_OR_RETURN(ResponseApdu r, Send(c));
       if (r.sw == 0x6983) break;        // blocked

@@ -23,7 +23,14 @@ SessionAccess AccessSession(CK_SESSION_HANDLE handle) {
   }
   a.session = *session;
   a.slot = a.library->slots.Find(session->slot);
-  if (a.slot == nullptr) a.rv = CKR_SESSION_HANDLE_INVALID;
+  if (a.slot == nullptr) {
+    a.rv = CKR_SESSION_HANDLE_INVALID;
+  } else if (a.slot->insertion() != session->insertion) {
+    // PKCS#11 2.40 §5.1.2: removing a token closes all sessions with it.
+    a.library->sessions.Close(handle);
+    a.slot->DestroySessionObjects(handle);
+    a.rv = CKR_SESSION_HANDLE_INVALID;
+  }
   return a;
 }
 

@@ -43,7 +43,14 @@ Resolved Resolve(Library& library, CK_SESSION_HANDLE handle) {
   }
   r.session = *session;
   r.slot = library.slots.Find(session->slot);
-  if (r.slot == nullptr) r.rv = CKR_SESSION_HANDLE_INVALID;
+  if (r.slot == nullptr) {
+    r.rv = CKR_SESSION_HANDLE_INVALID;
+  } else if (r.slot->insertion() != session->insertion) {
+    // §5.1.2: the token went away, and its sessions with it.
+    library.sessions.Close(handle);
+    r.slot->DestroySessionObjects(handle);
+    r.rv = CKR_SESSION_HANDLE_INVALID;
+  }
   return r;
 }
 
@@ -78,7 +85,7 @@ TESSERA_P11_EXPORT CK_RV C_OpenSession(CK_SLOT_ID slot_id, CK_FLAGS flags, CK_VO
     const bool read_write = (flags & CKF_RW_SESSION) != 0;
     if (!read_write && slot->login_state() == LoginState::kSo)
       return CKR_SESSION_READ_WRITE_SO_EXISTS;
-    *session = library->sessions.Open(slot_id, read_write);
+    *session = library->sessions.Open(slot_id, read_write, slot->insertion());
     return CKR_OK;
   });
 }

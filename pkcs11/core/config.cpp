@@ -19,7 +19,9 @@ std::string Trim(const std::string& s) {
 }
 
 const char* Env(const char* name) {
-  const char* v = std::getenv(name);  // NOLINT(concurrency-mt-unsafe): read once at C_Initialize
+  // secure_getenv: a setuid host never takes its configuration from the
+  // environment. NOLINTNEXTLINE(concurrency-mt-unsafe): read once at C_Initialize
+  const char* v = ::secure_getenv(name);
   return v != nullptr && *v != '\0' ? v : nullptr;
 }
 

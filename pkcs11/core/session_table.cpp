@@ -15,13 +15,14 @@ std::unique_ptr<CryptoOperation>& SessionState::Op(OpKind kind) {
   return digest;
 }
 
-SessionHandle SessionTable::Open(SlotId slot, bool read_write) {
+SessionHandle SessionTable::Open(SlotId slot, bool read_write, std::uint64_t insertion) {
   std::lock_guard lock(mu_);
   SessionHandle handle = next_++;
   SessionRecord record;
   record.handle = handle;
   record.slot = slot;
   record.read_write = read_write;
+  record.insertion = insertion;
   sessions_.emplace(handle, std::move(record));
   return handle;
 }

@@ -34,12 +34,13 @@ struct SessionRecord {
   SessionHandle handle = 0;
   SlotId slot = 0;
   bool read_write = false;
+  std::uint64_t insertion = 0;  // the slot's insertion() when opened
   std::shared_ptr<SessionState> state = std::make_shared<SessionState>();
 };
 
 class SessionTable {
  public:
-  SessionHandle Open(SlotId slot, bool read_write);
+  SessionHandle Open(SlotId slot, bool read_write, std::uint64_t insertion);
   // False if the handle is not open.
   bool Close(SessionHandle handle);
   // Closes every session of `slot`; how many there were.

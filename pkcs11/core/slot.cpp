@@ -29,6 +29,7 @@ void Slot::Invalidate() {
 }
 
 void Slot::DropToken() {
+  if (transport_ != nullptr) insertion_.fetch_add(1);
   transport_.reset();
   token_.reset();
   objects_ = TokenObjects();

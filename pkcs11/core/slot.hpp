@@ -8,6 +8,7 @@
 // it was removed or reset. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -50,6 +51,10 @@ class Slot {
   Result<TokenInfo> GetTokenInfo();
   // Forget everything cached: the token was removed or reset.
   void Invalidate();
+  // Counts lost connections to the token. Sessions remember the value they
+  // were opened under; a different one means the token went away, and
+  // PKCS#11 2.40 §5.1.2 says that closes every session with it.
+  std::uint64_t insertion() const { return insertion_.load(); }
 
   LoginState login_state() const;
   // Logs `type` in with `pin` (the PIN, or the management key in hex for
@@ -132,6 +137,7 @@ class Slot {
   const std::uint32_t serial_;
   mutable Mutex mu_;
   std::unique_ptr<host::Transport> transport_;
+  std::atomic<std::uint64_t> insertion_{0};
   std::optional<TokenInfo> token_;
   TokenObjects objects_;                    // guarded by mu_; per insertion
   bool write_access_ = false;               // management key authenticated

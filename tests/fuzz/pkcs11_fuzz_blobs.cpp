@@ -35,8 +35,8 @@ FuzzBytes BnParam(EVP_PKEY* key, const char* name, std::size_t width = 0) {
 FuzzBytes PublicPoint(EVP_PKEY* key) {
   FuzzBytes out(200);
   std::size_t len = 0;
-  if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, out.data(), out.size(),
-                                      &len) != 1) {
+  if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, out.data(), out.size(), &len) !=
+      1) {
     std::abort();
   }
   out.resize(len);
@@ -83,18 +83,27 @@ Blobs Make() {
         OSSL_PKEY_PARAM_RSA_EXPONENT2, OSSL_PKEY_PARAM_RSA_COEFFICIENT1}) {
     b.rsa_parts.push_back(BnParam(rsa, part));
   }
-  b.curves = {Hex("06082A8648CE3D030107"), Hex("06052B81040022"), Hex("06032B6570"),
+  b.curves = {Hex("06082A8648CE3D030107"),
+              Hex("06052B81040022"),
+              Hex("06032B6570"),
               Hex("06032B656E"),
               Hex("130c656477617264733235353139"),  // PrintableString "edwards25519"
               Hex("130a63757276653235353139"),      // PrintableString "curve25519"
-              Hex("06052B8104000A"), Hex("0608"), Hex("130a")};
+              Hex("06052B8104000A"),
+              Hex("0608"),
+              Hex("130a")};
   const FuzzBytes p256 = PublicPoint(ec);
   FuzzBytes wrapped{0x04, static_cast<std::uint8_t>(p256.size())};
   wrapped.insert(wrapped.end(), p256.begin(), p256.end());
   FuzzBytes off_curve = p256;
   off_curve.back() ^= 1;
-  b.points = {p256, wrapped, PublicPoint(p384), PublicPoint(x25519), off_curve,
-              FuzzBytes(65, 0x04), FuzzBytes{0x04, 0x41}};
+  b.points = {p256,
+              wrapped,
+              PublicPoint(p384),
+              PublicPoint(x25519),
+              off_curve,
+              FuzzBytes(65, 0x04),
+              FuzzBytes{0x04, 0x41}};
   for (EVP_PKEY* k : {ec, p384, x25519, ed, rsa}) EVP_PKEY_free(k);
   return b;
 }

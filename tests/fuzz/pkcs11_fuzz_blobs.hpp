@@ -20,12 +20,12 @@ struct Blobs {
       CKA_MODULUS, CKA_PUBLIC_EXPONENT, CKA_PRIVATE_EXPONENT, CKA_PRIME_1,
       CKA_PRIME_2, CKA_EXPONENT_1,      CKA_EXPONENT_2,       CKA_COEFFICIENT};
 
-  FuzzBytes cert_der;                 // self-signed, for the P-256 key
-  FuzzBytes ec_scalar;                // P-256 private key, 32 bytes
-  FuzzBytes ed25519_private;          // 32 bytes
-  std::vector<FuzzBytes> rsa_parts;   // RSA-1024, in kRsaPartTypes order
-  std::vector<FuzzBytes> curves;      // CKA_EC_PARAMS values, good and bad
-  std::vector<FuzzBytes> points;      // ECDH peer points, good and bad
+  FuzzBytes cert_der;                // self-signed, for the P-256 key
+  FuzzBytes ec_scalar;               // P-256 private key, 32 bytes
+  FuzzBytes ed25519_private;         // 32 bytes
+  std::vector<FuzzBytes> rsa_parts;  // RSA-1024, in kRsaPartTypes order
+  std::vector<FuzzBytes> curves;     // CKA_EC_PARAMS values, good and bad
+  std::vector<FuzzBytes> points;     // ECDH peer points, good and bad
 
   FuzzBytes Curve(std::uint8_t i) const { return curves[i % curves.size()]; }
   FuzzBytes Point(std::uint8_t i) const { return points[i % points.size()]; }

@@ -1,6 +1,8 @@
 #include "tests/fuzz/pkcs11_fuzz_driver.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -20,35 +22,39 @@ FuzzBytes Ulong(CK_ULONG v) {
   return b;
 }
 
+// Packed by hand: clang-format would give each entry its own line.
+// clang-format off
 constexpr CK_ATTRIBUTE_TYPE kAttrTypes[] = {
-    CKA_CLASS,        CKA_TOKEN,           CKA_PRIVATE,         CKA_LABEL,
-    CKA_VALUE,        CKA_CERTIFICATE_TYPE, CKA_ISSUER,         CKA_SERIAL_NUMBER,
-    CKA_KEY_TYPE,     CKA_SUBJECT,         CKA_ID,              CKA_SENSITIVE,
-    CKA_ENCRYPT,      CKA_DECRYPT,         CKA_SIGN,            CKA_VERIFY,
-    CKA_DERIVE,       CKA_MODULUS,         CKA_MODULUS_BITS,    CKA_PUBLIC_EXPONENT,
-    CKA_PRIVATE_EXPONENT, CKA_PRIME_1,     CKA_PRIME_2,         CKA_EXPONENT_1,
-    CKA_EXPONENT_2,   CKA_COEFFICIENT,     CKA_PUBLIC_KEY_INFO, CKA_VALUE_LEN,
-    CKA_EXTRACTABLE,  CKA_LOCAL,           CKA_NEVER_EXTRACTABLE, CKA_ALWAYS_SENSITIVE,
-    CKA_KEY_GEN_MECHANISM, CKA_MODIFIABLE, CKA_COPYABLE,        CKA_DESTROYABLE,
-    CKA_EC_PARAMS,    CKA_EC_POINT,        CKA_ALWAYS_AUTHENTICATE, CKA_ALLOWED_MECHANISMS,
-};
+    CKA_CLASS, CKA_TOKEN, CKA_PRIVATE, CKA_LABEL, CKA_VALUE, CKA_CERTIFICATE_TYPE, CKA_ISSUER,
+    CKA_SERIAL_NUMBER, CKA_KEY_TYPE, CKA_SUBJECT, CKA_ID, CKA_SENSITIVE, CKA_ENCRYPT, CKA_DECRYPT,
+    CKA_SIGN, CKA_VERIFY, CKA_DERIVE, CKA_MODULUS, CKA_MODULUS_BITS, CKA_PUBLIC_EXPONENT,
+    CKA_PRIVATE_EXPONENT, CKA_PRIME_1, CKA_PRIME_2, CKA_EXPONENT_1, CKA_EXPONENT_2,
+    CKA_COEFFICIENT, CKA_PUBLIC_KEY_INFO, CKA_VALUE_LEN, CKA_EXTRACTABLE, CKA_LOCAL,
+    CKA_NEVER_EXTRACTABLE, CKA_ALWAYS_SENSITIVE, CKA_KEY_GEN_MECHANISM, CKA_MODIFIABLE,
+    CKA_COPYABLE, CKA_DESTROYABLE, CKA_EC_PARAMS, CKA_EC_POINT, CKA_ALWAYS_AUTHENTICATE,
+    CKA_ALLOWED_MECHANISMS};
 
 constexpr CK_MECHANISM_TYPE kMechanisms[] = {
-    CKM_RSA_PKCS_KEY_PAIR_GEN, CKM_RSA_PKCS,        CKM_RSA_X_509,        CKM_RSA_PKCS_OAEP,
-    CKM_RSA_PKCS_PSS,          CKM_SHA1_RSA_PKCS,   CKM_SHA224_RSA_PKCS,  CKM_SHA256_RSA_PKCS,
-    CKM_SHA384_RSA_PKCS,       CKM_SHA512_RSA_PKCS, CKM_SHA1_RSA_PKCS_PSS, CKM_SHA224_RSA_PKCS_PSS,
-    CKM_SHA256_RSA_PKCS_PSS,   CKM_SHA384_RSA_PKCS_PSS, CKM_SHA512_RSA_PKCS_PSS, CKM_EC_KEY_PAIR_GEN,
-    CKM_ECDSA,                 CKM_ECDSA_SHA1,      CKM_ECDSA_SHA224,     CKM_ECDSA_SHA256,
-    CKM_ECDSA_SHA384,          CKM_ECDSA_SHA512,    CKM_ECDH1_DERIVE,     CKM_EC_EDWARDS_KEY_PAIR_GEN,
-    CKM_EDDSA,                 0x1056 /* CKM_EC_MONTGOMERY_KEY_PAIR_GEN */, CKM_SHA_1, CKM_SHA224,
-    CKM_SHA256,                CKM_SHA384,          CKM_SHA512,           CKM_MD5,
-    CKM_AES_CBC,
-};
+    CKM_RSA_PKCS_KEY_PAIR_GEN, CKM_RSA_PKCS, CKM_RSA_X_509, CKM_RSA_PKCS_OAEP, CKM_RSA_PKCS_PSS,
+    CKM_SHA1_RSA_PKCS, CKM_SHA224_RSA_PKCS, CKM_SHA256_RSA_PKCS, CKM_SHA384_RSA_PKCS,
+    CKM_SHA512_RSA_PKCS, CKM_SHA1_RSA_PKCS_PSS, CKM_SHA224_RSA_PKCS_PSS, CKM_SHA256_RSA_PKCS_PSS,
+    CKM_SHA384_RSA_PKCS_PSS, CKM_SHA512_RSA_PKCS_PSS, CKM_EC_KEY_PAIR_GEN, CKM_ECDSA,
+    CKM_ECDSA_SHA1, CKM_ECDSA_SHA224, CKM_ECDSA_SHA256, CKM_ECDSA_SHA384, CKM_ECDSA_SHA512,
+    CKM_ECDH1_DERIVE, CKM_EC_EDWARDS_KEY_PAIR_GEN, CKM_EDDSA,
+    0x1056 /* CKM_EC_MONTGOMERY_KEY_PAIR_GEN */, CKM_SHA_1, CKM_SHA224, CKM_SHA256, CKM_SHA384,
+    CKM_SHA512, CKM_MD5, CKM_AES_CBC};
 
-constexpr CK_ULONG kUlongs[] = {0, 1, 2, 3, 4, 0x10, 0x40, 0x41, 1024, 2048, 1000, 255, 256,
-                                CK_UNAVAILABLE_INFORMATION};
+constexpr CK_ULONG kUlongs[] = {
+    0, 1, 2, 3, 4, 0x10, 0x40, 0x41, 1024, 2048, 1000, 255, 256, CK_UNAVAILABLE_INFORMATION};
+// clang-format on
 
 }  // namespace
+
+void Require(bool holds, const char* what) {
+  if (holds) return;
+  std::fprintf(stderr, "fuzz_pkcs11_api: broken rule: %s\n", what);
+  std::abort();
+}
 
 std::uint32_t ByteReader::U32() {
   std::uint32_t v = 0;
@@ -202,8 +208,7 @@ void ApiDriver::Step(std::uint8_t op) {
     case 6: GetAttributes(); break;
     case 7: SetAttributes(); break;
     case 8: Create(); break;
-    case 9:
-    {
+    case 9: {
       changed_token_ = true;
       const CK_SESSION_HANDLE s = PickSession();
       (void)f_->C_DestroyObject(s, PickObject());
@@ -277,9 +282,11 @@ void ApiDriver::Info() {
   switch (in_.Byte() % 6) {
     case 0: {
       CK_SLOT_ID list[4];
-      CK_ULONG n = in_.Byte() % 5;
+      const CK_ULONG room = in_.Byte() % 5;
+      CK_ULONG n = room;
       const std::uint8_t b = in_.Byte();
-      (void)f_->C_GetSlotList(b & 1, (b & 2) != 0 ? list : nullptr, &n);
+      const CK_RV rv = f_->C_GetSlotList(b & 1, (b & 2) != 0 ? list : nullptr, &n);
+      Require(rv != CKR_OK || (b & 2) == 0 || n <= room, "C_GetSlotList wrote past the list");
       break;
     }
     case 1: {
@@ -295,14 +302,18 @@ void ApiDriver::Info() {
     case 3: {
       std::vector<CK_MECHANISM_TYPE> list(in_.Byte() % 40);
       CK_ULONG n = list.size();
-      (void)f_->C_GetMechanismList(slot, list.empty() ? nullptr : list.data(), &n);
+      const CK_RV rv = f_->C_GetMechanismList(slot, list.empty() ? nullptr : list.data(), &n);
+      Require(rv != CKR_OK || list.empty() || n <= list.size(),
+              "C_GetMechanismList wrote past the list");
+      Require(rv != CKR_BUFFER_TOO_SMALL || n > list.size(),
+              "CKR_BUFFER_TOO_SMALL without the length needed");
       break;
     }
     case 4: {
       CK_MECHANISM_INFO info;
       const std::uint8_t b = in_.Byte();
-      (void)f_->C_GetMechanismInfo(slot, b < 250 ? kMechanisms[b % std::size(kMechanisms)] : in_.U32(),
-                                   &info);
+      (void)f_->C_GetMechanismInfo(
+          slot, b < 250 ? kMechanisms[b % std::size(kMechanisms)] : in_.U32(), &info);
       break;
     }
     default: {
@@ -324,6 +335,7 @@ void ApiDriver::Find() {
     std::vector<CK_OBJECT_HANDLE> found(in_.Byte() % 8);
     CK_ULONG n = 0;
     if (f_->C_FindObjects(s, found.empty() ? nullptr : found.data(), found.size(), &n) == CKR_OK) {
+      Require(n <= found.size(), "C_FindObjects returned more than asked for");
       for (CK_ULONG i = 0; i < n && i < found.size(); ++i) Remember(found[i]);
     }
   }
@@ -347,7 +359,23 @@ void ApiDriver::GetAttributes() {
       attrs.push_back({type, buf.empty() ? nullptr : buf.data(), buf.size()});
     }
   }
-  (void)f_->C_GetAttributeValue(s, o, attrs.empty() ? nullptr : attrs.data(), attrs.size());
+  std::vector<CK_ULONG> room;
+  for (const CK_ATTRIBUTE& a : attrs) room.push_back(a.ulValueLen);
+  const CK_RV rv =
+      f_->C_GetAttributeValue(s, o, attrs.empty() ? nullptr : attrs.data(), attrs.size());
+  if (rv == CKR_OBJECT_HANDLE_INVALID || rv == CKR_SESSION_HANDLE_INVALID) return;
+  // §5.2 / C_GetAttributeValue: each length is the value's, at most the
+  // buffer given, or CK_UNAVAILABLE_INFORMATION.
+  for (std::size_t i = 0; i < attrs.size(); ++i) {
+    if (attrs[i].pValue == nullptr) continue;
+    Require(attrs[i].ulValueLen <= room[i] || attrs[i].ulValueLen == CK_UNAVAILABLE_INFORMATION,
+            "C_GetAttributeValue reported a value longer than its buffer");
+  }
+  Require(rv != CKR_OK || std::none_of(attrs.begin(), attrs.end(),
+                                       [](const CK_ATTRIBUTE& a) {
+                                         return a.ulValueLen == CK_UNAVAILABLE_INFORMATION;
+                                       }),
+          "C_GetAttributeValue said CKR_OK with an unavailable attribute");
 }
 
 void ApiDriver::SetAttributes() {

@@ -43,6 +43,9 @@ class FuzzTemplate {
   std::vector<CK_ATTRIBUTE> attrs_;
 };
 
+// Aborts with `what` when a §5.2 rule the fuzzer checks does not hold.
+void Require(bool holds, const char* what);
+
 class ApiDriver {
  public:
   ApiDriver(CK_FUNCTION_LIST* f, const std::uint8_t* data, std::size_t size)

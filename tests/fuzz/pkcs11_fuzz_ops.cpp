@@ -8,18 +8,18 @@
 namespace tessera::fuzz {
 namespace {
 
+// clang-format off
 constexpr CK_MECHANISM_TYPE kOpMechanisms[] = {
-    CKM_RSA_PKCS,          CKM_RSA_X_509,         CKM_RSA_PKCS_OAEP,     CKM_RSA_PKCS_PSS,
-    CKM_SHA1_RSA_PKCS,     CKM_SHA256_RSA_PKCS,   CKM_SHA512_RSA_PKCS,   CKM_SHA1_RSA_PKCS_PSS,
-    CKM_SHA256_RSA_PKCS_PSS, CKM_SHA384_RSA_PKCS_PSS, CKM_ECDSA,         CKM_ECDSA_SHA1,
-    CKM_ECDSA_SHA256,      CKM_ECDSA_SHA384,      CKM_ECDSA_SHA512,      CKM_EDDSA,
-    CKM_SHA_1,             CKM_SHA224,            CKM_SHA256,            CKM_SHA384,
-    CKM_SHA512,            CKM_ECDH1_DERIVE,      CKM_MD5,               CKM_AES_CBC,
-};
+    CKM_RSA_PKCS, CKM_RSA_X_509, CKM_RSA_PKCS_OAEP, CKM_RSA_PKCS_PSS, CKM_SHA1_RSA_PKCS,
+    CKM_SHA256_RSA_PKCS, CKM_SHA512_RSA_PKCS, CKM_SHA1_RSA_PKCS_PSS, CKM_SHA256_RSA_PKCS_PSS,
+    CKM_SHA384_RSA_PKCS_PSS, CKM_ECDSA, CKM_ECDSA_SHA1, CKM_ECDSA_SHA256, CKM_ECDSA_SHA384,
+    CKM_ECDSA_SHA512, CKM_EDDSA, CKM_SHA_1, CKM_SHA224, CKM_SHA256, CKM_SHA384, CKM_SHA512,
+    CKM_ECDH1_DERIVE, CKM_MD5, CKM_AES_CBC};
+// clang-format on
 
-constexpr CK_MECHANISM_TYPE kHashes[] = {CKM_SHA_1, CKM_SHA224, CKM_SHA256, CKM_SHA384,
-                                         CKM_SHA512, CKM_MD5};
-constexpr CK_RSA_PKCS_MGF_TYPE kMgfs[] = {CKG_MGF1_SHA1, CKG_MGF1_SHA224, CKG_MGF1_SHA256,
+constexpr CK_MECHANISM_TYPE kHashes[] = {CKM_SHA_1,  CKM_SHA224, CKM_SHA256,
+                                         CKM_SHA384, CKM_SHA512, CKM_MD5};
+constexpr CK_RSA_PKCS_MGF_TYPE kMgfs[] = {CKG_MGF1_SHA1,   CKG_MGF1_SHA224, CKG_MGF1_SHA256,
                                           CKG_MGF1_SHA384, CKG_MGF1_SHA512, 0};
 
 enum class Kind { kSign, kVerify, kEncrypt, kDecrypt, kDigest };
@@ -65,11 +65,10 @@ void FillMechanism(ByteReader& in, FuzzMechanism& fm) {
     }
     case CKM_RSA_PKCS_OAEP: {
       fm.pointee = in.Take(in.Byte() % 24);
-      CK_RSA_PKCS_OAEP_PARAMS p{kHashes[in.Byte() % std::size(kHashes)],
-                                kMgfs[in.Byte() % std::size(kMgfs)],
-                                in.Byte() % 4 == 0 ? 0UL : CKZ_DATA_SPECIFIED,
-                                fm.pointee.empty() ? nullptr : fm.pointee.data(),
-                                fm.pointee.size()};
+      CK_RSA_PKCS_OAEP_PARAMS p{
+          kHashes[in.Byte() % std::size(kHashes)], kMgfs[in.Byte() % std::size(kMgfs)],
+          in.Byte() % 4 == 0 ? 0UL : CKZ_DATA_SPECIFIED,
+          fm.pointee.empty() ? nullptr : fm.pointee.data(), fm.pointee.size()};
       SetParam(fm, p, in.Byte());
       break;
     }
@@ -79,8 +78,7 @@ void FillMechanism(ByteReader& in, FuzzMechanism& fm) {
       fm.shared = in.Take(in.Byte() % 4 == 0 ? 8 : 0);
       CK_ECDH1_DERIVE_PARAMS p{in.Byte() % 8 == 0 ? static_cast<CK_ULONG>(in.Byte()) : CKD_NULL,
                                fm.shared.size(), fm.shared.empty() ? nullptr : fm.shared.data(),
-                               fm.pointee.size(),
-                               fm.pointee.empty() ? nullptr : fm.pointee.data()};
+                               fm.pointee.size(), fm.pointee.empty() ? nullptr : fm.pointee.data()};
       SetParam(fm, p, in.Byte());
       break;
     }
@@ -121,8 +119,8 @@ void ApiDriver::CryptoInit() {
   // A CKA_ALWAYS_AUTHENTICATE key wants the PIN again now.
   if (in_.Byte() % 4 == 0) {
     FuzzBytes pin = Pin();
-    const CK_RV rv = f_->C_Login(s, CKU_CONTEXT_SPECIFIC, pin.empty() ? nullptr : pin.data(),
-                                 pin.size());
+    const CK_RV rv =
+        f_->C_Login(s, CKU_CONTEXT_SPECIFIC, pin.empty() ? nullptr : pin.data(), pin.size());
     if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_LOCKED) changed_token_ = true;
   }
 }
@@ -140,34 +138,42 @@ void ApiDriver::CryptoData(std::uint8_t step) {
   CK_ULONG* len = (in_.Byte() & 0x3F) == 0x3F ? nullptr : &out.len;
   FuzzBytes sig = in_.Take(in_.Byte() == 0xFF ? 256 : in_.Byte());
   CK_BYTE* sp = sig.empty() ? nullptr : sig.data();
+  CK_RV rv = CKR_OK;
   switch (step) {
     case 0:
       switch (kind) {
-        case Kind::kSign: (void)f_->C_Sign(s, d, dlen, out.data(), len); break;
-        case Kind::kVerify: (void)f_->C_Verify(s, d, dlen, sp, sig.size()); break;
-        case Kind::kEncrypt: (void)f_->C_Encrypt(s, d, dlen, out.data(), len); break;
-        case Kind::kDecrypt: (void)f_->C_Decrypt(s, d, dlen, out.data(), len); break;
-        case Kind::kDigest: (void)f_->C_Digest(s, d, dlen, out.data(), len); break;
+        case Kind::kSign: rv = f_->C_Sign(s, d, dlen, out.data(), len); break;
+        case Kind::kVerify: rv = f_->C_Verify(s, d, dlen, sp, sig.size()); break;
+        case Kind::kEncrypt: rv = f_->C_Encrypt(s, d, dlen, out.data(), len); break;
+        case Kind::kDecrypt: rv = f_->C_Decrypt(s, d, dlen, out.data(), len); break;
+        case Kind::kDigest: rv = f_->C_Digest(s, d, dlen, out.data(), len); break;
       }
       break;
     case 1:
       switch (kind) {
-        case Kind::kSign: (void)f_->C_SignUpdate(s, d, dlen); break;
-        case Kind::kVerify: (void)f_->C_VerifyUpdate(s, d, dlen); break;
-        case Kind::kEncrypt: (void)f_->C_EncryptUpdate(s, d, dlen, out.data(), len); break;
-        case Kind::kDecrypt: (void)f_->C_DecryptUpdate(s, d, dlen, out.data(), len); break;
-        case Kind::kDigest: (void)f_->C_DigestUpdate(s, d, dlen); break;
+        case Kind::kSign: rv = f_->C_SignUpdate(s, d, dlen); break;
+        case Kind::kVerify: rv = f_->C_VerifyUpdate(s, d, dlen); break;
+        case Kind::kEncrypt: rv = f_->C_EncryptUpdate(s, d, dlen, out.data(), len); break;
+        case Kind::kDecrypt: rv = f_->C_DecryptUpdate(s, d, dlen, out.data(), len); break;
+        case Kind::kDigest: rv = f_->C_DigestUpdate(s, d, dlen); break;
       }
       break;
     default:
       switch (kind) {
-        case Kind::kSign: (void)f_->C_SignFinal(s, out.data(), len); break;
-        case Kind::kVerify: (void)f_->C_VerifyFinal(s, sp, sig.size()); break;
-        case Kind::kEncrypt: (void)f_->C_EncryptFinal(s, out.data(), len); break;
-        case Kind::kDecrypt: (void)f_->C_DecryptFinal(s, out.data(), len); break;
-        case Kind::kDigest: (void)f_->C_DigestFinal(s, out.data(), len); break;
+        case Kind::kSign: rv = f_->C_SignFinal(s, out.data(), len); break;
+        case Kind::kVerify: rv = f_->C_VerifyFinal(s, sp, sig.size()); break;
+        case Kind::kEncrypt: rv = f_->C_EncryptFinal(s, out.data(), len); break;
+        case Kind::kDecrypt: rv = f_->C_DecryptFinal(s, out.data(), len); break;
+        case Kind::kDigest: rv = f_->C_DigestFinal(s, out.data(), len); break;
       }
       break;
+  }
+  // §5.2: an output fits the buffer it was written to; a short buffer is
+  // CKR_BUFFER_TOO_SMALL with the length needed.
+  if (len != nullptr && !out.null && !out.bytes.empty()) {
+    const CK_ULONG room = out.bytes.size();
+    Require(rv != CKR_OK || out.len <= room, "output longer than its buffer");
+    Require(rv != CKR_BUFFER_TOO_SMALL || out.len > room, "CKR_BUFFER_TOO_SMALL but it fits");
   }
 }
 

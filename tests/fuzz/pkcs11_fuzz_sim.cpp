@@ -143,7 +143,8 @@ bool FuzzSim::Ctl(std::string_view verb) {
   std::string reply;
   char buf[256];
   ssize_t n = 0;
-  while ((n = ::read(fd.get(), buf, sizeof buf)) > 0) reply.append(buf, static_cast<std::size_t>(n));
+  while ((n = ::read(fd.get(), buf, sizeof buf)) > 0)
+    reply.append(buf, static_cast<std::size_t>(n));
   return reply.rfind("OK") != std::string::npos;
 }
 

@@ -11,8 +11,7 @@ Result<std::unique_ptr<BenchBackend>> BenchBackend::Prepare(std::string name,
   TESSERA_ASSIGN_OR_RETURN(std::vector<CK_SLOT_ID> slots, backend->module_->TokenSlots());
   if (slots.size() < tokens) {
     return Status::NotFound(module_path + ": " + std::to_string(slots.size()) +
-                            " initialized token(s), the benchmark needs " +
-                            std::to_string(tokens));
+                            " initialized token(s), the benchmark needs " + std::to_string(tokens));
   }
   for (std::size_t t = 0; t < tokens; ++t) {
     TESSERA_ASSIGN_OR_RETURN(P11Session session, P11Session::Open(*backend->module_, slots[t]));

@@ -20,8 +20,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <memory>
 #include <fstream>
+#include <memory>
 
 #include "tests/bench/pkcs11/bench_backend.hpp"
 #include "tests/integration/pkcs11/module_harness.hpp"
@@ -39,6 +39,7 @@ struct Options {
   std::string softhsm = "/usr/lib/softhsm/libsofthsm2.so";
   std::string softhsm_pin = "1234";
   std::vector<std::string> algorithms;  // empty: all
+  std::string trace;                    // tessera-sim --trace FILE; slows the card
 };
 
 bool Wanted(const Options& options, const KeySpec& spec) {
@@ -49,9 +50,9 @@ bool Wanted(const Options& options, const KeySpec& spec) {
 
 // The digest (and, for EdDSA and hash-and-sign, the message) every row signs.
 ByteView Input() {
-  static const Bytes input = HexOrDie(
-      "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
-  return input;
+  static const Bytes kInput =
+      HexOrDie("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+  return kInput;
 }
 
 // tessera-sim with two fresh tokens, stopped and removed on destruction,
@@ -59,13 +60,13 @@ ByteView Input() {
 // /etc/tessera/tessera.conf would otherwise win over TESSERA_SIM_DIR).
 class TesseraTokens {
  public:
-  static Result<std::unique_ptr<TesseraTokens>> Start() {
+  static Result<std::unique_ptr<TesseraTokens>> Start(const std::string& trace) {
     std::unique_ptr<TesseraTokens> tokens(new TesseraTokens);
     const auto& dir = tokens->dir_;
-    TESSERA_ASSIGN_OR_RETURN(
-        tokens->sim_, testing::SimProcess::Start(dir / "state", dir / "run",
-                                                 {"--tokens", std::to_string(kTokens),
-                                                  "--latency", "none"}));
+    std::vector<std::string> args = {"--tokens", std::to_string(kTokens), "--latency", "none"};
+    if (!trace.empty()) args.insert(args.end(), {"--trace", trace});
+    TESSERA_ASSIGN_OR_RETURN(tokens->sim_,
+                             testing::SimProcess::Start(dir / "state", dir / "run", args));
     const auto conf = dir / "tessera.conf";
     std::ofstream(conf) << "sim.run_dir = " << (dir / "run").string() << "\n";
     ::setenv("TESSERA_CONF", conf.c_str(), 1);
@@ -87,13 +88,13 @@ void PrintRow(const std::string& module, const KeySpec& spec, std::size_t tokens
               const Result<SignRate>& rate) {
   if (rate.ok()) {
     std::printf("%s,%s,%zu,%llu,%.3f,%.1f,%.1f,\n", module.c_str(), spec.name, tokens,
-                static_cast<unsigned long long>(rate->signatures), rate->seconds,
-                rate->per_second, rate->cpu_us_per_signature);
+                static_cast<unsigned long long>(rate->signatures), rate->seconds, rate->per_second,
+                rate->cpu_us_per_signature);
   } else {
     std::printf("%s,%s,%zu,,,,,\"%s\"\n", module.c_str(), spec.name, tokens,
                 rate.status().message().c_str());
   }
-  std::fflush(stdout);
+  (void)std::fflush(stdout);
 }
 
 void Measure(BenchBackend& backend, const KeySpec& spec, std::size_t tokens,
@@ -101,12 +102,15 @@ void Measure(BenchBackend& backend, const KeySpec& spec, std::size_t tokens,
   (void)std::fprintf(stderr, "p11_bench: %s %s, %zu token(s) ...\n", backend.name().c_str(),
                      spec.name, tokens);
   auto signers = backend.Signers(spec, tokens);
-  if (!signers.ok()) return PrintRow(backend.name(), spec, tokens, signers.status());
-  PrintRow(backend.name(), spec, tokens, RunSignLoop(*signers, Input(), duration));
+  if (signers.ok()) {
+    PrintRow(backend.name(), spec, tokens, RunSignLoop(*signers, Input(), duration));
+  } else {
+    PrintRow(backend.name(), spec, tokens, signers.status());
+  }
 }
 
 int Run(const Options& options) {
-  auto sim = TesseraTokens::Start();
+  auto sim = TesseraTokens::Start(options.trace);
   if (!sim.ok()) return Fail("start tessera-sim", sim.status());
   // Declared after `sim`: the modules finalize before the simulator stops.
   std::vector<std::unique_ptr<BenchBackend>> backends;
@@ -114,8 +118,8 @@ int Run(const Options& options) {
   if (!tessera.ok()) return Fail("prepare " + options.tessera, tessera.status());
   backends.push_back(std::move(tessera).value());
   if (options.softhsm != "none") {
-    auto softhsm = BenchBackend::Prepare("softhsm2", options.softhsm, options.softhsm_pin,
-                                         kTokens, Input());
+    auto softhsm =
+        BenchBackend::Prepare("softhsm2", options.softhsm, options.softhsm_pin, kTokens, Input());
     if (!softhsm.ok()) return Fail("prepare " + options.softhsm, softhsm.status());
     backends.push_back(std::move(softhsm).value());
   }
@@ -136,14 +140,23 @@ int Run(const Options& options) {
 }  // namespace tessera::bench
 
 int main(int argc, char** argv) {
-  tessera::bench::Options options;
-  CLI::App app("p11_bench: PKCS#11 signatures per second, tessera-pkcs11 and SoftHSM2");
-  app.add_option("--seconds", options.seconds, "time per row")->check(CLI::PositiveNumber);
-  app.add_option("--tessera", options.tessera, "tessera-pkcs11.so to measure");
-  app.add_option("--softhsm", options.softhsm, "SoftHSM2 module, or 'none'");
-  app.add_option("--softhsm-pin", options.softhsm_pin, "user PIN of the SoftHSM2 tokens");
-  app.add_option("--algorithm", options.algorithms, "only these: P-256, Ed25519, RSA-2048")
-      ->check(CLI::IsMember({"P-256", "Ed25519", "RSA-2048"}));
-  CLI11_PARSE(app, argc, argv);
-  return tessera::bench::Run(options);
+  // CLI11 and the standard library report through exceptions; none may
+  // escape main.
+  try {
+    tessera::bench::Options options;
+    CLI::App app("p11_bench: PKCS#11 signatures per second, tessera-pkcs11 and SoftHSM2");
+    app.add_option("--seconds", options.seconds, "time per row")->check(CLI::PositiveNumber);
+    app.add_option("--tessera", options.tessera, "tessera-pkcs11.so to measure");
+    app.add_option("--softhsm", options.softhsm, "SoftHSM2 module, or 'none'");
+    app.add_option("--softhsm-pin", options.softhsm_pin, "user PIN of the SoftHSM2 tokens");
+    app.add_option("--algorithm", options.algorithms, "only these: P-256, Ed25519, RSA-2048")
+        ->check(CLI::IsMember({"P-256", "Ed25519", "RSA-2048"}));
+    app.add_option("--trace", options.trace,
+                   "tessera-sim APDU trace file, to count APDUs per signature (slows the card)");
+    CLI11_PARSE(app, argc, argv);
+    return tessera::bench::Run(options);
+  } catch (const std::exception& e) {
+    (void)std::fprintf(stderr, "p11_bench: %s\n", e.what());
+    return 1;
+  }
 }

@@ -25,12 +25,12 @@ CK_ATTRIBUTE Attribute(CK_ATTRIBUTE_TYPE type, void* value, CK_ULONG len) {
 }  // namespace
 
 const std::vector<KeySpec>& BenchKeySpecs() {
-  static const std::vector<KeySpec> specs = {
+  static const std::vector<KeySpec> kSpecs = {
       {"P-256", CKM_EC_KEY_PAIR_GEN, CKM_ECDSA, HexOrDie("06082a8648ce3d030107"), 0, 0x01},
       {"Ed25519", CKM_EC_EDWARDS_KEY_PAIR_GEN, CKM_EDDSA, HexOrDie("06032b6570"), 0, 0x03},
       {"RSA-2048", CKM_RSA_PKCS_KEY_PAIR_GEN, CKM_SHA256_RSA_PKCS, {}, 2048, 0x04},
   };
-  return specs;
+  return kSpecs;
 }
 
 Result<std::unique_ptr<P11Module>> P11Module::Load(const std::string& path) {
@@ -79,8 +79,8 @@ Result<std::vector<CK_SLOT_ID>> P11Module::TokenSlots() const {
 
 Result<P11Session> P11Session::Open(const P11Module& module, CK_SLOT_ID slot) {
   CK_SESSION_HANDLE handle = CK_INVALID_HANDLE;
-  CK_RV rv = module.fn()->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr,
-                                        nullptr, &handle);
+  CK_RV rv = module.fn()->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr,
+                                        &handle);
   if (rv != CKR_OK) return Failed("C_OpenSession", rv);
   return P11Session(module.fn(), handle);
 }
@@ -94,8 +94,8 @@ P11Session::P11Session(P11Session&& other) noexcept
 
 Status P11Session::Login(const std::string& pin) {
   std::string copy = pin;  // C_Login takes a non-const pointer
-  CK_RV rv = fn_->C_Login(handle_, CKU_USER, reinterpret_cast<CK_UTF8CHAR_PTR>(copy.data()),
-                          copy.size());
+  CK_RV rv =
+      fn_->C_Login(handle_, CKU_USER, reinterpret_cast<CK_UTF8CHAR_PTR>(copy.data()), copy.size());
   if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) return Failed("C_Login", rv);
   return Status::Ok();
 }
@@ -118,7 +118,7 @@ Result<KeyPair> P11Session::Generate(const KeySpec& spec) {
     pub.push_back(Attribute(CKA_EC_PARAMS, params.data(), params.size()));
   }
   std::vector<CK_ATTRIBUTE> priv = {
-      Attribute(CKA_TOKEN, &yes, sizeof yes),   Attribute(CKA_PRIVATE, &yes, sizeof yes),
+      Attribute(CKA_TOKEN, &yes, sizeof yes),     Attribute(CKA_PRIVATE, &yes, sizeof yes),
       Attribute(CKA_SENSITIVE, &yes, sizeof yes), Attribute(CKA_SIGN, &yes, sizeof yes),
       Attribute(CKA_ID, &id, sizeof id),
   };
@@ -137,8 +137,8 @@ Status P11Session::Sign(const KeySpec& spec, CK_OBJECT_HANDLE key, ByteView data
   }
   out.resize(kMaxSignature);
   CK_ULONG len = out.size();
-  CK_RV rv = fn_->C_Sign(handle_, const_cast<CK_BYTE_PTR>(data.data()), data.size(), out.data(),
-                         &len);
+  CK_RV rv =
+      fn_->C_Sign(handle_, const_cast<CK_BYTE_PTR>(data.data()), data.size(), out.data(), &len);
   if (rv != CKR_OK) return Failed("C_Sign", rv);
   out.resize(len);
   return Status::Ok();

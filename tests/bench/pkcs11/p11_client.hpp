@@ -26,9 +26,9 @@ struct KeySpec {
   const char* name;  // "P-256", "Ed25519", "RSA-2048"
   CK_MECHANISM_TYPE generate;
   CK_MECHANISM_TYPE sign;
-  Bytes ec_params;             // empty for RSA
-  CK_ULONG modulus_bits = 0;   // 0 for EC
-  std::uint8_t id = 0;         // CKA_ID; on a Tessera token it picks the PIV slot
+  Bytes ec_params;            // empty for RSA
+  CK_ULONG modulus_bits = 0;  // 0 for EC
+  std::uint8_t id = 0;        // CKA_ID; on a Tessera token it picks the PIV slot
 };
 
 // P-256 (CKM_ECDSA on a digest), Ed25519 (CKM_EDDSA), RSA-2048

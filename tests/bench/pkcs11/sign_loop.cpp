@@ -26,7 +26,9 @@ struct Outcome {
 double ThreadCpuSeconds() {
   rusage usage{};
   ::getrusage(RUSAGE_THREAD, &usage);
-  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec * 1e-6; };
+  auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
+  };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
@@ -61,9 +63,8 @@ Result<SignRate> RunSignLoop(std::span<const Signer> signers, ByteView input,
   {
     std::vector<std::jthread> threads;
     for (std::size_t i = 0; i < signers.size(); ++i) {
-      threads.emplace_back([&, i] {
-        SignUntilStopped(signers[i], input, ready, go, stop, outcomes[i]);
-      });
+      threads.emplace_back(
+          [&, i] { SignUntilStopped(signers[i], input, ready, go, stop, outcomes[i]); });
     }
     ready.wait();
     go.store(true, std::memory_order_release);

@@ -16,8 +16,8 @@ struct OaepCase {
 };
 
 constexpr OaepCase kOaepCases[] = {
-    {CKM_SHA_1, CKG_MGF1_SHA1},     {CKM_SHA224, CKG_MGF1_SHA224}, {CKM_SHA256, CKG_MGF1_SHA256},
-    {CKM_SHA384, CKG_MGF1_SHA384},  {CKM_SHA512, CKG_MGF1_SHA512},
+    {CKM_SHA_1, CKG_MGF1_SHA1},    {CKM_SHA224, CKG_MGF1_SHA224}, {CKM_SHA256, CKG_MGF1_SHA256},
+    {CKM_SHA384, CKG_MGF1_SHA384}, {CKM_SHA512, CKG_MGF1_SHA512},
 };
 
 constexpr CK_MECHANISM_TYPE kDigests[] = {CKM_SHA_1, CKM_SHA224, CKM_SHA256, CKM_SHA384,
@@ -106,9 +106,9 @@ TEST_F(ApiCryptoTest, RsaPkcsAndRawEncryptionRoundTrip) {
   CK_ULONG part_len = 0;
   ASSERT_EQ(module_->C_DecryptUpdate(s, cipher.data(), 100, nullptr, &part_len), CKR_OK);
   EXPECT_EQ(part_len, 0u);
-  ASSERT_EQ(module_->C_DecryptUpdate(s, cipher.data() + 100, cipher.size() - 100, nullptr,
-                                     &part_len),
-            CKR_OK);
+  ASSERT_EQ(
+      module_->C_DecryptUpdate(s, cipher.data() + 100, cipher.size() - 100, nullptr, &part_len),
+      CKR_OK);
   Bytes out(256);
   CK_ULONG len = out.size();
   ASSERT_EQ(module_->C_DecryptFinal(s, out.data(), &len), CKR_OK);
@@ -162,8 +162,8 @@ TEST_F(ApiCryptoTest, EcdhDerivesOpenSslsSharedSecretAsASessionObject) {
     SCOPED_TRACE(curve);
     const bool p256 = std::string(curve) == "P-256";
     KeyPair key;
-    ASSERT_NO_FATAL_FAILURE(key = GenerateEc(s, p256 ? P256Params() : P384Params(),
-                                             p256 ? 0x03 : 0x04));
+    ASSERT_NO_FATAL_FAILURE(
+        key = GenerateEc(s, p256 ? P256Params() : P384Params(), p256 ? 0x03 : 0x04));
     ossl::PkeyPtr card_pub = PublicKey(s, key.public_key);
     ossl::PkeyPtr peer = NewKey(curve);
     const Bytes expected = SharedSecret(peer.get(), card_pub.get());

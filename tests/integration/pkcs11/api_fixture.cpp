@@ -59,8 +59,7 @@ CK_SESSION_HANDLE ApiTest::Open(bool read_write) {
 
 CK_RV ApiTest::Login(CK_SESSION_HANDLE session, CK_USER_TYPE type, std::string_view pin) {
   std::string copy(pin);
-  return module_->C_Login(session, type, reinterpret_cast<CK_UTF8CHAR*>(copy.data()),
-                          copy.size());
+  return module_->C_Login(session, type, reinterpret_cast<CK_UTF8CHAR*>(copy.data()), copy.size());
 }
 
 CK_SESSION_HANDLE ApiTest::UserSession() {
@@ -164,8 +163,8 @@ Bytes ApiTest::Sign(CK_SESSION_HANDLE session, CK_MECHANISM* mechanism, CK_OBJEC
   return sig;
 }
 
-Bytes ApiTest::SignInParts(CK_SESSION_HANDLE session, CK_MECHANISM* mechanism,
-                           CK_OBJECT_HANDLE key, ByteView data, std::size_t chunk) {
+Bytes ApiTest::SignInParts(CK_SESSION_HANDLE session, CK_MECHANISM* mechanism, CK_OBJECT_HANDLE key,
+                           ByteView data, std::size_t chunk) {
   EXPECT_EQ(module_->C_SignInit(session, mechanism, key), CKR_OK);
   Bytes in(data.begin(), data.end());
   for (std::size_t at = 0; at < in.size(); at += chunk) {

@@ -76,8 +76,8 @@ class ApiTest : public SimTest {
 
   // C_GenerateKeyPair on the token with CKA_ID `id`; `public_template` adds
   // the mechanism's parameters (CKA_EC_PARAMS, CKA_MODULUS_BITS).
-  KeyPair Generate(CK_SESSION_HANDLE session, CK_MECHANISM_TYPE mechanism,
-                   AttrList public_template, std::uint8_t id);
+  KeyPair Generate(CK_SESSION_HANDLE session, CK_MECHANISM_TYPE mechanism, AttrList public_template,
+                   std::uint8_t id);
   KeyPair GenerateEc(CK_SESSION_HANDLE session, const Bytes& params, std::uint8_t id);
   KeyPair GenerateRsa(CK_SESSION_HANDLE session, CK_ULONG bits, std::uint8_t id);
 

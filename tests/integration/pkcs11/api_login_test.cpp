@@ -23,8 +23,8 @@ class ApiLoginTest : public ApiTest {
   CK_RV InitToken(std::string so_pin) {
     CK_UTF8CHAR label[32];
     std::fill(std::begin(label), std::end(label), ' ');
-    return module_->C_InitToken(slot_, reinterpret_cast<CK_UTF8CHAR*>(so_pin.data()),
-                                so_pin.size(), label);
+    return module_->C_InitToken(slot_, reinterpret_cast<CK_UTF8CHAR*>(so_pin.data()), so_pin.size(),
+                                label);
   }
   // C_Sign of a fixed message in the operation C_SignInit started.
   CK_RV SignOnce(CK_SESSION_HANDLE s, Bytes* sig) {
@@ -48,8 +48,8 @@ TEST_F(ApiLoginTest, TheSignatureKeyWantsTheContextSpecificLoginBeforeEachSignat
   ASSERT_EQ(module_->C_SignInit(s, &m, key.private_key), CKR_OK);
   ASSERT_EQ(Login(s, CKU_CONTEXT_SPECIFIC, kUserPin), CKR_OK);
   ASSERT_EQ(SignOnce(s, &sig), CKR_OK);
-  EXPECT_TRUE(VerifiedByOpenSsl(pub.get(), {Scheme::kEcdsa, EVP_sha256()}, HexOrDie("0102030405"),
-                                sig));
+  EXPECT_TRUE(
+      VerifiedByOpenSsl(pub.get(), {Scheme::kEcdsa, EVP_sha256()}, HexOrDie("0102030405"), sig));
 
   // Without it, the card refuses (the PIN was used up by the last signature).
   ASSERT_EQ(module_->C_SignInit(s, &m, key.private_key), CKR_OK);
@@ -144,14 +144,14 @@ TEST_F(ApiLoginTest, SetPinAsTheSoChangesTheManagementKey) {
   CK_MECHANISM gen{CKM_EC_KEY_PAIR_GEN, nullptr, 0};
   CK_OBJECT_HANDLE a = 0;
   CK_OBJECT_HANDLE b = 0;
-  EXPECT_EQ(module_->C_GenerateKeyPair(s, &gen, pub.data(), pub.size(), priv.data(), priv.size(),
-                                       &a, &b),
-            CKR_USER_NOT_LOGGED_IN);
+  EXPECT_EQ(
+      module_->C_GenerateKeyPair(s, &gen, pub.data(), pub.size(), priv.data(), priv.size(), &a, &b),
+      CKR_USER_NOT_LOGGED_IN);
   ASSERT_EQ(module_->C_Logout(s), CKR_OK);
   ASSERT_EQ(Login(s, CKU_SO, kOtherSoPin), CKR_OK);
-  EXPECT_EQ(module_->C_GenerateKeyPair(s, &gen, pub.data(), pub.size(), priv.data(), priv.size(),
-                                       &a, &b),
-            CKR_OK)
+  EXPECT_EQ(
+      module_->C_GenerateKeyPair(s, &gen, pub.data(), pub.size(), priv.data(), priv.size(), &a, &b),
+      CKR_OK)
       << "the SO's login authenticated the management key";
 }
 
@@ -176,8 +176,7 @@ TEST_F(ApiLoginTest, InitTokenResetsTheTokenOnlyWithoutSessions) {
   AttrList any;
   EXPECT_TRUE(Find(s, std::move(any)).empty());
   CK_ATTRIBUTE label{CKA_LABEL, nullptr, 0};
-  EXPECT_EQ(module_->C_GetAttributeValue(s, key.private_key, &label, 1),
-            CKR_OBJECT_HANDLE_INVALID);
+  EXPECT_EQ(module_->C_GetAttributeValue(s, key.private_key, &label, 1), CKR_OBJECT_HANDLE_INVALID);
   CK_TOKEN_INFO info{};
   ASSERT_EQ(module_->C_GetTokenInfo(slot_, &info), CKR_OK);
   EXPECT_EQ(info.flags & (CKF_USER_PIN_LOCKED | CKF_USER_PIN_COUNT_LOW | CKF_USER_PIN_FINAL_TRY),

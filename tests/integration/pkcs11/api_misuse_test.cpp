@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <functional>
 
+#include "tests/integration/pkcs11/api_entry_points.hpp"
 #include "tests/integration/pkcs11/api_fixture.hpp"
 
 namespace tessera::testing {
@@ -14,185 +15,6 @@ namespace {
 constexpr CK_SESSION_HANDLE kBadSession = 0xBAD5E55;
 constexpr CK_SLOT_ID kBadSlot = 0xBAD5107;
 constexpr CK_OBJECT_HANDLE kBadObject = 0xBAD0B1EC7;
-
-// What the arguments of a call refer to; pointers always point somewhere real.
-struct Args {
-  CK_SLOT_ID slot = 0;
-  CK_SESSION_HANDLE session = 0;
-  CK_OBJECT_HANDLE object = 0;
-  CK_MECHANISM mechanism{CKM_SHA256, nullptr, 0};
-  Bytes buf = Bytes(512, 0x5A);
-  CK_ULONG len = 512;
-  CK_ATTRIBUTE attr{CKA_LABEL, nullptr, 0};
-  CK_OBJECT_HANDLE out = 0;
-  CK_OBJECT_HANDLE out2 = 0;
-  std::string pin = "123456";
-
-  CK_BYTE* b() { return buf.data(); }
-  CK_UTF8CHAR* p() { return reinterpret_cast<CK_UTF8CHAR*>(pin.data()); }
-  CK_ULONG* l() {
-    len = buf.size();
-    return &len;
-  }
-};
-
-// Which handle an entry point checks first once the library is initialized.
-enum class Kind { kGeneral, kSlot, kSession, kUnsupported, kParallel };
-
-struct Entry {
-  const char* name;
-  Kind kind;
-  std::function<CK_RV(CK_FUNCTION_LIST*, Args&)> call;
-};
-
-// Every function of CK_FUNCTION_LIST (PKCS#11 2.40 §5.2), in its order.
-std::vector<Entry> AllEntryPoints() {
-  using F = CK_FUNCTION_LIST*;
-  using A = Args&;
-  return {
-      {"C_Initialize", Kind::kGeneral, [](F f, A) { return f->C_Initialize(nullptr); }},
-      {"C_Finalize", Kind::kGeneral, [](F f, A) { return f->C_Finalize(nullptr); }},
-      {"C_GetInfo", Kind::kGeneral, [](F f, A) { CK_INFO i; return f->C_GetInfo(&i); }},
-      {"C_GetFunctionList", Kind::kGeneral,
-       [](F f, A) { CK_FUNCTION_LIST* l; return f->C_GetFunctionList(&l); }},
-      {"C_GetSlotList", Kind::kGeneral,
-       [](F f, A a) { CK_SLOT_ID s[4]; a.len = 4; return f->C_GetSlotList(CK_TRUE, s, &a.len); }},
-      {"C_GetSlotInfo", Kind::kSlot,
-       [](F f, A a) { CK_SLOT_INFO i; return f->C_GetSlotInfo(a.slot, &i); }},
-      {"C_GetTokenInfo", Kind::kSlot,
-       [](F f, A a) { CK_TOKEN_INFO i; return f->C_GetTokenInfo(a.slot, &i); }},
-      {"C_GetMechanismList", Kind::kSlot,
-       [](F f, A a) { return f->C_GetMechanismList(a.slot, nullptr, a.l()); }},
-      {"C_GetMechanismInfo", Kind::kSlot,
-       [](F f, A a) { CK_MECHANISM_INFO i; return f->C_GetMechanismInfo(a.slot, CKM_SHA256, &i); }},
-      {"C_InitToken", Kind::kSlot,
-       [](F f, A a) { return f->C_InitToken(a.slot, a.p(), a.pin.size(), a.b()); }},
-      {"C_InitPIN", Kind::kSession,
-       [](F f, A a) { return f->C_InitPIN(a.session, a.p(), a.pin.size()); }},
-      {"C_SetPIN", Kind::kSession,
-       [](F f, A a) { return f->C_SetPIN(a.session, a.p(), a.pin.size(), a.p(), a.pin.size()); }},
-      {"C_OpenSession", Kind::kSlot,
-       [](F f, A a) {
-         return f->C_OpenSession(a.slot, CKF_SERIAL_SESSION, nullptr, nullptr, &a.out);
-       }},
-      {"C_CloseSession", Kind::kSession, [](F f, A a) { return f->C_CloseSession(a.session); }},
-      {"C_CloseAllSessions", Kind::kSlot, [](F f, A a) { return f->C_CloseAllSessions(a.slot); }},
-      {"C_GetSessionInfo", Kind::kSession,
-       [](F f, A a) { CK_SESSION_INFO i; return f->C_GetSessionInfo(a.session, &i); }},
-      {"C_GetOperationState", Kind::kUnsupported,
-       [](F f, A a) { return f->C_GetOperationState(a.session, a.b(), a.l()); }},
-      {"C_SetOperationState", Kind::kUnsupported,
-       [](F f, A a) { return f->C_SetOperationState(a.session, a.b(), 16, 0, 0); }},
-      {"C_Login", Kind::kSession,
-       [](F f, A a) { return f->C_Login(a.session, CKU_USER, a.p(), a.pin.size()); }},
-      {"C_Logout", Kind::kSession, [](F f, A a) { return f->C_Logout(a.session); }},
-      {"C_CreateObject", Kind::kSession,
-       [](F f, A a) { return f->C_CreateObject(a.session, &a.attr, 1, &a.out); }},
-      {"C_CopyObject", Kind::kSession,
-       [](F f, A a) { return f->C_CopyObject(a.session, a.object, &a.attr, 1, &a.out); }},
-      {"C_DestroyObject", Kind::kSession,
-       [](F f, A a) { return f->C_DestroyObject(a.session, a.object); }},
-      {"C_GetObjectSize", Kind::kSession,
-       [](F f, A a) { return f->C_GetObjectSize(a.session, a.object, &a.len); }},
-      {"C_GetAttributeValue", Kind::kSession,
-       [](F f, A a) { return f->C_GetAttributeValue(a.session, a.object, &a.attr, 1); }},
-      {"C_SetAttributeValue", Kind::kSession,
-       [](F f, A a) { return f->C_SetAttributeValue(a.session, a.object, &a.attr, 1); }},
-      {"C_FindObjectsInit", Kind::kSession,
-       [](F f, A a) { return f->C_FindObjectsInit(a.session, &a.attr, 1); }},
-      {"C_FindObjects", Kind::kSession,
-       [](F f, A a) { return f->C_FindObjects(a.session, &a.out, 1, &a.len); }},
-      {"C_FindObjectsFinal", Kind::kSession,
-       [](F f, A a) { return f->C_FindObjectsFinal(a.session); }},
-      {"C_EncryptInit", Kind::kSession,
-       [](F f, A a) { return f->C_EncryptInit(a.session, &a.mechanism, a.object); }},
-      {"C_Encrypt", Kind::kSession,
-       [](F f, A a) { return f->C_Encrypt(a.session, a.b(), 16, a.b(), a.l()); }},
-      {"C_EncryptUpdate", Kind::kSession,
-       [](F f, A a) { return f->C_EncryptUpdate(a.session, a.b(), 16, a.b(), a.l()); }},
-      {"C_EncryptFinal", Kind::kSession,
-       [](F f, A a) { return f->C_EncryptFinal(a.session, a.b(), a.l()); }},
-      {"C_DecryptInit", Kind::kSession,
-       [](F f, A a) { return f->C_DecryptInit(a.session, &a.mechanism, a.object); }},
-      {"C_Decrypt", Kind::kSession,
-       [](F f, A a) { return f->C_Decrypt(a.session, a.b(), 16, a.b(), a.l()); }},
-      {"C_DecryptUpdate", Kind::kSession,
-       [](F f, A a) { return f->C_DecryptUpdate(a.session, a.b(), 16, a.b(), a.l()); }},
-      {"C_DecryptFinal", Kind::kSession,
-       [](F f, A a) { return f->C_DecryptFinal(a.session, a.b(), a.l()); }},
-      {"C_DigestInit", Kind::kSession,
-       [](F f, A a) { return f->C_DigestInit(a.session, &a.mechanism); }},
-      {"C_Digest", Kind::kSession,
-       [](F f, A a) { return f->C_Digest(a.session, a.b(), 16, a.b(), a.l()); }},
-      {"C_DigestUpdate", Kind::kSession,
-       [](F f, A a) { return f->C_DigestUpdate(a.session, a.b(), 16); }},
-      {"C_DigestKey", Kind::kUnsupported,
-       [](F f, A a) { return f->C_DigestKey(a.session, a.object); }},
-      {"C_DigestFinal", Kind::kSession,
-       [](F f, A a) { return f->C_DigestFinal(a.session, a.b(), a.l()); }},
-      {"C_SignInit", Kind::kSession,
-       [](F f, A a) { return f->C_SignInit(a.session, &a.mechanism, a.object); }},
-      {"C_Sign", Kind::kSession,
-       [](F f, A a) { return f->C_Sign(a.session, a.b(), 16, a.b(), a.l()); }},
-      {"C_SignUpdate", Kind::kSession,
-       [](F f, A a) { return f->C_SignUpdate(a.session, a.b(), 16); }},
-      {"C_SignFinal", Kind::kSession,
-       [](F f, A a) { return f->C_SignFinal(a.session, a.b(), a.l()); }},
-      {"C_SignRecoverInit", Kind::kUnsupported,
-       [](F f, A a) { return f->C_SignRecoverInit(a.session, &a.mechanism, a.object); }},
-      {"C_SignRecover", Kind::kUnsupported,
-       [](F f, A a) { return f->C_SignRecover(a.session, a.b(), 16, a.b(), a.l()); }},
-      {"C_VerifyInit", Kind::kSession,
-       [](F f, A a) { return f->C_VerifyInit(a.session, &a.mechanism, a.object); }},
-      {"C_Verify", Kind::kSession,
-       [](F f, A a) { return f->C_Verify(a.session, a.b(), 16, a.b(), 64); }},
-      {"C_VerifyUpdate", Kind::kSession,
-       [](F f, A a) { return f->C_VerifyUpdate(a.session, a.b(), 16); }},
-      {"C_VerifyFinal", Kind::kSession,
-       [](F f, A a) { return f->C_VerifyFinal(a.session, a.b(), 64); }},
-      {"C_VerifyRecoverInit", Kind::kUnsupported,
-       [](F f, A a) { return f->C_VerifyRecoverInit(a.session, &a.mechanism, a.object); }},
-      {"C_VerifyRecover", Kind::kUnsupported,
-       [](F f, A a) { return f->C_VerifyRecover(a.session, a.b(), 64, a.b(), a.l()); }},
-      {"C_DigestEncryptUpdate", Kind::kUnsupported,
-       [](F f, A a) { return f->C_DigestEncryptUpdate(a.session, a.b(), 16, a.b(), a.l()); }},
-      {"C_DecryptDigestUpdate", Kind::kUnsupported,
-       [](F f, A a) { return f->C_DecryptDigestUpdate(a.session, a.b(), 16, a.b(), a.l()); }},
-      {"C_SignEncryptUpdate", Kind::kUnsupported,
-       [](F f, A a) { return f->C_SignEncryptUpdate(a.session, a.b(), 16, a.b(), a.l()); }},
-      {"C_DecryptVerifyUpdate", Kind::kUnsupported,
-       [](F f, A a) { return f->C_DecryptVerifyUpdate(a.session, a.b(), 16, a.b(), a.l()); }},
-      {"C_GenerateKey", Kind::kSession,
-       [](F f, A a) { return f->C_GenerateKey(a.session, &a.mechanism, &a.attr, 1, &a.out); }},
-      {"C_GenerateKeyPair", Kind::kSession,
-       [](F f, A a) {
-         return f->C_GenerateKeyPair(a.session, &a.mechanism, &a.attr, 1, &a.attr, 1, &a.out,
-                                     &a.out2);
-       }},
-      {"C_WrapKey", Kind::kUnsupported,
-       [](F f, A a) {
-         return f->C_WrapKey(a.session, &a.mechanism, a.object, a.object, a.b(), a.l());
-       }},
-      {"C_UnwrapKey", Kind::kUnsupported,
-       [](F f, A a) {
-         return f->C_UnwrapKey(a.session, &a.mechanism, a.object, a.b(), 16, &a.attr, 1, &a.out);
-       }},
-      {"C_DeriveKey", Kind::kSession,
-       [](F f, A a) {
-         return f->C_DeriveKey(a.session, &a.mechanism, a.object, &a.attr, 1, &a.out);
-       }},
-      {"C_SeedRandom", Kind::kSession,
-       [](F f, A a) { return f->C_SeedRandom(a.session, a.b(), 16); }},
-      {"C_GenerateRandom", Kind::kSession,
-       [](F f, A a) { return f->C_GenerateRandom(a.session, a.b(), 16); }},
-      {"C_GetFunctionStatus", Kind::kParallel,
-       [](F f, A a) { return f->C_GetFunctionStatus(a.session); }},
-      {"C_CancelFunction", Kind::kParallel,
-       [](F f, A a) { return f->C_CancelFunction(a.session); }},
-      {"C_WaitForSlotEvent", Kind::kUnsupported,
-       [](F f, A) { CK_SLOT_ID s = 0; return f->C_WaitForSlotEvent(CKF_DONT_BLOCK, &s, nullptr); }},
-  };
-}
 
 class ApiMisuseTest : public ApiTest {
  protected:
@@ -214,11 +36,11 @@ TEST_F(ApiMisuseTest, TheTableCoversEveryFunctionOfTheList) {
 
 TEST_F(ApiMisuseTest, BeforeInitializeEveryFunctionButGetFunctionListIsRefused) {
   ASSERT_EQ(f()->C_Finalize(nullptr), CKR_OK);
-  Args a;
+  EntryArgs a;
   a.slot = slot_;
   a.session = 1;
   a.object = 1;
-  for (const Entry& e : AllEntryPoints()) {
+  for (const EntryPoint& e : AllEntryPoints()) {
     if (std::string(e.name) == "C_Initialize") continue;
     SCOPED_TRACE(e.name);
     const CK_RV want =
@@ -229,26 +51,26 @@ TEST_F(ApiMisuseTest, BeforeInitializeEveryFunctionButGetFunctionListIsRefused) 
 }
 
 TEST_F(ApiMisuseTest, BadSessionAndSlotHandlesAreNamedAsSuch) {
-  Args a;
+  EntryArgs a;
   a.slot = kBadSlot;
   a.session = kBadSession;
   a.object = kBadObject;
-  for (const Entry& e : AllEntryPoints()) {
+  for (const EntryPoint& e : AllEntryPoints()) {
     SCOPED_TRACE(e.name);
     switch (e.kind) {
-      case Kind::kGeneral: continue;
-      case Kind::kSlot: EXPECT_EQ(e.call(f(), a), CKR_SLOT_ID_INVALID); break;
-      case Kind::kSession: EXPECT_EQ(e.call(f(), a), CKR_SESSION_HANDLE_INVALID); break;
-      case Kind::kUnsupported: EXPECT_EQ(e.call(f(), a), CKR_FUNCTION_NOT_SUPPORTED); break;
-      case Kind::kParallel: EXPECT_EQ(e.call(f(), a), CKR_FUNCTION_NOT_PARALLEL); break;
+      case EntryKind::kGeneral: continue;
+      case EntryKind::kSlot: EXPECT_EQ(e.call(f(), a), CKR_SLOT_ID_INVALID); break;
+      case EntryKind::kSession: EXPECT_EQ(e.call(f(), a), CKR_SESSION_HANDLE_INVALID); break;
+      case EntryKind::kUnsupported: EXPECT_EQ(e.call(f(), a), CKR_FUNCTION_NOT_SUPPORTED); break;
+      case EntryKind::kParallel: EXPECT_EQ(e.call(f(), a), CKR_FUNCTION_NOT_PARALLEL); break;
     }
   }
   // A closed session's handle is invalid too.
   CK_SESSION_HANDLE closed = Open();
   ASSERT_EQ(f()->C_CloseSession(closed), CKR_OK);
   a.session = closed;
-  for (const Entry& e : AllEntryPoints()) {
-    if (e.kind != Kind::kSession) continue;
+  for (const EntryPoint& e : AllEntryPoints()) {
+    if (e.kind != EntryKind::kSession) continue;
     SCOPED_TRACE(e.name);
     EXPECT_EQ(e.call(f(), a), CKR_SESSION_HANDLE_INVALID);
   }
@@ -291,8 +113,7 @@ TEST_F(ApiMisuseTest, BadObjectHandlesAreNamedAsSuch) {
               verify_with_private == CKR_KEY_FUNCTION_NOT_PERMITTED)
       << verify_with_private;
   CK_OBJECT_HANDLE copy = 0;
-  EXPECT_EQ(f()->C_CopyObject(session_, key_.public_key, nullptr, 0, &copy),
-            CKR_ACTION_PROHIBITED);
+  EXPECT_EQ(f()->C_CopyObject(session_, key_.public_key, nullptr, 0, &copy), CKR_ACTION_PROHIBITED);
   CK_ULONG size = 0;
   EXPECT_EQ(f()->C_GetObjectSize(session_, key_.public_key, &size), CKR_OK);
 }
@@ -406,8 +227,8 @@ TEST_F(ApiMisuseTest, NullPointersAreArgumentsBad) {
          EXPECT_EQ(m->C_VerifyInit(s, &ecdsa, pub), CKR_OK);
          return m->C_VerifyFinal(s, nullptr, 64);
        }},
-      {"C_EncryptUpdate(length)", [&] { return m->C_EncryptUpdate(s, buf.data(), 4, buf.data(),
-                                                                   nullptr); }},
+      {"C_EncryptUpdate(length)",
+       [&] { return m->C_EncryptUpdate(s, buf.data(), 4, buf.data(), nullptr); }},
       {"C_GenerateKeyPair(mechanism)",
        [&] { return m->C_GenerateKeyPair(s, nullptr, nullptr, 0, nullptr, 0, &h, &h); }},
       {"C_GenerateKeyPair(handles)",
@@ -447,12 +268,10 @@ TEST_F(ApiMisuseTest, CallsOutOfOrderAreOperationNotInitializedOrActive) {
   EXPECT_EQ(f()->C_VerifyUpdate(s, buf.data(), 4), CKR_OPERATION_NOT_INITIALIZED);
   EXPECT_EQ(f()->C_VerifyFinal(s, buf.data(), 64), CKR_OPERATION_NOT_INITIALIZED);
   EXPECT_EQ(f()->C_Encrypt(s, buf.data(), 4, buf.data(), l()), CKR_OPERATION_NOT_INITIALIZED);
-  EXPECT_EQ(f()->C_EncryptUpdate(s, buf.data(), 4, buf.data(), l()),
-            CKR_OPERATION_NOT_INITIALIZED);
+  EXPECT_EQ(f()->C_EncryptUpdate(s, buf.data(), 4, buf.data(), l()), CKR_OPERATION_NOT_INITIALIZED);
   EXPECT_EQ(f()->C_EncryptFinal(s, buf.data(), l()), CKR_OPERATION_NOT_INITIALIZED);
   EXPECT_EQ(f()->C_Decrypt(s, buf.data(), 4, buf.data(), l()), CKR_OPERATION_NOT_INITIALIZED);
-  EXPECT_EQ(f()->C_DecryptUpdate(s, buf.data(), 4, buf.data(), l()),
-            CKR_OPERATION_NOT_INITIALIZED);
+  EXPECT_EQ(f()->C_DecryptUpdate(s, buf.data(), 4, buf.data(), l()), CKR_OPERATION_NOT_INITIALIZED);
   EXPECT_EQ(f()->C_DecryptFinal(s, buf.data(), l()), CKR_OPERATION_NOT_INITIALIZED);
   EXPECT_EQ(f()->C_Digest(s, buf.data(), 4, buf.data(), l()), CKR_OPERATION_NOT_INITIALIZED);
   EXPECT_EQ(f()->C_DigestUpdate(s, buf.data(), 4), CKR_OPERATION_NOT_INITIALIZED);
@@ -536,27 +355,27 @@ TEST_F(ApiMisuseTest, WrongLengthsAndValuesGetTheirOwnReturnValues) {
   CK_MECHANISM rsa_gen{CKM_RSA_PKCS_KEY_PAIR_GEN, nullptr, 0};
   AttrList bits_short;
   bits_short.Value(CKA_MODULUS_BITS, Bytes{0x08, 0x00});
-  EXPECT_EQ(f()->C_GenerateKeyPair(s, &rsa_gen, bits_short.data(), bits_short.size(), nullptr, 0,
-                                   &a, &b),
-            CKR_ATTRIBUTE_VALUE_INVALID);
+  EXPECT_EQ(
+      f()->C_GenerateKeyPair(s, &rsa_gen, bits_short.data(), bits_short.size(), nullptr, 0, &a, &b),
+      CKR_ATTRIBUTE_VALUE_INVALID);
   AttrList bits_odd;
   bits_odd.Ulong(CKA_MODULUS_BITS, 1000);
-  EXPECT_EQ(f()->C_GenerateKeyPair(s, &rsa_gen, bits_odd.data(), bits_odd.size(), nullptr, 0,
-                                   &a, &b),
-            CKR_KEY_SIZE_RANGE);
+  EXPECT_EQ(
+      f()->C_GenerateKeyPair(s, &rsa_gen, bits_odd.data(), bits_odd.size(), nullptr, 0, &a, &b),
+      CKR_KEY_SIZE_RANGE);
   EXPECT_EQ(f()->C_GenerateKeyPair(s, &rsa_gen, nullptr, 0, nullptr, 0, &a, &b),
             CKR_TEMPLATE_INCOMPLETE);
   CK_MECHANISM ec_gen{CKM_EC_KEY_PAIR_GEN, nullptr, 0};
   AttrList bad_curve;
   bad_curve.Value(CKA_EC_PARAMS, HexOrDie("06052B8104000A"));  // secp256k1
-  const CK_RV curve = f()->C_GenerateKeyPair(s, &ec_gen, bad_curve.data(), bad_curve.size(),
-                                             nullptr, 0, &a, &b);
+  const CK_RV curve =
+      f()->C_GenerateKeyPair(s, &ec_gen, bad_curve.data(), bad_curve.size(), nullptr, 0, &a, &b);
   EXPECT_TRUE(curve == CKR_CURVE_NOT_SUPPORTED || curve == CKR_ATTRIBUTE_VALUE_INVALID) << curve;
   AttrList ed_on_ec;
   ed_on_ec.Value(CKA_EC_PARAMS, Ed25519Params());
-  EXPECT_EQ(f()->C_GenerateKeyPair(s, &ec_gen, ed_on_ec.data(), ed_on_ec.size(), nullptr, 0, &a,
-                                   &b),
-            CKR_TEMPLATE_INCONSISTENT);
+  EXPECT_EQ(
+      f()->C_GenerateKeyPair(s, &ec_gen, ed_on_ec.data(), ed_on_ec.size(), nullptr, 0, &a, &b),
+      CKR_TEMPLATE_INCONSISTENT);
   CK_MECHANISM sha{CKM_SHA256, nullptr, 0};
   AttrList p256;
   p256.Value(CKA_EC_PARAMS, P256Params());
@@ -569,8 +388,7 @@ TEST_F(ApiMisuseTest, WrongLengthsAndValuesGetTheirOwnReturnValues) {
   // Object creation templates.
   AttrList no_class;
   no_class.Value(CKA_VALUE, Bytes{1, 2, 3});
-  EXPECT_EQ(f()->C_CreateObject(s, no_class.data(), no_class.size(), &a),
-            CKR_TEMPLATE_INCOMPLETE);
+  EXPECT_EQ(f()->C_CreateObject(s, no_class.data(), no_class.size(), &a), CKR_TEMPLATE_INCOMPLETE);
   AttrList bad_cert;
   bad_cert.Ulong(CKA_CLASS, CKO_CERTIFICATE).Value(CKA_VALUE, Bytes{0x30, 0x03, 1, 2, 3});
   EXPECT_EQ(f()->C_CreateObject(s, bad_cert.data(), bad_cert.size(), &a),
@@ -625,11 +443,9 @@ TEST_F(ApiMisuseTest, WrongLengthsAndValuesGetTheirOwnReturnValues) {
   EXPECT_EQ(f()->C_Verify(s, digest.data(), digest.size(), sig.data(), sig.size()),
             CKR_SIGNATURE_LEN_RANGE);
   ASSERT_EQ(f()->C_VerifyInit(s, &ecdsa, key_.public_key), CKR_OK);
-  EXPECT_EQ(f()->C_Verify(s, digest.data(), digest.size(), sig.data(), 0),
-            CKR_SIGNATURE_LEN_RANGE);
+  EXPECT_EQ(f()->C_Verify(s, digest.data(), digest.size(), sig.data(), 0), CKR_SIGNATURE_LEN_RANGE);
   ASSERT_EQ(f()->C_VerifyInit(s, &ecdsa, key_.public_key), CKR_OK);
-  EXPECT_EQ(f()->C_Verify(s, digest.data(), digest.size(), sig.data(), 64),
-            CKR_SIGNATURE_INVALID)
+  EXPECT_EQ(f()->C_Verify(s, digest.data(), digest.size(), sig.data(), 64), CKR_SIGNATURE_INVALID)
       << "r = s = 0 is a signature of the right length that is invalid";
 }
 

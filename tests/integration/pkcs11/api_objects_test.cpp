@@ -2,9 +2,8 @@
 // §5.7): key pairs generated on the card, searches, the attribute rules of
 // C_GetAttributeValue, C_SetAttributeValue, and C_CreateObject /
 // C_DestroyObject of certificates and imported keys.
-#include <openssl/core_names.h>
-
 #include <gmock/gmock.h>
+#include <openssl/core_names.h>
 
 #include <algorithm>
 
@@ -50,8 +49,8 @@ TEST_F(ApiObjectsTest, GeneratesP256KeysAndFindsThemByEveryKindOfTemplate) {
   AttrList class_and_id;
   class_and_id.Ulong(CKA_CLASS, CKO_PRIVATE_KEY).Value(CKA_ID, Bytes{0x02});
   EXPECT_THAT(Find(s, std::move(class_and_id)), UnorderedElementsAre(k2.private_key));
-  EXPECT_THAT(Find(s, AttrList()), UnorderedElementsAre(k1.public_key, k1.private_key,
-                                                        k2.public_key, k2.private_key));
+  EXPECT_THAT(Find(s, AttrList()),
+              UnorderedElementsAre(k1.public_key, k1.private_key, k2.public_key, k2.private_key));
   AttrList ec_keys;
   ec_keys.Ulong(CKA_KEY_TYPE, CKK_EC);
   EXPECT_EQ(Find(s, std::move(ec_keys)).size(), 4u);
@@ -102,8 +101,7 @@ TEST_F(ApiObjectsTest, GeneratesRsaEd25519AndX25519KeysWithTheirAttributes) {
 
   EXPECT_EQ(UlongAttribute(s, ed.private_key, CKA_KEY_TYPE), CKK_EC_EDWARDS);
   EXPECT_EQ(Attribute(s, ed.public_key, CKA_EC_PARAMS), Ed25519Params());
-  EXPECT_EQ(UlongAttribute(s, ed.private_key, CKA_KEY_GEN_MECHANISM),
-            CKM_EC_EDWARDS_KEY_PAIR_GEN);
+  EXPECT_EQ(UlongAttribute(s, ed.private_key, CKA_KEY_GEN_MECHANISM), CKM_EC_EDWARDS_KEY_PAIR_GEN);
   EXPECT_TRUE(BoolAttribute(s, ed.private_key, CKA_SIGN));
   ExpectGeneratedPrivateKey(s, ed.private_key, false);
 
@@ -135,14 +133,13 @@ TEST_F(ApiObjectsTest, GetAttributeValueFollowsTheBufferAndSensitivityRules) {
   // A short buffer: CKR_BUFFER_TOO_SMALL and CK_UNAVAILABLE_INFORMATION.
   Bytes small(label.ulValueLen - 1);
   CK_ATTRIBUTE short_label{CKA_LABEL, small.data(), small.size()};
-  EXPECT_EQ(module_->C_GetAttributeValue(s, ec.private_key, &short_label, 1),
-            CKR_BUFFER_TOO_SMALL);
+  EXPECT_EQ(module_->C_GetAttributeValue(s, ec.private_key, &short_label, 1), CKR_BUFFER_TOO_SMALL);
   EXPECT_EQ(short_label.ulValueLen, CK_UNAVAILABLE_INFORMATION);
 
   // Key material is sensitive, both for the length and the value.
-  for (auto [key, type] : {std::pair{ec.private_key, CKA_VALUE},
-                           std::pair{rsa.private_key, CKA_PRIME_1},
-                           std::pair{rsa.private_key, CKA_PRIVATE_EXPONENT}}) {
+  for (auto [key, type] :
+       {std::pair{ec.private_key, CKA_VALUE}, std::pair{rsa.private_key, CKA_PRIME_1},
+        std::pair{rsa.private_key, CKA_PRIVATE_EXPONENT}}) {
     SCOPED_TRACE(type);
     CK_ATTRIBUTE secret{type, nullptr, 0};
     EXPECT_EQ(module_->C_GetAttributeValue(s, key, &secret, 1), CKR_ATTRIBUTE_SENSITIVE);

@@ -26,8 +26,8 @@ bool PkeyVerify(EVP_PKEY* key, const SignSpec& spec, const EVP_MD* md, ByteView 
     return false;
   }
   if (md != nullptr && EVP_PKEY_CTX_set_signature_md(ctx.get(), md) != 1) return false;
-  return EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), tbs.data(),
-                         tbs.size()) == 1;
+  return EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), tbs.data(), tbs.size()) ==
+         1;
 }
 
 bool RawRsaVerify(EVP_PKEY* key, ByteView data, ByteView signature) {
@@ -175,9 +175,9 @@ Bytes EcPrivateScalar(EVP_PKEY* key) {
 Bytes EcPublicPoint(EVP_PKEY* key) {
   Bytes out(256);
   std::size_t len = 0;
-  EXPECT_EQ(EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, out.data(), out.size(),
-                                            &len),
-            1);
+  EXPECT_EQ(
+      EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, out.data(), out.size(), &len),
+      1);
   out.resize(len);
   return out;
 }

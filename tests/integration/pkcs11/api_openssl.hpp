@@ -39,8 +39,8 @@ Bytes SharedSecret(EVP_PKEY* mine, EVP_PKEY* peer);
 
 // "P-256", "P-384", "ED25519", "X25519" or "RSA" (2048 bits).
 ossl::PkeyPtr NewKey(const std::string& kind);
-Bytes EcPrivateScalar(EVP_PKEY* key);  // big-endian, the field's width
-Bytes EcPublicPoint(EVP_PKEY* key);    // 04 || X || Y, or the raw X25519 key
+Bytes EcPrivateScalar(EVP_PKEY* key);                  // big-endian, the field's width
+Bytes EcPublicPoint(EVP_PKEY* key);                    // 04 || X || Y, or the raw X25519 key
 Bytes RsaPart(EVP_PKEY* key, const char* ossl_param);  // OSSL_PKEY_PARAM_RSA_*
 // A self-signed certificate for `key`, DER.
 Bytes SelfSignedCertificate(EVP_PKEY* key, const std::string& common_name, long serial);

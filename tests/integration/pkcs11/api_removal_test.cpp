@@ -118,5 +118,20 @@ TEST_F(ApiRemovalTest, ARemovalBetweenCallsIsSeenByTheNextCall) {
   EXPECT_NE(after, CKR_OK) << "the card was powered off: no PIN, no signature";
 }
 
+// PKCS#11 2.40 §5.1.2: "removing a token closes all sessions with it", so a
+// session from before the removal is CKR_SESSION_HANDLE_INVALID afterwards.
+TEST_F(ApiRemovalTest, ARemovalClosesEverySessionOfTheToken) {
+  serial_ = OnlySerial();
+  CK_SESSION_HANDLE s = UserSession();
+  KeyPair key;
+  ASSERT_NO_FATAL_FAILURE(key = GenerateEc(s, P256Params(), 0x01));
+  ASSERT_NO_FATAL_FAILURE(Ctl("remove"));
+  EXPECT_EQ(SignWith(s, key.private_key), CKR_DEVICE_REMOVED);
+  ASSERT_NO_FATAL_FAILURE(Ctl("insert"));
+  CK_SESSION_INFO info{};
+  EXPECT_EQ(module_->C_GetSessionInfo(s, &info), CKR_SESSION_HANDLE_INVALID);
+  EXPECT_EQ(module_->C_CloseSession(s), CKR_SESSION_HANDLE_INVALID);
+}
+
 }  // namespace
 }  // namespace tessera::testing

@@ -29,8 +29,11 @@ MechCase Rsa(CK_MECHANISM_TYPE type, Scheme scheme, CK_MECHANISM_TYPE hash) {
 MechCase Pss(CK_MECHANISM_TYPE type, CK_MECHANISM_TYPE hash, CK_RSA_PKCS_MGF_TYPE mgf,
              bool hash_and_sign) {
   const EVP_MD* md = MdOf(hash);
-  return {type, KeyKind::kRsa,
-          {Scheme::kRsaPss, hash_and_sign ? md : nullptr, md, EVP_MD_get_size(md)}, hash, mgf};
+  return {type,
+          KeyKind::kRsa,
+          {Scheme::kRsaPss, hash_and_sign ? md : nullptr, md, EVP_MD_get_size(md)},
+          hash,
+          mgf};
 }
 
 MechCase Ecdsa(CK_MECHANISM_TYPE type, CK_MECHANISM_TYPE hash) {
@@ -91,7 +94,7 @@ class ApiSignTest : public ApiTest {
   // The input a mechanism signs: a message for hash-and-sign and EdDSA,
   // else what the raw mechanism takes (a DigestInfo, a digest, a block).
   static Bytes InputFor(const MechCase& c, std::size_t key_bytes) {
-    const Bytes message = Pattern(1000);
+    Bytes message = Pattern(1000);
     if (c.spec.hash != nullptr || c.key == KeyKind::kEd) return message;
     switch (c.spec.scheme) {
       case Scheme::kRsaPkcs1: return DigestInfo(EVP_sha256(), Digest(EVP_sha256(), message));

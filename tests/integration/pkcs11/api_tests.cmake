@@ -1,6 +1,7 @@
 # PKCS#11 C API tests: tessera-pkcs11.so dlopen'ed (LoadedModule) against a
 # real tessera-sim, with OpenSSL checking every result independently.
 add_library(tessera_p11_api_test_support STATIC
+  pkcs11/api_entry_points.cpp
   pkcs11/api_fixture.cpp
   pkcs11/api_openssl.cpp
 )

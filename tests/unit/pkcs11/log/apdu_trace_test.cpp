@@ -97,8 +97,9 @@ TEST(DescribeResponseApdu, ShowsOnlyTheStatusWordAndLength) {
 }
 
 TEST(DescribeExchange, ShortensLongData) {
-  Bytes response(300, 0xab);
-  Append(response, {0x90, 0x00});
+  Bytes response(302, 0xab);  // 300 data bytes, then SW 9000
+  response[300] = 0x90;
+  response[301] = 0x00;
   const std::string text = DescribeExchange(HexOrDie("00cb3fff055c035fc10500"), response);
   EXPECT_NE(text.find("data=" + ToHex(Bytes(128, 0xab)) + "...(300 bytes)"), std::string::npos)
       << text;
