@@ -1,6 +1,7 @@
 #include "firmware-sim/sim/token_server.hpp"
 
 #include <poll.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -208,6 +209,9 @@ bool TokenServer::ServeClient(Client& client) {
     if (n < 0) {
       if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) return false;
       if (std::chrono::steady_clock::now() >= spin_until) return true;
+      // Spin politely: on a busy machine another token's thread or a host
+      // thread may need this core more than this one needs to poll.
+      sched_yield();
       continue;
     }
     client.reader.Feed(ByteView(read_buffer_).first(static_cast<std::size_t>(n)));

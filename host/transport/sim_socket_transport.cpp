@@ -1,6 +1,7 @@
 #include "host/transport/sim_socket_transport.hpp"
 
 #include <poll.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -160,7 +161,10 @@ Result<std::size_t> SimSocketTransport::ReadSome(std::uint8_t* out, std::size_t 
     if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
       return Break(Status::IoError("recv from " + socket_.string() + ": " + ErrnoText()));
     }
-    if (SteadyClock::now() < spin_until) continue;
+    if (SteadyClock::now() < spin_until) {
+      sched_yield();  // spin, but give the core away when anyone else wants it
+      continue;
+    }
     Status ready = WaitFor(fd_.get(), POLLIN, deadline);
     if (!ready.ok()) return Break(ready);
   }

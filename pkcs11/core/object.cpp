@@ -37,6 +37,11 @@ bool Hidden(const Object& object, Attr attr) {
 
 }  // namespace
 
+void Object::KeepPublicKey(EVP_PKEY* key) {
+  if (key == nullptr || EVP_PKEY_up_ref(key) != 1) return;
+  public_key = std::shared_ptr<EVP_PKEY>(key, EVP_PKEY_free);
+}
+
 bool Matches(const Object& object, const Template& tmpl) {
   return std::all_of(tmpl.begin(), tmpl.end(), [&](const auto& wanted) {
     if (Hidden(object, wanted.first)) return false;

@@ -8,11 +8,13 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
 
 #include "common/bytes.hpp"
+#include "common/ossl.hpp"
 #include "pkcs11/core/attributes.hpp"
 
 namespace tessera::p11 {
@@ -32,12 +34,17 @@ struct Object {
   ObjectClass cls = ObjectClass::kData;
   CardLocation where;
   std::map<Attr, Bytes> attrs;
+  // The key objects' public key, decoded once: decoding it for every
+  // operation cost more than the signature itself (docs/pkcs11-bench.md).
+  std::shared_ptr<EVP_PKEY> public_key;
 
   bool Has(Attr a) const { return attrs.count(a) != 0; }
   void Set(Attr a, Bytes v) { attrs[a] = std::move(v); }
   std::optional<ByteView> Get(Attr a) const;
   bool Flag(Attr a) const;  // a CK_BBOOL attribute, false when absent
   std::optional<KeyType> key_type() const;
+  // Keeps a reference to `key` as the object's public key.
+  void KeepPublicKey(EVP_PKEY* key);
 };
 
 using Template = std::vector<std::pair<Attr, Bytes>>;

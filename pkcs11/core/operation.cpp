@@ -15,17 +15,6 @@ constexpr std::uint8_t kTagChallenge = 0x81;
 // Data given in parts is kept until the final call; more is an error.
 constexpr std::size_t kMaxBuffered = 1 << 20;
 
-Attr UsageOf(OpKind kind) {
-  switch (kind) {
-    case OpKind::kSign: return Attr::kSign;
-    case OpKind::kVerify: return Attr::kVerify;
-    case OpKind::kEncrypt: return Attr::kEncrypt;
-    case OpKind::kDecrypt: return Attr::kDecrypt;
-    case OpKind::kDigest: break;
-  }
-  return Attr::kClass;
-}
-
 bool SignLike(OpKind kind) { return kind == OpKind::kSign || kind == OpKind::kVerify; }
 
 }  // namespace
@@ -50,31 +39,32 @@ Result<std::unique_ptr<CryptoOperation>> CryptoOperation::Start(OpKind kind, Slo
   // No GET METADATA to settle CKA_ALWAYS_AUTHENTICATE here: the card enforces
   // its PIN policy itself (6982 becomes CKR_USER_NOT_LOGGED_IN), and a first
   // signature has no APDU to spare (docs/pkcs11-module.md, APDU budget).
-  auto read = slot.ReadObject(key, {});
-  // PKCS#11 2.40 §5.8–§5.12: the *Init functions name a bad key handle
-  // CKR_KEY_HANDLE_INVALID; CKR_OBJECT_HANDLE_INVALID is not theirs to return.
-  if (read.status().code() == Code::kRefused &&
-      read.status().detail() == static_cast<int>(Fault::kObjectHandleInvalid)) {
-    return Refuse(Fault::kKeyHandleInvalid, "no such key");
-  }
-  TESSERA_RETURN_IF_ERROR(read.status());
-  const Object& object = *read;
+  // One look at the key, no copy of its attributes: this runs per signature.
+  // A bad handle is CKR_KEY_HANDLE_INVALID, the code §5.8–§5.12 give *Init.
+  TESSERA_ASSIGN_OR_RETURN(Slot::KeySummary k, slot.SummarizeKey(key));
   const bool wants_private = kind == OpKind::kSign || kind == OpKind::kDecrypt;
   const ObjectClass cls = wants_private ? ObjectClass::kPrivateKey : ObjectClass::kPublicKey;
   // A valid handle of the wrong class (a public key to sign, a secret to
   // verify) lacks the usage attribute: §5.1 CKR_KEY_FUNCTION_NOT_PERMITTED.
-  if (object.cls != cls) return Refuse(Fault::kKeyFunctionNotPermitted, "wrong kind of key");
-  auto type = object.key_type();
-  if (!type || type != KeyTypeFor(mechanism.type)) {
+  if (k.cls != cls) return Refuse(Fault::kKeyFunctionNotPermitted, "wrong kind of key");
+  if (!k.type || k.type != KeyTypeFor(mechanism.type) || k.public_key == nullptr) {
     return Refuse(Fault::kKeyTypeInconsistent, "mechanism does not fit the key");
   }
-  if (!object.Flag(UsageOf(kind))) {
+  const bool allowed = kind == OpKind::kSign      ? k.sign
+                       : kind == OpKind::kVerify  ? k.verify
+                       : kind == OpKind::kEncrypt ? k.encrypt
+                                                  : k.decrypt;
+  if (!allowed) {
     return Refuse(Fault::kKeyFunctionNotPermitted, "the key does not allow this operation");
   }
-  TESSERA_ASSIGN_OR_RETURN(op->public_key_, slot.PublicKeyOf(key));
+  const std::optional<KeyType> type = k.type;
+  op->public_key_ = std::move(k.public_key);
   op->key_ = key;
   op->key_type_ = *type;
-  op->always_authenticate_ = object.Flag(Attr::kAlwaysAuthenticate);
+  // Sizes once per operation, not per call: OpenSSL's parameter queries cost.
+  if (*type == KeyType::kRsa) op->modulus_bits_ = crypto::RsaModulusBits(op->public_key_.get());
+  if (*type == KeyType::kEc) op->field_bytes_ = crypto::EcFieldBytes(op->public_key_.get());
+  op->always_authenticate_ = k.always_authenticate;
   if (sign_like && mechanism.sign.hash) {
     TESSERA_ASSIGN_OR_RETURN(crypto::Digester d, crypto::Digester::Start(*mechanism.sign.hash));
     op->digester_.emplace(std::move(d));
@@ -101,9 +91,9 @@ std::optional<std::size_t> CryptoOperation::KnownOutputSize() const {
   if (output_) return output_->size();
   if (kind_ == OpKind::kDigest) return crypto::HashSize(digester_->hash());
   if (kind_ != OpKind::kDecrypt) {
-    if (key_type_ == KeyType::kRsa) return (crypto::RsaModulusBits(public_key_.get()) + 7) / 8;
+    if (key_type_ == KeyType::kRsa) return (modulus_bits_ + 7) / 8;
     if (key_type_ == KeyType::kEcEdwards) return 64;
-    return 2 * crypto::EcFieldBytes(public_key_.get());
+    return 2 * field_bytes_;
   }
   return std::nullopt;  // decryption: only the card knows
 }
@@ -111,7 +101,7 @@ std::optional<std::size_t> CryptoOperation::KnownOutputSize() const {
 Result<SecureBytes> CryptoOperation::SignOnCard(ByteView tbs) {
   const crypto::SignParams& params = mechanism_.sign;
   if (key_type_ == KeyType::kRsa) {
-    const std::size_t bits = crypto::RsaModulusBits(public_key_.get());
+    const std::size_t bits = modulus_bits_;
     auto block = crypto::RsaSignInput(params, tbs, bits);
     if (!block.ok()) return Refuse(Fault::kDataLenRange, block.status().message());
     TESSERA_ASSIGN_OR_RETURN(SecureBytes sig,
@@ -126,7 +116,7 @@ Result<SecureBytes> CryptoOperation::SignOnCard(ByteView tbs) {
   if (key_type_ == KeyType::kEcEdwards) {
     return slot_.PrivateKeyOperation(key_, kTagChallenge, tbs);
   }
-  const std::size_t field = crypto::EcFieldBytes(public_key_.get());
+  const std::size_t field = field_bytes_;
   TESSERA_ASSIGN_OR_RETURN(Bytes input, crypto::EcdsaInput(tbs, field));
   TESSERA_ASSIGN_OR_RETURN(SecureBytes der,
                            slot_.PrivateKeyOperation(key_, kTagChallenge, input));
@@ -145,7 +135,7 @@ Result<SecureBytes> CryptoOperation::Compute() {
       return SecureBytes(*out);
     }
     case OpKind::kDecrypt: {
-      const std::size_t bits = crypto::RsaModulusBits(public_key_.get());
+      const std::size_t bits = modulus_bits_;
       if (input.size() != (bits + 7) / 8) {
         return Refuse(Fault::kEncryptedDataLenRange, "ciphertext is not the modulus length");
       }

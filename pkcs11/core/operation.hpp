@@ -54,6 +54,8 @@ class CryptoOperation {
   Mechanism mechanism_;
   ossl::PkeyPtr public_key_;
   KeyType key_type_{};
+  std::size_t modulus_bits_ = 0;  // RSA keys
+  std::size_t field_bytes_ = 0;   // EC keys
   bool always_authenticate_ = false;
   std::optional<crypto::Digester> digester_;
   Bytes buffer_;

@@ -102,6 +102,16 @@ class Slot {
                                           ByteView input);
   // The public key of a key or certificate object, for host-side operations.
   Result<ossl::PkeyPtr> PublicKeyOf(ObjectHandle handle);
+  // What an operation needs to know of a key, without copying the object:
+  // the per-signature path stays free of attribute copies.
+  struct KeySummary {
+    ObjectClass cls{};
+    std::optional<KeyType> type;
+    bool sign = false, verify = false, encrypt = false, decrypt = false;
+    bool always_authenticate = false;
+    ossl::PkeyPtr public_key;
+  };
+  Result<KeySummary> SummarizeKey(ObjectHandle handle);
 
  private:
   Status EnsureObjects(const Template& tmpl);  // requires mu_

@@ -44,9 +44,34 @@ Result<ossl::PkeyPtr> Slot::PublicKeyOf(ObjectHandle handle) {
   std::lock_guard lock(mu_);
   Object* o = objects_.Find(handle);
   if (o == nullptr) return Refuse(Fault::kKeyHandleInvalid, "no such key");
+  if (o->public_key != nullptr && EVP_PKEY_up_ref(o->public_key.get()) == 1) {
+    return ossl::PkeyPtr(o->public_key.get());
+  }
   auto spki = o->Get(Attr::kPublicKeyInfo);
   if (!spki) return Refuse(Fault::kKeyTypeInconsistent, "object has no public key");
   return ossl::PublicKeyFromDer(*spki);
+}
+
+Result<Slot::KeySummary> Slot::SummarizeKey(ObjectHandle handle) {
+  std::lock_guard lock(mu_);
+  Object* o = objects_.Find(handle);
+  if (o == nullptr || (o->Flag(Attr::kPrivate) && login_ != LoginState::kUser)) {
+    return Refuse(Fault::kKeyHandleInvalid, "no such key");
+  }
+  KeySummary k;
+  k.cls = o->cls;
+  k.type = o->key_type();
+  k.sign = o->Flag(Attr::kSign);
+  k.verify = o->Flag(Attr::kVerify);
+  k.encrypt = o->Flag(Attr::kEncrypt);
+  k.decrypt = o->Flag(Attr::kDecrypt);
+  k.always_authenticate = o->Flag(Attr::kAlwaysAuthenticate);
+  if (o->public_key != nullptr && EVP_PKEY_up_ref(o->public_key.get()) == 1) {
+    k.public_key.reset(o->public_key.get());
+  } else if (auto spki = o->Get(Attr::kPublicKeyInfo)) {
+    TESSERA_ASSIGN_OR_RETURN(k.public_key, ossl::PublicKeyFromDer(*spki));
+  }
+  return k;
 }
 
 Status Slot::ContextLogin(ByteView pin) {

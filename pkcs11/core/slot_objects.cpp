@@ -42,6 +42,19 @@ Status Slot::EnsureObjects(const Template& tmpl) {
     for (auto& o : found) objects_.Add(std::move(o));
     objects_.certified_loaded = true;
   }
+  // Data objects have no CKA_ID: a search by ID never needs them.
+  if (!objects_.data_loaded && MayMatchClass(tmpl, ObjectClass::kData) &&
+      !FindIn(tmpl, Attr::kId)) {
+    std::vector<Object> found;
+    TESSERA_RETURN_IF_ERROR(WithCard([&](host::ApduChannel& ch) {
+      host::PivClient client(ch);
+      auto read = piv::ReadDataObjects(client);
+      if (read.ok()) found = std::move(*read);
+      return read.status();
+    }));
+    for (auto& o : found) objects_.Add(std::move(o));
+    objects_.data_loaded = true;
+  }
   if (!objects_.keys_complete && MayMatchKeys(tmpl)) {
     std::set<std::uint8_t> skip;  // key slots whose objects are cached
     for (const Object& o : objects_.all()) {

@@ -17,6 +17,7 @@ class TokenObjects {
   // Stage flags: which parts of the card are in the cache.
   bool certified_loaded = false;  // certificates and their key pairs
   bool keys_complete = false;     // also keys without certificates
+  bool data_loaded = false;       // the public data containers
 
   ObjectHandle Add(Object object);
   Object* Find(ObjectHandle handle);

@@ -197,6 +197,7 @@ Result<std::vector<Object>> KeySlotObjects(std::uint8_t key_ref, EVP_PKEY* publi
   for (Object* o : {&pub, &priv}) {
     TESSERA_RETURN_IF_ERROR(AddPublicKeyAttributes(*o, public_key));
     o->where.algorithm = static_cast<std::uint8_t>(alg);
+    o->KeepPublicKey(public_key);
     ApplyKeyFacts(*o, facts);
   }
   out.push_back(std::move(pub));
@@ -241,6 +242,62 @@ Result<std::vector<Object>> ReadUncertifiedKeys(host::PivClient& client,
     auto objects = KeySlotObjects(slot.key_ref, m->public_key.get(), {}, facts);
     if (!objects.ok()) continue;
     for (auto& o : *objects) out.push_back(std::move(o));
+  }
+  return out;
+}
+
+namespace {
+
+struct DataContainer {
+  std::uint32_t tag;
+  const char* label;
+  Bytes oid;  // DER
+};
+
+// SP 800-73-4 Part 1 Table 3: OIDs 2.16.840.1.101.3.7.1.219.0 (CCC),
+// .2.48.0 (CHUID), .2.144.0 (Security Object), .2.96.80 (Discovery),
+// .2.96.96 (Key History). The biometric and printed-information containers
+// need the PIN and are not listed.
+const std::vector<DataContainer>& DataContainers() {
+  static const std::vector<DataContainer> kContainers = {
+      {tp::tag::kCardCapabilityContainer, "Card Capability Container",
+       {0x06, 0x0B, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x07, 0x01, 0x81, 0x5B, 0x00}},
+      {tp::tag::kChuid, "Card Holder Unique Identifier",
+       {0x06, 0x0A, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x07, 0x02, 0x30, 0x00}},
+      {tp::tag::kSecurityObject, "Security Object",
+       {0x06, 0x0B, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x07, 0x02, 0x81, 0x10, 0x00}},
+      {tp::tag::kDiscovery, "Discovery Object",
+       {0x06, 0x0A, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x07, 0x02, 0x60, 0x50}},
+      {tp::tag::kKeyHistory, "Key History Object",
+       {0x06, 0x0A, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x07, 0x02, 0x60, 0x60}},
+  };
+  return kContainers;
+}
+
+}  // namespace
+
+Result<std::vector<Object>> ReadDataObjects(host::PivClient& client) {
+  std::vector<Object> out;
+  for (const DataContainer& c : DataContainers()) {
+    auto value = client.GetData(c.tag);
+    if (!value.ok()) {
+      if (value.status().code() == Code::kNotFound) continue;
+      return value.status();
+    }
+    Object o;
+    o.cls = ObjectClass::kData;
+    o.where.container = c.tag;
+    o.Set(Attr::kClass, UlongValue(static_cast<unsigned long>(ObjectClass::kData)));
+    o.Set(Attr::kToken, BoolValue(true));
+    o.Set(Attr::kPrivate, BoolValue(false));
+    o.Set(Attr::kModifiable, BoolValue(false));
+    o.Set(Attr::kCopyable, BoolValue(false));
+    o.Set(Attr::kDestroyable, BoolValue(false));
+    o.Set(Attr::kLabel, Text(c.label));
+    o.Set(Attr::kApplication, Text("PIV"));
+    o.Set(Attr::kObjectId, c.oid);
+    o.Set(Attr::kValue, std::move(*value));
+    out.push_back(std::move(o));
   }
   return out;
 }

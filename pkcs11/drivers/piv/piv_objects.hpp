@@ -44,6 +44,12 @@ Result<std::vector<Object>> ReadUncertifiedKeys(host::PivClient& client,
                                                 const std::set<std::uint8_t>& certified);
 Result<KeyFacts> ReadKeyFacts(host::PivClient& client, std::uint8_t key_ref);
 
+// The public data containers (CCC, CHUID, Security Object, Discovery, Key
+// History) as CKO_DATA objects: CKA_APPLICATION "PIV", CKA_OBJECT_ID the
+// container's OID (SP 800-73-4 Part 1 Table 3), CKA_VALUE its contents.
+// One GET DATA each; absent containers give no object.
+Result<std::vector<Object>> ReadDataObjects(host::PivClient& client);
+
 // The certificate container value for PUT DATA: 70 cert, 71 00, FE (empty).
 Bytes CertificateContainer(ByteView cert_der);
 

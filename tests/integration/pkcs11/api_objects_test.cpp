@@ -49,8 +49,15 @@ TEST_F(ApiObjectsTest, GeneratesP256KeysAndFindsThemByEveryKindOfTemplate) {
   AttrList class_and_id;
   class_and_id.Ulong(CKA_CLASS, CKO_PRIVATE_KEY).Value(CKA_ID, Bytes{0x02});
   EXPECT_THAT(Find(s, std::move(class_and_id)), UnorderedElementsAre(k2.private_key));
-  EXPECT_THAT(Find(s, AttrList()),
-              UnorderedElementsAre(k1.public_key, k1.private_key, k2.public_key, k2.private_key));
+  // An empty template also finds the data containers (CHUID, CCC, ...).
+  AttrList data;
+  data.Ulong(CKA_CLASS, CKO_DATA);
+  std::vector<CK_OBJECT_HANDLE> everything = Find(s, std::move(data));
+  EXPECT_FALSE(everything.empty()) << "a new token has a CHUID and a CCC";
+  for (CK_OBJECT_HANDLE h : {k1.public_key, k1.private_key, k2.public_key, k2.private_key}) {
+    everything.push_back(h);
+  }
+  EXPECT_THAT(Find(s, AttrList()), ::testing::UnorderedElementsAreArray(everything));
   AttrList ec_keys;
   ec_keys.Ulong(CKA_KEY_TYPE, CKK_EC);
   EXPECT_EQ(Find(s, std::move(ec_keys)).size(), 4u);
@@ -188,13 +195,32 @@ TEST_F(ApiObjectsTest, GetAttributeValueFollowsTheBufferAndSensitivityRules) {
   EXPECT_EQ(mixed[6].ulValueLen, 1u);
 }
 
+// SP 800-73-4 Part 1 Table 3: the public containers as CKO_DATA objects,
+// named by their OIDs; the CHUID is 2.16.840.1.101.3.7.2.48.0.
+TEST_F(ApiObjectsTest, PublicContainersAreDataObjectsWithTheirOids) {
+  CK_SESSION_HANDLE s = Open();
+  AttrList chuid;
+  chuid.Ulong(CKA_CLASS, CKO_DATA)
+      .Value(CKA_OBJECT_ID, Bytes{0x06, 0x0A, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x07, 0x02,
+                                  0x30, 0x00});
+  auto found = Find(s, std::move(chuid));
+  ASSERT_EQ(found.size(), 1u);
+  const Bytes application = Attribute(s, found[0], CKA_APPLICATION);
+  EXPECT_EQ(std::string(application.begin(), application.end()), "PIV");
+  EXPECT_FALSE(Attribute(s, found[0], CKA_VALUE).empty());
+  EXPECT_FALSE(BoolAttribute(s, found[0], CKA_PRIVATE));
+  EXPECT_EQ(module_->C_DestroyObject(s, found[0]), CKR_ACTION_PROHIBITED);
+}
+
 TEST_F(ApiObjectsTest, PrivateObjectsAreInvisibleWithoutALogin) {
   CK_SESSION_HANDLE s = UserSession();
   KeyPair k;
   ASSERT_NO_FATAL_FAILURE(k = GenerateEc(s, P256Params(), 0x01));
   ASSERT_EQ(module_->C_Logout(s), CKR_OK);
 
-  EXPECT_THAT(Find(s, AttrList()), UnorderedElementsAre(k.public_key));
+  AttrList publics;
+  publics.Ulong(CKA_CLASS, CKO_PUBLIC_KEY);
+  EXPECT_THAT(Find(s, std::move(publics)), UnorderedElementsAre(k.public_key));
   AttrList privates;
   privates.Ulong(CKA_CLASS, CKO_PRIVATE_KEY);
   EXPECT_TRUE(Find(s, std::move(privates)).empty());
@@ -204,7 +230,9 @@ TEST_F(ApiObjectsTest, PrivateObjectsAreInvisibleWithoutALogin) {
   EXPECT_NE(module_->C_SignInit(s, &ecdsa, k.private_key), CKR_OK);
 
   ASSERT_EQ(Login(s, CKU_USER, kUserPin), CKR_OK);
-  EXPECT_THAT(Find(s, AttrList()), UnorderedElementsAre(k.public_key, k.private_key));
+  AttrList by_id;
+  by_id.Value(CKA_ID, Bytes{0x01});
+  EXPECT_THAT(Find(s, std::move(by_id)), UnorderedElementsAre(k.public_key, k.private_key));
 }
 
 TEST_F(ApiObjectsTest, SetAttributeValueChangesTheLabelButNotFixedAttributes) {
