@@ -32,9 +32,9 @@ enum class Code : std::uint8_t {
   kNoSpace,
   kCorrupt,  // persisted state failed its checks
   kIoError,
-  kPowerLost,  // injected power cut: the token is dead until power on
+  kPowerLost,         // injected power cut: the token is dead until power on
   kSignatureInvalid,  // a signature did not verify
-  kRefused,  // a front end's own refusal; detail() holds its reason code
+  kRefused,           // a front end's own refusal; detail() holds its reason code
   kInternal,
 };
 

@@ -76,8 +76,7 @@ class PivClient {
   // Administration (piv_client_admin.cpp); each needs the management key
   // authenticated first, except Reset, which needs PIN and PUK blocked.
   // IMPORT KEY (YubiKey FE): `key` is a private key PIV can hold.
-  Status ImportKey(std::uint8_t slot, EVP_PKEY* key,
-                   piv::PinPolicy pin = piv::PinPolicy::kDefault,
+  Status ImportKey(std::uint8_t slot, EVP_PKEY* key, piv::PinPolicy pin = piv::PinPolicy::kDefault,
                    piv::TouchPolicy touch = piv::TouchPolicy::kDefault);
   // SET MANAGEMENT KEY (YubiKey FF), no touch.
   Status SetManagementKey(piv::Algorithm alg, ByteView key);

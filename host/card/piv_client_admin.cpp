@@ -132,8 +132,8 @@ Status PivClient::BlockPinAndPuk() {
         Append(c.data, wrong);
       }
       TESSERA_ASSIGN_OR_RETURN(ResponseApdu r, Send(c));
-      if (r.sw == 0x6983) break;        // blocked
-      if (r.sw == 0x9000) continue;     // guessed right by chance: keep going
+      if (r.sw == 0x6983) break;     // blocked
+      if (r.sw == 0x9000) continue;  // guessed right by chance: keep going
       if ((r.sw & 0xFFF0) != 0x63C0) return SwToStatus(r.sw, "blocking the PIN");
     }
   }

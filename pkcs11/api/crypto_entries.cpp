@@ -28,8 +28,7 @@ TESSERA_P11_EXPORT CK_RV C_SignFinal(CK_SESSION_HANDLE h, CK_BYTE_PTR sig, CK_UL
   return Guard([&] { return FinishOperation(h, OpKind::kSign, sig, len); });
 }
 
-TESSERA_P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m,
-                                      CK_OBJECT_HANDLE k) {
+TESSERA_P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE k) {
   return Guard([&] { return InitOperation(h, OpKind::kVerify, m, k); });
 }
 TESSERA_P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE h, CK_BYTE_PTR data, CK_ULONG len,
@@ -98,7 +97,6 @@ TESSERA_P11_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE h, CK_BYTE_PTR data, CK_ULON
 TESSERA_P11_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE h, CK_BYTE_PTR part, CK_ULONG len) {
   return Guard([&] { return UpdateOperation(h, OpKind::kDigest, part, len); });
 }
-TESSERA_P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE h, CK_BYTE_PTR out,
-                                       CK_ULONG_PTR out_len) {
+TESSERA_P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE h, CK_BYTE_PTR out, CK_ULONG_PTR out_len) {
   return Guard([&] { return FinishOperation(h, OpKind::kDigest, out, out_len); });
 }

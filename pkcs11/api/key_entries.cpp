@@ -42,8 +42,8 @@ TESSERA_P11_EXPORT CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE handle, CK_MECHANIS
 }
 
 TESSERA_P11_EXPORT CK_RV C_DeriveKey(CK_SESSION_HANDLE handle, CK_MECHANISM_PTR mechanism,
-                                     CK_OBJECT_HANDLE base, CK_ATTRIBUTE_PTR tmpl,
-                                     CK_ULONG count, CK_OBJECT_HANDLE_PTR key) {
+                                     CK_OBJECT_HANDLE base, CK_ATTRIBUTE_PTR tmpl, CK_ULONG count,
+                                     CK_OBJECT_HANDLE_PTR key) {
   return Guard([&]() -> CK_RV {
     SessionAccess s = AccessSession(handle);
     if (s.rv != CKR_OK) return s.rv;
@@ -76,8 +76,7 @@ TESSERA_P11_EXPORT CK_RV C_GenerateKey(CK_SESSION_HANDLE handle, CK_MECHANISM_PT
 
 // Random bytes from the host's OpenSSL DRBG: one APDU per request on a
 // smart card would cost more than it gives (docs/pkcs11-module.md).
-TESSERA_P11_EXPORT CK_RV C_GenerateRandom(CK_SESSION_HANDLE handle, CK_BYTE_PTR out,
-                                          CK_ULONG len) {
+TESSERA_P11_EXPORT CK_RV C_GenerateRandom(CK_SESSION_HANDLE handle, CK_BYTE_PTR out, CK_ULONG len) {
   return Guard([&]() -> CK_RV {
     SessionAccess s = AccessSession(handle);
     if (s.rv != CKR_OK) return s.rv;

@@ -5,9 +5,9 @@
 #include <cstring>
 
 #include "pkcs11/api/export.hpp"
-#include "pkcs11/core/object_factory.hpp"
 #include "pkcs11/api/rv_map.hpp"
 #include "pkcs11/api/session_access.hpp"
+#include "pkcs11/core/object_factory.hpp"
 
 namespace {
 
@@ -27,8 +27,12 @@ using tessera::p11::api::ToRv;
 CK_RV FillAttribute(const Object& object, CK_ATTRIBUTE& a) {
   ByteView value;
   switch (tessera::p11::ReadAttribute(object, static_cast<Attr>(a.type), &value)) {
-    case AttrRead::kSensitive: a.ulValueLen = CK_UNAVAILABLE_INFORMATION; return CKR_ATTRIBUTE_SENSITIVE;
-    case AttrRead::kInvalid: a.ulValueLen = CK_UNAVAILABLE_INFORMATION; return CKR_ATTRIBUTE_TYPE_INVALID;
+    case AttrRead::kSensitive:
+      a.ulValueLen = CK_UNAVAILABLE_INFORMATION;
+      return CKR_ATTRIBUTE_SENSITIVE;
+    case AttrRead::kInvalid:
+      a.ulValueLen = CK_UNAVAILABLE_INFORMATION;
+      return CKR_ATTRIBUTE_TYPE_INVALID;
     case AttrRead::kValue: break;
   }
   if (a.pValue == nullptr) {

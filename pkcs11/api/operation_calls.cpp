@@ -12,8 +12,7 @@ namespace {
 // Copies the operation's output by the §5.2 rules. `done` says whether the
 // operation ends (it does unless the caller only asked for the size or
 // gave too small a buffer).
-CK_RV DeliverOutput(CryptoOperation& op, CK_BYTE_PTR output, CK_ULONG_PTR output_len,
-                    bool* done) {
+CK_RV DeliverOutput(CryptoOperation& op, CK_BYTE_PTR output, CK_ULONG_PTR output_len, bool* done) {
   *done = true;
   if (output == nullptr) {
     if (auto known = op.KnownOutputSize()) {
@@ -81,8 +80,7 @@ CK_RV RunOperation(CK_SESSION_HANDLE handle, OpKind kind, CK_BYTE_PTR input, CK_
   return rv;
 }
 
-CK_RV UpdateOperation(CK_SESSION_HANDLE handle, OpKind kind, CK_BYTE_PTR part,
-                      CK_ULONG part_len) {
+CK_RV UpdateOperation(CK_SESSION_HANDLE handle, OpKind kind, CK_BYTE_PTR part, CK_ULONG part_len) {
   SessionAccess s = AccessSession(handle);
   if (s.rv != CKR_OK) return s.rv;
   std::lock_guard lock(s.session.state->mu);

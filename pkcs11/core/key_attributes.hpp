@@ -7,7 +7,6 @@
 #include <openssl/x509.h>
 
 #include "common/ossl.hpp"
-
 #include "common/status.hpp"
 #include "pkcs11/core/object.hpp"
 

@@ -48,8 +48,7 @@ Result<tp::Algorithm> RsaAlgorithm(const Template& pub) {
   }
 }
 
-Result<tp::Algorithm> CurveAlgorithm(Mech mechanism, const Template& pub,
-                                     const Template& priv) {
+Result<tp::Algorithm> CurveAlgorithm(Mech mechanism, const Template& pub, const Template& priv) {
   auto params = Either(pub, priv, Attr::kEcParams);
   if (!params) return Refuse(Fault::kTemplateIncomplete, "CKA_EC_PARAMS is required");
   TESSERA_ASSIGN_OR_RETURN(crypto::Curve curve, CurveOfParams(*params));

@@ -46,8 +46,8 @@ bool Matches(const Object& object, const Template& tmpl) {
   return std::all_of(tmpl.begin(), tmpl.end(), [&](const auto& wanted) {
     if (Hidden(object, wanted.first)) return false;
     auto have = object.Get(wanted.first);
-    return have && std::equal(have->begin(), have->end(), wanted.second.begin(),
-                              wanted.second.end());
+    return have &&
+           std::equal(have->begin(), have->end(), wanted.second.begin(), wanted.second.end());
   });
 }
 

@@ -23,13 +23,13 @@ using ObjectHandle = std::uint64_t;
 
 // Where an object lives on the card, in the driver's terms.
 struct CardLocation {
-  std::uint8_t key_ref = 0;      // PIV key reference of a key or its certificate
-  std::uint32_t container = 0;   // data object tag holding it, if any
-  std::uint8_t algorithm = 0;    // the card's algorithm byte for keys
+  std::uint8_t key_ref = 0;     // PIV key reference of a key or its certificate
+  std::uint32_t container = 0;  // data object tag holding it, if any
+  std::uint8_t algorithm = 0;   // the card's algorithm byte for keys
 };
 
 struct Object {
-  ObjectHandle handle = 0;  // assigned by the token cache
+  ObjectHandle handle = 0;    // assigned by the token cache
   std::uint64_t session = 0;  // owning session of a session object; 0: a token object
   ObjectClass cls = ObjectClass::kData;
   CardLocation where;

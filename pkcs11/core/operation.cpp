@@ -118,8 +118,7 @@ Result<SecureBytes> CryptoOperation::SignOnCard(ByteView tbs) {
   }
   const std::size_t field = field_bytes_;
   TESSERA_ASSIGN_OR_RETURN(Bytes input, crypto::EcdsaInput(tbs, field));
-  TESSERA_ASSIGN_OR_RETURN(SecureBytes der,
-                           slot_.PrivateKeyOperation(key_, kTagChallenge, input));
+  TESSERA_ASSIGN_OR_RETURN(SecureBytes der, slot_.PrivateKeyOperation(key_, kTagChallenge, input));
   TESSERA_ASSIGN_OR_RETURN(Bytes raw, crypto::EcdsaDerToRaw(der.view(), field));
   return SecureBytes(raw);
 }
@@ -171,7 +170,8 @@ Status CryptoOperation::Verify(ByteView signature) {
     return Refuse(Fault::kSignatureLenRange, "signature has the wrong length");
   }
   Status s = crypto::Verify(public_key_.get(), params, input, signature);
-  if (!s.ok() && crypto::IsSignatureInvalid(s)) return Status::SignatureInvalid("signature invalid");
+  if (!s.ok() && crypto::IsSignatureInvalid(s))
+    return Status::SignatureInvalid("signature invalid");
   return s;
 }
 

@@ -23,8 +23,7 @@ enum class OpKind { kSign, kVerify, kEncrypt, kDecrypt, kDigest };
 class CryptoOperation {
  public:
   // Checks the key against the mechanism (type, CKA_SIGN and friends).
-  static Result<std::unique_ptr<CryptoOperation>> Start(OpKind kind, Slot& slot,
-                                                        ObjectHandle key,
+  static Result<std::unique_ptr<CryptoOperation>> Start(OpKind kind, Slot& slot, ObjectHandle key,
                                                         const Mechanism& mechanism);
   OpKind kind() const { return kind_; }
   // Whether the key wants CKU_CONTEXT_SPECIFIC before each use.

@@ -4,9 +4,9 @@
 
 #include "host/card/apdu_channel.hpp"
 #include "host/transport/sim_socket_transport.hpp"
-#include "pkcs11/drivers/piv/piv_login.hpp"
 #include "pkcs11/core/fault.hpp"
 #include "pkcs11/core/logging_transport.hpp"
+#include "pkcs11/drivers/piv/piv_login.hpp"
 #include "pkcs11/drivers/piv/piv_probe.hpp"
 
 namespace tessera::p11 {

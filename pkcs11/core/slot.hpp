@@ -17,13 +17,13 @@
 #include <string>
 #include <vector>
 
-#include "pkcs11/core/mutex.hpp"
 #include "common/bytes.hpp"
+#include "common/ossl.hpp"
+#include "common/secure_bytes.hpp"
 #include "common/status.hpp"
 #include "host/card/apdu_channel.hpp"
 #include "host/transport/transport.hpp"
-#include "common/ossl.hpp"
-#include "common/secure_bytes.hpp"
+#include "pkcs11/core/mutex.hpp"
 #include "pkcs11/core/object.hpp"
 #include "pkcs11/core/token_info.hpp"
 #include "pkcs11/core/token_objects.hpp"
@@ -98,8 +98,7 @@ class Slot {
 
   // Operations with a private key on the card (slot_crypto.cpp): `input`
   // goes to GENERAL AUTHENTICATE in tag 81 (sign, decrypt) or 85 (ECDH).
-  Result<SecureBytes> PrivateKeyOperation(ObjectHandle key, std::uint8_t input_tag,
-                                          ByteView input);
+  Result<SecureBytes> PrivateKeyOperation(ObjectHandle key, std::uint8_t input_tag, ByteView input);
   // The public key of a key or certificate object, for host-side operations.
   Result<ossl::PkeyPtr> PublicKeyOf(ObjectHandle handle);
   // What an operation needs to know of a key, without copying the object:

@@ -105,8 +105,8 @@ Status Slot::SetPin(ByteView old_pin, ByteView new_pin) {
   if (login_ == LoginState::kSo) {
     // The SO's "PIN" is the management key in hex: authenticate with the
     // old key, then set the new one of the same algorithm.
-    auto fresh = FromHex(std::string_view(reinterpret_cast<const char*>(new_pin.data()),
-                                          new_pin.size()));
+    auto fresh =
+        FromHex(std::string_view(reinterpret_cast<const char*>(new_pin.data()), new_pin.size()));
     if (!fresh.ok()) return Refuse(Fault::kPinInvalid, "the new SO PIN is a key in hex");
     SecureBytes key(*fresh);
     OPENSSL_cleanse(fresh->data(), fresh->size());

@@ -9,8 +9,8 @@
 #include <mutex>
 #include <vector>
 
-#include "pkcs11/core/mutex.hpp"
 #include "pkcs11/core/config.hpp"
+#include "pkcs11/core/mutex.hpp"
 #include "pkcs11/core/slot.hpp"
 
 namespace tessera::p11 {

@@ -34,7 +34,7 @@ std::string SlotName(std::uint8_t key_ref) {
   return slot != nullptr ? slot->name : "key " + std::to_string(key_ref);
 }
 
-Bytes Text(const std::string& s) { return Bytes(s.begin(), s.end()); }
+Bytes Text(const std::string& s) { return {s.begin(), s.end()}; }
 
 Object Base(ObjectClass cls, std::uint8_t key_ref, const std::string& label_prefix) {
   Object o;
@@ -169,9 +169,9 @@ void ApplyKeyFacts(Object& key, const KeyFacts& facts) {
   // An imported key was once outside the card (PKCS#11 2.40 §4.9 table 35).
   key.Set(Attr::kAlwaysSensitive, BoolValue(generated));
   key.Set(Attr::kNeverExtractable, BoolValue(generated));
-  bool always = facts.pin_policy == tp::PinPolicy::kAlways ||
-                (facts.pin_policy == tp::PinPolicy::kDefault &&
-                 key.where.key_ref == tp::key::kSignature);
+  bool always =
+      facts.pin_policy == tp::PinPolicy::kAlways ||
+      (facts.pin_policy == tp::PinPolicy::kDefault && key.where.key_ref == tp::key::kSignature);
   key.Set(Attr::kAlwaysAuthenticate, BoolValue(always));
 }
 
@@ -260,15 +260,20 @@ struct DataContainer {
 // need the PIN and are not listed.
 const std::vector<DataContainer>& DataContainers() {
   static const std::vector<DataContainer> kContainers = {
-      {tp::tag::kCardCapabilityContainer, "Card Capability Container",
+      {tp::tag::kCardCapabilityContainer,
+       "Card Capability Container",
        {0x06, 0x0B, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x07, 0x01, 0x81, 0x5B, 0x00}},
-      {tp::tag::kChuid, "Card Holder Unique Identifier",
+      {tp::tag::kChuid,
+       "Card Holder Unique Identifier",
        {0x06, 0x0A, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x07, 0x02, 0x30, 0x00}},
-      {tp::tag::kSecurityObject, "Security Object",
+      {tp::tag::kSecurityObject,
+       "Security Object",
        {0x06, 0x0B, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x07, 0x02, 0x81, 0x10, 0x00}},
-      {tp::tag::kDiscovery, "Discovery Object",
+      {tp::tag::kDiscovery,
+       "Discovery Object",
        {0x06, 0x0A, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x07, 0x02, 0x60, 0x50}},
-      {tp::tag::kKeyHistory, "Key History Object",
+      {tp::tag::kKeyHistory,
+       "Key History Object",
        {0x06, 0x0A, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x07, 0x02, 0x60, 0x60}},
   };
   return kContainers;

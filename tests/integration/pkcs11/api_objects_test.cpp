@@ -201,8 +201,8 @@ TEST_F(ApiObjectsTest, PublicContainersAreDataObjectsWithTheirOids) {
   CK_SESSION_HANDLE s = Open();
   AttrList chuid;
   chuid.Ulong(CKA_CLASS, CKO_DATA)
-      .Value(CKA_OBJECT_ID, Bytes{0x06, 0x0A, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x07, 0x02,
-                                  0x30, 0x00});
+      .Value(CKA_OBJECT_ID,
+             Bytes{0x06, 0x0A, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x07, 0x02, 0x30, 0x00});
   auto found = Find(s, std::move(chuid));
   ASSERT_EQ(found.size(), 1u);
   const Bytes application = Attribute(s, found[0], CKA_APPLICATION);

@@ -44,7 +44,7 @@ class SshKeygenTest : public ClientTest {
 
 TEST_F(SshKeygenTest, ListsEveryKeyOnTheTokenWithoutALogin) {
   ASSERT_NO_FATAL_FAILURE(GenerateKey(kAuthKeyId, "EC:secp384r1"));  // 9A
-  ASSERT_NO_FATAL_FAILURE(GenerateKey("04"));                     // 9E, Card Authentication
+  ASSERT_NO_FATAL_FAILURE(GenerateKey("04"));                        // 9E, Card Authentication
 
   CommandResult r = Run({"ssh-keygen", "-D", ModulePath().string()});
   ASSERT_EQ(r.exit_code, 0) << r.output;

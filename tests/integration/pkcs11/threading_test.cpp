@@ -121,7 +121,8 @@ TEST_F(ThreadingTest, ManyThreadsShareOneTokenAndFinalizeWhileTheyRun) {
           ++bad;
         }
         rv = module_->C_CloseSession(h);
-        if (rv != CKR_OK && rv != CKR_CRYPTOKI_NOT_INITIALIZED && rv != CKR_SESSION_HANDLE_INVALID) {
+        if (rv != CKR_OK && rv != CKR_CRYPTOKI_NOT_INITIALIZED &&
+            rv != CKR_SESSION_HANDLE_INVALID) {
           ++bad;
         }
       }
