@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "common/piv/key_material.hpp"
 #include "firmware-sim/crypto/keys.hpp"
@@ -18,6 +19,40 @@ Result<ossl::PkeyCtxPtr> NewCtx(EVP_PKEY* key) {
   ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
   if (!ctx) return ossl::Error("EVP_PKEY_CTX_new_from_pkey");
   return ctx;
+}
+
+// Contexts initialized for the next operation, kept per thread (a token
+// serves its commands on one thread): making and initializing a context
+// cost about a tenth of a P-256 signature. Each context holds a reference to
+// its key, so a cached pointer can never name a different key; the few
+// entries go oldest first.
+enum class Use { kEcdsaSign, kRsaRaw };
+struct Prepared {
+  EVP_PKEY* key = nullptr;
+  Use use{};
+  ossl::PkeyCtxPtr ctx;
+};
+constexpr std::size_t kMaxPrepared = 8;
+thread_local std::vector<Prepared> t_prepared;
+
+Result<EVP_PKEY_CTX*> PreparedCtx(EVP_PKEY* key, Use use) {
+  for (Prepared& p : t_prepared) {
+    if (p.key == key && p.use == use) return p.ctx.get();
+  }
+  TESSERA_ASSIGN_OR_RETURN(ossl::PkeyCtxPtr ctx, NewCtx(key));
+  const bool ready = use == Use::kEcdsaSign
+                         ? EVP_PKEY_sign_init(ctx.get()) == 1
+                         : EVP_PKEY_decrypt_init(ctx.get()) == 1 &&
+                               EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_NO_PADDING) == 1;
+  if (!ready) return ossl::Error("initializing a private-key operation");
+  if (t_prepared.size() == kMaxPrepared) t_prepared.erase(t_prepared.begin());
+  t_prepared.push_back(Prepared{key, use, std::move(ctx)});
+  return t_prepared.back().ctx.get();
+}
+
+// A context that failed may be half-way through something: start afresh.
+void ForgetPrepared(EVP_PKEY* key) {
+  std::erase_if(t_prepared, [&](const Prepared& p) { return p.key == key; });
 }
 
 // The peer's public key for ECDH on our key's curve, or X25519.
@@ -48,18 +83,14 @@ Result<SecureBytes> RsaPrivateRaw(EVP_PKEY* key, ByteView block) {
     return Status::InvalidArgument("RSA block must be " + std::to_string(size) + " bytes, got " +
                                    std::to_string(block.size()));
   }
-  TESSERA_ASSIGN_OR_RETURN(ossl::PkeyCtxPtr ctx, NewCtx(key));
-  if (EVP_PKEY_decrypt_init(ctx.get()) != 1 ||
-      EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_NO_PADDING) != 1) {
-    return ossl::Error("EVP_PKEY_decrypt_init");
-  }
+  TESSERA_ASSIGN_OR_RETURN(EVP_PKEY_CTX * ctx, PreparedCtx(key, Use::kRsaRaw));
   SecureBytes out(size);
   std::size_t len = out.size();
   // RFC 8017 §5.1.2 step 1: the input must be an integer below n. OpenSSL
   // checks that itself (RSA_R_DATA_TOO_LARGE_FOR_MODULUS); reading n here
   // for every operation cost 2% of an RSA-2048 signature.
-  if (EVP_PKEY_decrypt(ctx.get(), out.data(), &len, block.data(), block.size()) != 1 ||
-      len != size) {
+  if (EVP_PKEY_decrypt(ctx, out.data(), &len, block.data(), block.size()) != 1 || len != size) {
+    ForgetPrepared(key);
     return Status::InvalidArgument("RSA block is not below the modulus: " + ossl::DrainErrors());
   }
   return out;
@@ -72,14 +103,12 @@ Result<Bytes> EcdsaSignDigest(EVP_PKEY* key, ByteView digest) {
   // SP 800-73-4 Part 2 §3.2.4 and FIPS 186-4 §6.4: use the leftmost
   // field-size bytes of a longer hash. Both curves' orders are whole bytes.
   ByteView tbs = digest.first(std::min(digest.size(), curve->field_bytes));
-  TESSERA_ASSIGN_OR_RETURN(ossl::PkeyCtxPtr ctx, NewCtx(key));
-  std::size_t len = 0;
-  if (EVP_PKEY_sign_init(ctx.get()) != 1 ||
-      EVP_PKEY_sign(ctx.get(), nullptr, &len, tbs.data(), tbs.size()) != 1) {
-    return ossl::Error("EVP_PKEY_sign_init");
-  }
+  TESSERA_ASSIGN_OR_RETURN(EVP_PKEY_CTX * ctx, PreparedCtx(key, Use::kEcdsaSign));
+  // The DER signature is at most 2 INTEGERs of field + 1 bytes and headers.
+  std::size_t len = 2 * curve->field_bytes + 16;
   Bytes sig(len);
-  if (EVP_PKEY_sign(ctx.get(), sig.data(), &len, tbs.data(), tbs.size()) != 1) {
+  if (EVP_PKEY_sign(ctx, sig.data(), &len, tbs.data(), tbs.size()) != 1) {
+    ForgetPrepared(key);
     return ossl::Error("EVP_PKEY_sign");
   }
   sig.resize(len);
