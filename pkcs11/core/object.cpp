@@ -1,8 +1,16 @@
 #include "pkcs11/core/object.hpp"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 
 namespace tessera::p11 {
+
+Object::~Object() {
+  if (cls != ObjectClass::kSecretKey) return;
+  auto it = attrs.find(Attr::kValue);
+  if (it != attrs.end()) OPENSSL_cleanse(it->second.data(), it->second.size());
+}
 
 std::optional<ByteView> Object::Get(Attr a) const {
   auto it = attrs.find(a);

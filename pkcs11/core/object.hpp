@@ -29,6 +29,14 @@ struct CardLocation {
 };
 
 struct Object {
+  Object() = default;
+  Object(const Object&) = default;
+  Object(Object&&) noexcept = default;
+  Object& operator=(const Object&) = default;
+  Object& operator=(Object&&) noexcept = default;
+  // A derived secret (ECDH) lives in CKA_VALUE: every copy wipes its own.
+  ~Object();
+
   ObjectHandle handle = 0;    // assigned by the token cache
   std::uint64_t session = 0;  // owning session of a session object; 0: a token object
   ObjectClass cls = ObjectClass::kData;
