@@ -58,6 +58,7 @@ Result<ossl::BnPtr> SecretBnFromBytes(ByteView bytes) {
   if (!bn || BN_bin2bn(bytes.data(), static_cast<int>(bytes.size()), bn.get()) == nullptr) {
     return ossl::Error("BN_bin2bn");
   }
+  BN_set_flags(bn.get(), BN_FLG_CONSTTIME);
   return bn;
 }
 

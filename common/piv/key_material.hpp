@@ -31,7 +31,8 @@ const Curve* CurveOf(piv::Algorithm alg);
 // The curve of an EC key, or nullptr for other keys and other curves.
 const Curve* CurveOf(EVP_PKEY* key);
 
-// A BIGNUM on the secure heap (cleared on free) holding the big-endian `bytes`.
+// A BIGNUM on the secure heap (cleared on free), flagged for constant-time
+// arithmetic, holding the big-endian `bytes` (0 when empty).
 Result<ossl::BnPtr> SecretBnFromBytes(ByteView bytes);
 // A numeric parameter of a key (OSSL_PKEY_PARAM_RSA_N, ...).
 Result<ossl::BnPtr> GetBnParam(EVP_PKEY* key, const char* name);
@@ -44,9 +45,10 @@ struct RsaComponents {
   ossl::BnPtr n, e, d, p, q, dp, dq, qinv;
 };
 // Derives n, d = e^-1 mod lcm(p-1, q-1), dP, dQ and qInv = q^-1 mod p from the
-// primes (FIPS 186-4 §B.3.1). kInvalidArgument when e or q is not invertible.
-// Primality is the caller's business.
-Result<RsaComponents> RsaFromPrimes(const BIGNUM* p, const BIGNUM* q);
+// primes (FIPS 186-4 §B.3.1), with e = kRsaPublicExponent unless given.
+// kInvalidArgument when e or q is not invertible. Primality is the caller's
+// business.
+Result<RsaComponents> RsaFromPrimes(const BIGNUM* p, const BIGNUM* q, const BIGNUM* e = nullptr);
 Result<ossl::PkeyPtr> BuildRsaPrivateKey(const RsaComponents& c);
 Result<ossl::PkeyPtr> BuildRsaPublicKey(const BIGNUM* n, const BIGNUM* e);
 

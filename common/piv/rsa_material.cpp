@@ -48,14 +48,15 @@ Result<ossl::BnPtr> CrtExponent(const BIGNUM* d, const BIGNUM* prime, BN_CTX* ct
 
 }  // namespace
 
-Result<RsaComponents> RsaFromPrimes(const BIGNUM* p, const BIGNUM* q) {
+Result<RsaComponents> RsaFromPrimes(const BIGNUM* p, const BIGNUM* q, const BIGNUM* e) {
   ossl::BnCtxPtr ctx(BN_CTX_secure_new());
   if (!ctx) return ossl::Error("BN_CTX_secure_new");
   RsaComponents c;
   c.n.reset(BN_new());
   c.e.reset(BN_new());
   if (!c.n || !c.e || BN_mul(c.n.get(), p, q, ctx.get()) != 1 ||
-      BN_set_word(c.e.get(), kRsaPublicExponent) != 1) {
+      (e != nullptr ? BN_copy(c.e.get(), e) == nullptr
+                    : BN_set_word(c.e.get(), kRsaPublicExponent) != 1)) {
     return ossl::Error("RSA modulus");
   }
   TESSERA_ASSIGN_OR_RETURN(c.p, CopySecretBn(p));

@@ -5,8 +5,8 @@
 
 #include <string>
 
+#include "common/piv/key_material.hpp"
 #include "common/tlv.hpp"
-#include "pkcs11/core/crypto/pkey_params.hpp"
 
 namespace tessera::p11::crypto {
 namespace {
@@ -46,8 +46,8 @@ Result<RsaPublicParts> RsaPublic(EVP_PKEY* key) {
   if (key == nullptr || EVP_PKEY_is_a(key, "RSA") != 1) {
     return Status::InvalidArgument("not an RSA key");
   }
-  TESSERA_ASSIGN_OR_RETURN(ossl::BnPtr n, GetBnParam(key, OSSL_PKEY_PARAM_RSA_N));
-  TESSERA_ASSIGN_OR_RETURN(ossl::BnPtr e, GetBnParam(key, OSSL_PKEY_PARAM_RSA_E));
+  TESSERA_ASSIGN_OR_RETURN(ossl::BnPtr n, piv::GetBnParam(key, OSSL_PKEY_PARAM_RSA_N));
+  TESSERA_ASSIGN_OR_RETURN(ossl::BnPtr e, piv::GetBnParam(key, OSSL_PKEY_PARAM_RSA_E));
   return RsaPublicParts{ossl::BnToBytes(n.get()), ossl::BnToBytes(e.get())};
 }
 
