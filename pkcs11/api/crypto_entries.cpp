@@ -7,6 +7,7 @@
 #include "pkcs11/api/rv_map.hpp"
 
 using tessera::p11::OpKind;
+using tessera::p11::api::CollectPart;
 using tessera::p11::api::FinishOperation;
 using tessera::p11::api::Guard;
 using tessera::p11::api::InitOperation;
@@ -50,15 +51,9 @@ TESSERA_P11_EXPORT CK_RV C_Encrypt(CK_SESSION_HANDLE h, CK_BYTE_PTR data, CK_ULO
                                    CK_BYTE_PTR out, CK_ULONG_PTR out_len) {
   return Guard([&] { return RunOperation(h, OpKind::kEncrypt, data, len, out, out_len); });
 }
-// Multi-part encryption collects the parts; the ciphertext comes at Final.
 TESSERA_P11_EXPORT CK_RV C_EncryptUpdate(CK_SESSION_HANDLE h, CK_BYTE_PTR part, CK_ULONG len,
                                          CK_BYTE_PTR /*out*/, CK_ULONG_PTR out_len) {
-  return Guard([&]() -> CK_RV {
-    if (out_len == nullptr) return CKR_ARGUMENTS_BAD;
-    CK_RV rv = UpdateOperation(h, OpKind::kEncrypt, part, len);
-    if (rv == CKR_OK) *out_len = 0;
-    return rv;
-  });
+  return Guard([&] { return CollectPart(h, OpKind::kEncrypt, part, len, out_len); });
 }
 TESSERA_P11_EXPORT CK_RV C_EncryptFinal(CK_SESSION_HANDLE h, CK_BYTE_PTR out,
                                         CK_ULONG_PTR out_len) {
@@ -75,12 +70,7 @@ TESSERA_P11_EXPORT CK_RV C_Decrypt(CK_SESSION_HANDLE h, CK_BYTE_PTR data, CK_ULO
 }
 TESSERA_P11_EXPORT CK_RV C_DecryptUpdate(CK_SESSION_HANDLE h, CK_BYTE_PTR part, CK_ULONG len,
                                          CK_BYTE_PTR /*out*/, CK_ULONG_PTR out_len) {
-  return Guard([&]() -> CK_RV {
-    if (out_len == nullptr) return CKR_ARGUMENTS_BAD;
-    CK_RV rv = UpdateOperation(h, OpKind::kDecrypt, part, len);
-    if (rv == CKR_OK) *out_len = 0;
-    return rv;
-  });
+  return Guard([&] { return CollectPart(h, OpKind::kDecrypt, part, len, out_len); });
 }
 TESSERA_P11_EXPORT CK_RV C_DecryptFinal(CK_SESSION_HANDLE h, CK_BYTE_PTR out,
                                         CK_ULONG_PTR out_len) {

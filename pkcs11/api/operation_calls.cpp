@@ -95,6 +95,14 @@ CK_RV UpdateOperation(CK_SESSION_HANDLE handle, OpKind kind, CK_BYTE_PTR part, C
   return ToRv(u);
 }
 
+CK_RV CollectPart(CK_SESSION_HANDLE handle, OpKind kind, CK_BYTE_PTR part, CK_ULONG part_len,
+                  CK_ULONG_PTR output_len) {
+  if (output_len == nullptr) return CKR_ARGUMENTS_BAD;
+  CK_RV rv = UpdateOperation(handle, kind, part, part_len);
+  if (rv == CKR_OK) *output_len = 0;
+  return rv;
+}
+
 CK_RV FinishOperation(CK_SESSION_HANDLE handle, OpKind kind, CK_BYTE_PTR output,
                       CK_ULONG_PTR output_len) {
   SessionAccess s = AccessSession(handle);

@@ -17,6 +17,10 @@ CK_RV InitOperation(CK_SESSION_HANDLE handle, OpKind kind, CK_MECHANISM_PTR mech
 CK_RV RunOperation(CK_SESSION_HANDLE handle, OpKind kind, CK_BYTE_PTR input, CK_ULONG input_len,
                    CK_BYTE_PTR output, CK_ULONG_PTR output_len);
 CK_RV UpdateOperation(CK_SESSION_HANDLE handle, OpKind kind, CK_BYTE_PTR part, CK_ULONG part_len);
+// C_EncryptUpdate and C_DecryptUpdate: RSA works on the whole message, so a
+// part is collected and no output comes before Final (*output_len = 0).
+CK_RV CollectPart(CK_SESSION_HANDLE handle, OpKind kind, CK_BYTE_PTR part, CK_ULONG part_len,
+                  CK_ULONG_PTR output_len);
 CK_RV FinishOperation(CK_SESSION_HANDLE handle, OpKind kind, CK_BYTE_PTR output,
                       CK_ULONG_PTR output_len);
 // C_Verify and C_VerifyFinal: `input` is null for Final.

@@ -6,17 +6,19 @@
 #include "pkcs11/api/export.hpp"
 #include "pkcs11/api/library.hpp"
 #include "pkcs11/api/rv_map.hpp"
+#include "pkcs11/api/session_access.hpp"
 
 namespace {
 
 using tessera::ByteView;
 using tessera::p11::LoginState;
-using tessera::p11::SessionRecord;
 using tessera::p11::Slot;
 using tessera::p11::UserType;
+using tessera::p11::api::AccessSession;
 using tessera::p11::api::CurrentLibrary;
 using tessera::p11::api::Guard;
 using tessera::p11::api::Library;
+using tessera::p11::api::SessionAccess;
 
 CK_STATE SessionState(LoginState login, bool read_write) {
   switch (login) {
@@ -25,33 +27,6 @@ CK_STATE SessionState(LoginState login, bool read_write) {
     case LoginState::kPublic: break;
   }
   return read_write ? CKS_RW_PUBLIC_SESSION : CKS_RO_PUBLIC_SESSION;
-}
-
-// The session and its slot, or the CK_RV that says why not.
-struct Resolved {
-  CK_RV rv = CKR_OK;
-  SessionRecord session;
-  Slot* slot = nullptr;
-};
-
-Resolved Resolve(Library& library, CK_SESSION_HANDLE handle) {
-  Resolved r;
-  auto session = library.sessions.Find(handle);
-  if (!session) {
-    r.rv = CKR_SESSION_HANDLE_INVALID;
-    return r;
-  }
-  r.session = *session;
-  r.slot = library.slots.Find(session->slot);
-  if (r.slot == nullptr) {
-    r.rv = CKR_SESSION_HANDLE_INVALID;
-  } else if (r.slot->insertion() != session->insertion) {
-    // §5.1.2: the token went away, and its sessions with it.
-    library.sessions.Close(handle);
-    r.slot->DestroySessionObjects(handle);
-    r.rv = CKR_SESSION_HANDLE_INVALID;
-  }
-  return r;
 }
 
 // §5.6: closing the last session of a token logs the application out.
@@ -92,10 +67,9 @@ TESSERA_P11_EXPORT CK_RV C_OpenSession(CK_SLOT_ID slot_id, CK_FLAGS flags, CK_VO
 
 TESSERA_P11_EXPORT CK_RV C_CloseSession(CK_SESSION_HANDLE handle) {
   return Guard([&]() -> CK_RV {
-    auto library = CurrentLibrary();
-    if (library == nullptr) return CKR_CRYPTOKI_NOT_INITIALIZED;
-    Resolved r = Resolve(*library, handle);
+    SessionAccess r = AccessSession(handle);
     if (r.rv != CKR_OK) return r.rv;
+    Library* library = r.library.get();
     if (!library->sessions.Close(handle)) return CKR_SESSION_HANDLE_INVALID;
     r.slot->DestroySessionObjects(handle);
     LogoutIfLast(*library, *r.slot);
@@ -118,9 +92,7 @@ TESSERA_P11_EXPORT CK_RV C_CloseAllSessions(CK_SLOT_ID slot_id) {
 
 TESSERA_P11_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE handle, CK_SESSION_INFO_PTR info) {
   return Guard([&]() -> CK_RV {
-    auto library = CurrentLibrary();
-    if (library == nullptr) return CKR_CRYPTOKI_NOT_INITIALIZED;
-    Resolved r = Resolve(*library, handle);
+    SessionAccess r = AccessSession(handle);
     if (r.rv != CKR_OK) return r.rv;
     if (info == nullptr) return CKR_ARGUMENTS_BAD;
     info->slotID = r.session.slot;
@@ -134,10 +106,9 @@ TESSERA_P11_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE handle, CK_SESSION_I
 TESSERA_P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE handle, CK_USER_TYPE user_type,
                                  CK_UTF8CHAR_PTR pin, CK_ULONG pin_len) {
   return Guard([&]() -> CK_RV {
-    auto library = CurrentLibrary();
-    if (library == nullptr) return CKR_CRYPTOKI_NOT_INITIALIZED;
-    Resolved r = Resolve(*library, handle);
+    SessionAccess r = AccessSession(handle);
     if (r.rv != CKR_OK) return r.rv;
+    Library* library = r.library.get();
     UserType type{};
     switch (user_type) {
       case CKU_SO: type = UserType::kSo; break;
@@ -170,9 +141,7 @@ TESSERA_P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE handle, CK_USER_TYPE user_typ
 
 TESSERA_P11_EXPORT CK_RV C_Logout(CK_SESSION_HANDLE handle) {
   return Guard([&]() -> CK_RV {
-    auto library = CurrentLibrary();
-    if (library == nullptr) return CKR_CRYPTOKI_NOT_INITIALIZED;
-    Resolved r = Resolve(*library, handle);
+    SessionAccess r = AccessSession(handle);
     if (r.rv != CKR_OK) return r.rv;
     if (r.slot->login_state() == LoginState::kPublic) return CKR_USER_NOT_LOGGED_IN;
     tessera::Status s = r.slot->Logout();

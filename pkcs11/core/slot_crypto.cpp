@@ -15,6 +15,17 @@ constexpr char kDefaultPuk[] = "12345678";
 
 bool PinLengthOk(ByteView pin) { return pin.size() >= kMinPin && pin.size() <= kMaxPin; }
 
+// The object's decoded public key (a new reference), decoding its
+// CKA_PUBLIC_KEY_INFO only when none was kept.
+Result<ossl::PkeyPtr> PublicKeyFrom(const Object& o) {
+  if (o.public_key != nullptr && EVP_PKEY_up_ref(o.public_key.get()) == 1) {
+    return ossl::PkeyPtr(o.public_key.get());
+  }
+  auto spki = o.Get(Attr::kPublicKeyInfo);
+  if (!spki) return Refuse(Fault::kKeyTypeInconsistent, "object has no public key");
+  return ossl::PublicKeyFromDer(*spki);
+}
+
 }  // namespace
 
 Result<SecureBytes> Slot::PrivateKeyOperation(ObjectHandle key, std::uint8_t input_tag,
@@ -44,12 +55,7 @@ Result<ossl::PkeyPtr> Slot::PublicKeyOf(ObjectHandle handle) {
   std::lock_guard lock(mu_);
   Object* o = objects_.Find(handle);
   if (o == nullptr) return Refuse(Fault::kKeyHandleInvalid, "no such key");
-  if (o->public_key != nullptr && EVP_PKEY_up_ref(o->public_key.get()) == 1) {
-    return ossl::PkeyPtr(o->public_key.get());
-  }
-  auto spki = o->Get(Attr::kPublicKeyInfo);
-  if (!spki) return Refuse(Fault::kKeyTypeInconsistent, "object has no public key");
-  return ossl::PublicKeyFromDer(*spki);
+  return PublicKeyFrom(*o);
 }
 
 Result<Slot::KeySummary> Slot::SummarizeKey(ObjectHandle handle) {
@@ -66,10 +72,12 @@ Result<Slot::KeySummary> Slot::SummarizeKey(ObjectHandle handle) {
   k.encrypt = o->Flag(Attr::kEncrypt);
   k.decrypt = o->Flag(Attr::kDecrypt);
   k.always_authenticate = o->Flag(Attr::kAlwaysAuthenticate);
-  if (o->public_key != nullptr && EVP_PKEY_up_ref(o->public_key.get()) == 1) {
-    k.public_key.reset(o->public_key.get());
-  } else if (auto spki = o->Get(Attr::kPublicKeyInfo)) {
-    TESSERA_ASSIGN_OR_RETURN(k.public_key, ossl::PublicKeyFromDer(*spki));
+  // A key without a public part is left null; the operation refuses it.
+  auto pub = PublicKeyFrom(*o);
+  if (pub.ok()) {
+    k.public_key = std::move(*pub);
+  } else if (o->Has(Attr::kPublicKeyInfo)) {
+    return pub.status();
   }
   return k;
 }
