@@ -1,5 +1,7 @@
 #include "pkcs11/api/rv_map.hpp"
 
+#include <ios>
+
 #include "pkcs11/core/fault.hpp"
 #include "pkcs11/core/log/log.hpp"
 
@@ -41,13 +43,9 @@ CK_RV FaultRv(int reason) {
   return CKR_GENERAL_ERROR;
 }
 
-}  // namespace
-
 // Status codes as the token reports them, mapped to the closest PKCS#11 2.40
 // return value (§11.1 lists them).
-CK_RV ToRv(const Status& status) {
-  // Status messages never carry secrets: a wrong PIN says "PIN incorrect".
-  if (!status.ok()) log::Log(log::Level::kInfo, "refused: ", status.ToString());
+CK_RV MapStatus(const Status& status) {
   switch (status.code()) {
     case Code::kOk: return CKR_OK;
     case Code::kInvalidArgument: return CKR_ARGUMENTS_BAD;
@@ -71,6 +69,21 @@ CK_RV ToRv(const Status& status) {
     case Code::kInternal: return CKR_GENERAL_ERROR;
   }
   return CKR_GENERAL_ERROR;
+}
+
+}  // namespace
+
+CK_RV ToRv(const Status& status) {
+  const CK_RV rv = MapStatus(status);
+  if (status.ok()) return rv;
+  // Failures of the module or the card are errors; refusals of the caller's
+  // request are information. Status messages never carry secrets: a wrong
+  // PIN says "PIN incorrect".
+  const bool failure =
+      rv == CKR_GENERAL_ERROR || rv == CKR_DEVICE_ERROR || rv == CKR_FUNCTION_FAILED;
+  log::Log(failure ? log::Level::kError : log::Level::kInfo, "CK_RV 0x", std::hex, rv, ": ",
+           status.ToString());
+  return rv;
 }
 
 }  // namespace tessera::p11::api
