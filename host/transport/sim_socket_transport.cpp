@@ -6,11 +6,13 @@
 #include <sys/un.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <string>
 #include <system_error>
+#include <thread>
 
 #include "common/sim_socket_protocol.hpp"
 
@@ -109,7 +111,31 @@ Result<Bytes> SimSocketTransport::Exchange(ByteView payload, bool answered) {
   const auto deadline = SteadyClock::now() + options_.timeout;
   TESSERA_RETURN_IF_ERROR(Send(payload, deadline));
   if (!answered) return Bytes();
-  return Receive(deadline);
+  const SteadyClock::time_point sent = SteadyClock::now();
+  Result<Bytes> answer = Receive(deadline);
+  if (answer.ok()) RecordAnswerTime(SteadyClock::now() - sent);
+  return answer;
+}
+
+std::chrono::microseconds SimSocketTransport::SpinWindow(int other_waiters) const {
+  // A quarter more than the typical answer, so most answers arrive while
+  // spinning; a card slower than max_spin is not worth a busy core, and
+  // neither is any card when the waiters and their tokens outnumber the
+  // cores.
+  static const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+  const auto threads = 2U * static_cast<unsigned>(other_waiters + 1);
+  const std::chrono::microseconds wanted = typical_answer_ + typical_answer_ / 4;
+  if (wanted > options_.max_spin || threads > cores) return options_.spin;
+  return std::max(wanted, options_.spin);
+}
+
+void SimSocketTransport::RecordAnswerTime(SteadyClock::duration took) {
+  // An exponential moving average over about eight answers. One very slow
+  // answer (a key generation) counts as merely slow, so the window
+  // recovers after a few ordinary ones.
+  const auto us =
+      std::min(std::chrono::duration_cast<std::chrono::microseconds>(took), 2 * options_.max_spin);
+  typical_answer_ += (us - typical_answer_) / 8;
 }
 
 Status SimSocketTransport::Send(ByteView payload, SteadyClock::time_point deadline) {
@@ -148,12 +174,34 @@ Result<Bytes> SimSocketTransport::Receive(SteadyClock::time_point deadline) {
   return Bytes(rx_.begin() + simsock::kLengthBytes, rx_.begin() + static_cast<std::ptrdiff_t>(got));
 }
 
+namespace {
+
+// How many threads of this process wait for a simulator's answer right now.
+// Each waiter's token works on a core of its own in tessera-sim, so a waiter
+// that spins takes a second core; that only pays while there are enough.
+class WaiterCount {
+ public:
+  WaiterCount() : others_(waiting_.fetch_add(1, std::memory_order_relaxed)) {}
+  ~WaiterCount() { waiting_.fetch_sub(1, std::memory_order_relaxed); }
+  WaiterCount(const WaiterCount&) = delete;
+  WaiterCount& operator=(const WaiterCount&) = delete;
+
+  int others() const { return others_; }
+
+ private:
+  static inline std::atomic<int> waiting_{0};
+  int others_;
+};
+
+}  // namespace
+
 Result<std::size_t> SimSocketTransport::ReadSome(std::uint8_t* out, std::size_t capacity,
                                                  SteadyClock::time_point deadline) {
   // The simulator usually answers within microseconds: keep trying to read
   // for a moment before sleeping in poll(), whose wake-up costs more than
   // the answer itself (docs/sim-socket-protocol.md, "Latency").
-  const SteadyClock::time_point spin_until = SteadyClock::now() + options_.spin;
+  const WaiterCount waiting;
+  const SteadyClock::time_point spin_until = SteadyClock::now() + SpinWindow(waiting.others());
   for (;;) {
     ssize_t r = ::recv(fd_.get(), out, capacity, MSG_DONTWAIT);
     if (r > 0) return static_cast<std::size_t>(r);

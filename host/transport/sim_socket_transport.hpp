@@ -27,8 +27,12 @@ class SimSocketTransport final : public Transport {
     // Longest wait for one exchange. A realistic-latency RSA-4096 key
     // generation takes about 40 s, so the default leaves room for it.
     std::chrono::milliseconds timeout{60000};
-    // How long to poll for an answer without sleeping before blocking.
+    // How long to poll for an answer without sleeping before blocking in
+    // poll(). The window adapts: it covers the recent answer times (an
+    // RSA-2048 signature takes about 250 us), but never more than
+    // `max_spin`, and a card slower than that gets only `spin`.
     std::chrono::microseconds spin{50};
+    std::chrono::microseconds max_spin{1000};
   };
 
   static Result<std::unique_ptr<SimSocketTransport>> Connect(const std::filesystem::path& socket,
@@ -57,11 +61,16 @@ class SimSocketTransport final : public Transport {
                                std::chrono::steady_clock::time_point deadline);
   // Marks the connection unusable and returns `status`.
   Status Break(Status status);
+  // The spin window for the next answer, from the recent answer times and
+  // the number of other threads of the process waiting for an answer.
+  std::chrono::microseconds SpinWindow(int other_waiters) const;
+  void RecordAnswerTime(std::chrono::steady_clock::duration took);
 
   UniqueFd fd_;
   std::filesystem::path socket_;
   Options options_;
-  Bytes rx_;  // receive buffer, reused across answers
+  Bytes rx_;                                     // receive buffer, reused across answers
+  std::chrono::microseconds typical_answer_{0};  // moving average
 };
 
 struct SimSocketEntry {
