@@ -27,7 +27,14 @@ std::string HomeDir() {
   return pw != nullptr && pw->pw_dir != nullptr ? pw->pw_dir : ".";
 }
 
-void AddServeOptions(CLI::App& app, ServeOptions& o, std::uint64_t& seed, std::string& trace) {
+// Options parsed as text first and checked after CLI11 is done.
+struct ServeText {
+  std::uint64_t seed = 0;
+  std::string trace;
+  std::string vpcd;
+};
+
+void AddServeOptions(CLI::App& app, ServeOptions& o, ServeText& text) {
   app.add_option("--state", o.state_dir, "State directory: <serial>.token files and the CA")
       ->default_str(DefaultStateDir().string());
   app.add_option("--run-dir", o.run_dir, "Directory for the sockets and the pid file")
@@ -35,11 +42,28 @@ void AddServeOptions(CLI::App& app, ServeOptions& o, std::uint64_t& seed, std::s
   app.add_option("--tokens", o.tokens, "Number of tokens to serve")
       ->check(CLI::Range(std::size_t{1}, kMaxTokens))
       ->default_str("1");
-  app.add_option("--seed", seed, "Seed: reproducible serials and token keys");
+  app.add_option("--seed", text.seed, "Seed: reproducible serials and token keys");
   app.add_option("--latency", o.latency, "Latency profile")
       ->check(CLI::IsMember({"none", "realistic"}))
       ->default_str("none");
-  app.add_option("--trace", trace, "Append a trace of every APDU and event to FILE");
+  app.add_option("--trace", text.trace, "Append a trace of every APDU and event to FILE");
+  app.add_option("--vpcd", text.vpcd,
+                 "Also connect token i as a virtual card to vsmartcard's vpcd (pcscd) at "
+                 "HOST:PORT+i; retried until vpcd listens")
+      ->type_name("HOST:PORT");
+}
+
+// --vpcd: the syntax, and that the last token's port still fits in 16 bits.
+// (More tokens may already exist in the state directory; the simulator
+// checks again once it has loaded them.)
+std::optional<std::string> CheckVpcd(const ServeText& text, ServeOptions& serve) {
+  if (text.vpcd.empty()) return std::nullopt;
+  Result<VpcdEndpoint> endpoint = ParseVpcdEndpoint(text.vpcd);
+  if (!endpoint.ok()) return "--vpcd: " + endpoint.status().message();
+  Result<VpcdEndpoint> last = VpcdEndpointForToken(*endpoint, serve.tokens - 1);
+  if (!last.ok()) return "--vpcd: " + last.status().message();
+  serve.vpcd = *endpoint;
+  return std::nullopt;
 }
 
 // ctl subcommands: each turns into one control-protocol request line.
@@ -47,7 +71,7 @@ void AddCtlCommands(CLI::App& ctl, CtlOptions& o, CtlValues& v) {
   ctl.add_option("--run-dir", o.run_dir, "Run directory of the simulator to control")
       ->default_str(simsock::DefaultRunDir().string());
   ctl.require_subcommand(1);
-  ctl.add_subcommand("list", "List tokens: serial, UID, presence, power, socket");
+  ctl.add_subcommand("list", "List tokens: serial, UID, presence, power, socket, vpcd link");
   for (const char* verb : {"insert", "remove", "power-cycle"}) {
     CLI::App* sub = ctl.add_subcommand(verb, std::string(verb) + " a token");
     sub->add_option("SERIAL", v.serial, "Token serial")->required();
@@ -90,13 +114,14 @@ std::filesystem::path DefaultStateDir() {
 CommandLine ParseCommandLine(int argc, const char* const* argv, std::ostream& out,
                              std::ostream& err) {
   CommandLine result;
-  std::uint64_t seed = 0;
-  std::string trace;
+  ServeText serve_text;
   CtlValues ctl_values;
 
-  CLI::App app{"tessera-sim: simulated PIV tokens served on UNIX sockets", "tessera-sim"};
+  CLI::App app{
+      "tessera-sim: simulated PIV tokens served on UNIX sockets (and to pcscd with --vpcd)",
+      "tessera-sim"};
   app.require_subcommand(0, 1);
-  AddServeOptions(app, result.serve, seed, trace);
+  AddServeOptions(app, result.serve, serve_text);
   CLI::App* ctl = app.add_subcommand("ctl", "Control a running simulator");
   AddCtlCommands(*ctl, result.ctl, ctl_values);
 
@@ -121,8 +146,13 @@ CommandLine ParseCommandLine(int argc, const char* const* argv, std::ostream& ou
   ServeOptions& serve = result.serve;
   if (serve.state_dir.empty()) serve.state_dir = DefaultStateDir();
   if (serve.run_dir.empty()) serve.run_dir = simsock::DefaultRunDir();
-  if (app.count("--seed") > 0) serve.seed = seed;
-  if (!trace.empty()) serve.trace = trace;
+  if (app.count("--seed") > 0) serve.seed = serve_text.seed;
+  if (!serve_text.trace.empty()) serve.trace = serve_text.trace;
+  if (std::optional<std::string> bad = CheckVpcd(serve_text, serve)) {
+    err << "tessera-sim: " << *bad << "\n\n" << UsageOf(app);
+    result.exit_code = 2;
+    return result;
+  }
   result.mode = CommandLine::Mode::kServe;
   return result;
 }

@@ -1,7 +1,7 @@
 // The tessera-sim command line (CLI11), parsed into plain option structs:
 //
 //   tessera-sim [--state DIR] [--run-dir DIR] [--tokens N] [--seed N]
-//               [--latency none|realistic] [--trace FILE]
+//               [--latency none|realistic] [--trace FILE] [--vpcd HOST:PORT]
 //   tessera-sim ctl [--run-dir DIR] list | insert SERIAL | remove SERIAL |
 //               power-cycle SERIAL | tear SERIAL --after-writes N
 //
@@ -17,6 +17,8 @@
 #include <optional>
 #include <string>
 
+#include "firmware-sim/sim/vpcd_endpoint.hpp"
+
 namespace tessera::sim {
 
 struct ServeOptions {
@@ -26,6 +28,8 @@ struct ServeOptions {
   std::optional<std::uint64_t> seed;
   std::string latency = "none";
   std::optional<std::filesystem::path> trace;
+  // Token i also connects to vpcd at HOST:PORT+i (docs/pcsc.md).
+  std::optional<VpcdEndpoint> vpcd;
 };
 
 struct CtlOptions {

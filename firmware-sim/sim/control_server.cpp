@@ -42,7 +42,9 @@ std::string ListTokens(const std::vector<TokenServer*>& tokens) {
     TokenServer::Info info = token->Describe();
     body += std::to_string(info.serial) + " " + ToHex(info.uid) + " " +
             (info.present ? "present" : "removed") + " " +
-            (info.powered ? "powered" : "unpowered") + " " + info.socket_path.string() + "\n";
+            (info.powered ? "powered" : "unpowered") + " " + info.socket_path.string();
+    if (!info.vpcd.empty()) body += " vpcd " + info.vpcd;
+    body += "\n";
   }
   return Ok(body);
 }

@@ -6,7 +6,8 @@
 //   list | insert SERIAL | remove SERIAL | power-cycle SERIAL | tear SERIAL N
 // The reply is zero or more body lines and then "OK" or "ERR <message>".
 // `list` gives one line per token: "<serial> <uid hex> present|removed
-// powered|unpowered <socket path>".
+// powered|unpowered <socket path>", and with --vpcd " vpcd HOST:PORT
+// off|waiting|connecting|connected".
 //
 // The server is driven by the simulator's main thread: it polls fd() and
 // calls HandleOne(), which serves one connection with bounded reads and

@@ -62,13 +62,20 @@ std::unique_ptr<Rng> CaRng(std::optional<std::uint64_t> seed) {
   return std::make_unique<SystemRng>();
 }
 
+// Token i (in serial order) goes to vpcd at PORT+i.
 Result<std::vector<std::unique_ptr<TokenServer>>> StartTokenServers(
-    std::vector<std::unique_ptr<Token>> tokens, const std::filesystem::path& run_dir,
-    TraceLog& trace) {
+    std::vector<std::unique_ptr<Token>> tokens, const ServeOptions& options, TraceLog& trace) {
+  std::vector<TcpAddress> vpcd;
+  if (options.vpcd) {
+    TESSERA_ASSIGN_OR_RETURN(vpcd, ResolveVpcdEndpoints(*options.vpcd, tokens.size()));
+  }
   std::vector<std::unique_ptr<TokenServer>> servers;
-  for (auto& token : tokens) {
-    std::filesystem::path socket = simsock::TokenSocketPath(run_dir, token->serial());
-    TESSERA_ASSIGN_OR_RETURN(auto server, TokenServer::Start(std::move(token), socket, trace));
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    std::filesystem::path socket = simsock::TokenSocketPath(options.run_dir, tokens[i]->serial());
+    TokenServer::Options server_options;
+    if (!vpcd.empty()) server_options.vpcd = vpcd[i];
+    TESSERA_ASSIGN_OR_RETURN(
+        auto server, TokenServer::Start(std::move(tokens[i]), socket, trace, server_options));
     servers.push_back(std::move(server));
   }
   return servers;
@@ -120,14 +127,15 @@ Status RunSimulator(const ServeOptions& options) {
     TESSERA_ASSIGN_OR_RETURN(trace, TraceLog::Open(*options.trace, clock));
   }
 
-  TESSERA_ASSIGN_OR_RETURN(auto servers,
-                           StartTokenServers(std::move(tokens), options.run_dir, *trace));
+  TESSERA_ASSIGN_OR_RETURN(auto servers, StartTokenServers(std::move(tokens), options, *trace));
   std::vector<TokenServer*> borrowed;
   borrowed.reserve(servers.size());
   for (const auto& server : servers) borrowed.push_back(server.get());
   TESSERA_ASSIGN_OR_RETURN(
       auto control, ControlServer::Listen(options.run_dir / simsock::kControlSocketName, borrowed));
-  LogLine("serving " + std::to_string(servers.size()) + " token(s) in " + options.run_dir.string());
+  std::string where = options.run_dir.string();
+  if (options.vpcd) where += " and to vpcd from " + options.vpcd->ToString();
+  LogLine("serving " + std::to_string(servers.size()) + " token(s) in " + where);
   return ServeControlUntilSignal(*control, signals.get());
   // Destruction runs in reverse: control socket, token servers (threads
   // joined, sockets unlinked), trace, tokens' clock, then the locks.

@@ -33,6 +33,11 @@ Result<std::unique_ptr<TokenServer>> TokenServer::Start(std::unique_ptr<Token> t
   std::unique_ptr<TokenServer> server(
       new TokenServer(std::move(token), std::move(socket_path), trace, options, std::move(wakeup)));
   server->listener_ = std::move(listener);
+  if (options.vpcd) {
+    server->vpcd_ = std::make_unique<VpcdLink>(
+        *options.vpcd, "token " + std::to_string(server->serial_), options.vpcd_link);
+    server->vpcd_->Enable();
+  }
   server->trace_.Event(server->serial_, "power-on");
   server->thread_ = std::thread([s = server.get()] { s->Run(); });
   return server;
@@ -55,6 +60,7 @@ TokenServer::~TokenServer() {
   }
   wakeup_.Signal();
   if (thread_.joinable()) thread_.join();
+  if (vpcd_) vpcd_->Disable();  // no reconnect message on the way out
   DropAllClients();
   listener_.Reset();
   std::lock_guard lock(mu_);
@@ -64,7 +70,9 @@ TokenServer::~TokenServer() {
 TokenServer::Info TokenServer::Describe() {
   std::lock_guard lock(mu_);
   ByteView uid = token_->uid();
-  return Info{serial_, Bytes(uid.begin(), uid.end()), present_, token_->powered(), socket_path_};
+  Info info{serial_, Bytes(uid.begin(), uid.end()), present_, token_->powered(), socket_path_, {}};
+  if (vpcd_) info.vpcd = vpcd_->Describe();
+  return info;
 }
 
 Status TokenServer::Remove() {
@@ -145,10 +153,14 @@ void TokenServer::Run() {
     fds.push_back({wakeup_.fd(), POLLIN, 0});
     const std::size_t listener_index = fds.size();
     if (listener_.valid()) fds.push_back({listener_.get(), POLLIN, 0});
+    const bool vpcd_connecting = vpcd_ && vpcd_->connecting_fd() >= 0;
+    if (vpcd_connecting) fds.push_back({vpcd_->connecting_fd(), POLLOUT, 0});
     const std::size_t first_client = fds.size();
     for (const auto& client : clients_) fds.push_back({client->fd.get(), POLLIN, 0});
 
-    if (::poll(fds.data(), fds.size(), -1) < 0) {
+    // A vpcd retry or connect deadline bounds the sleep.
+    int timeout = vpcd_ ? vpcd_->PollTimeoutMillis(VpcdLink::Clock::now()) : -1;
+    if (::poll(fds.data(), fds.size(), timeout) < 0) {
       if (errno == EINTR) continue;
       LogLine("token " + std::to_string(serial_) + ": poll failed: " + std::strerror(errno));
       return;
@@ -168,6 +180,11 @@ void TokenServer::Run() {
     if (listener_.valid() && listener_index < first_client && fds[listener_index].revents != 0) {
       AcceptClients();
     }
+    if (vpcd_) {
+      if (std::optional<UniqueFd> fd = vpcd_->Tick(VpcdLink::Clock::now())) {
+        AddClient(std::move(*fd), /*vpcd=*/true);
+      }
+    }
   }
 }
 
@@ -178,9 +195,12 @@ bool TokenServer::ApplyControlChanges() {
     seen_removals_ = removals_;
     listener_.Reset();
     // The token is already powered off: its pending state went with it.
-    clients_.clear();
+    clients_.clear();  // the vpcd connection too: pcscd sees the card removed
+    if (vpcd_) vpcd_->Disable();
   }
   if (incoming_listener_.valid()) listener_ = std::move(incoming_listener_);
+  // After a removal and an insert, a fresh connection: pcscd sees a new card.
+  if (vpcd_ && present_) vpcd_->Enable();
   return true;
 }
 
@@ -191,11 +211,16 @@ void TokenServer::AcceptClients() {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       return;  // EAGAIN: backlog drained; anything else: try again next poll
     }
-    auto client = std::make_unique<Client>();
-    client->id = next_client_id_++;
-    client->fd = std::move(fd);
-    clients_.push_back(std::move(client));
+    AddClient(std::move(fd), /*vpcd=*/false);
   }
+}
+
+void TokenServer::AddClient(UniqueFd fd, bool vpcd) {
+  auto client = std::make_unique<Client>();
+  client->id = next_client_id_++;
+  client->fd = std::move(fd);
+  client->vpcd = vpcd;
+  clients_.push_back(std::move(client));
 }
 
 bool TokenServer::ServeClient(Client& client) {
@@ -214,6 +239,7 @@ bool TokenServer::ServeClient(Client& client) {
       sched_yield();
       continue;
     }
+    if (client.vpcd) AckPromptly(client.fd.get());
     client.reader.Feed(ByteView(read_buffer_).first(static_cast<std::size_t>(n)));
     while (std::optional<Bytes> frame = client.reader.Next()) {
       std::optional<Bytes> reply;
@@ -238,7 +264,7 @@ bool TokenServer::HandleFrame(const Client& client, ByteView payload, std::optio
         payload[0] != simsock::kReset && payload[0] != simsock::kGetAtr) {
       return false;
     }
-    HandleControlCode(payload[0], reply);
+    HandleControlCode(client, payload[0], reply);
     return true;
   }
   if (client.id != last_apdu_client_) {
@@ -264,7 +290,8 @@ bool TokenServer::HandleFrame(const Client& client, ByteView payload, std::optio
   return true;
 }
 
-void TokenServer::HandleControlCode(std::uint8_t code, std::optional<Bytes>& reply) {
+void TokenServer::HandleControlCode(const Client& client, std::uint8_t code,
+                                    std::optional<Bytes>& reply) {
   switch (code) {
     case simsock::kPowerOff: PowerOffLocked(); break;
     case simsock::kPowerOn:
@@ -281,6 +308,12 @@ void TokenServer::HandleControlCode(std::uint8_t code, std::optional<Bytes>& rep
       break;
     }
     case simsock::kGetAtr:
+      if (client.vpcd) {
+        // pcscd asks about every 400 ms whether the card is still there;
+        // tracing each poll would bury the APDUs.
+        reply = Token::Atr();
+        break;
+      }
       trace_.Event(serial_, "atr");
       reply = token_->powered() ? Token::Atr() : Bytes();
       break;
@@ -299,6 +332,7 @@ void TokenServer::CloseClient(Client& client) {
     }
   }
   client.fd.Reset();
+  if (client.vpcd && vpcd_) vpcd_->Lost();
 }
 
 void TokenServer::DropAllClients() {

@@ -1,16 +1,20 @@
 // TokenServer: serves one Token on its UNIX socket (RUNDIR/<serial>.sock) on
-// a thread of its own, so tokens run in parallel.
+// a thread of its own, so tokens run in parallel. With Options::vpcd it also
+// connects out to vsmartcard's vpcd driver (VpcdLink) and serves that
+// connection like any other client: one frame handler for both routes.
 //
-// The thread polls the listening socket, the connected clients and a wakeup
-// eventfd. It handles frames one at a time, each client's in the order it
-// sent them, so many clients may share a token but never interleave inside
-// an APDU. A half-sent command chain and unread GET RESPONSE data belong to
-// the client whose command caused them: a command from another client drops
-// them first, and so does that client going away (Token::AbortPending), so
-// no client can read or continue another's. A half frame left by a client
-// that goes away is discarded. A zero-length frame or an unknown control
-// code closes that client. Replies are sent with a bounded wait: a client
-// too slow to read is dropped rather than stalling the token.
+// The thread polls the listening socket, the connected clients, a vpcd
+// connect in progress and a wakeup eventfd. It handles frames one at a time, each client's in the
+// order it sent them, so many clients may share a token but never interleave inside an APDU. A
+// half-sent command chain and unread GET RESPONSE data belong to the client whose command caused
+// them: a command from another client drops them first, and so does that client going away
+// (Token::AbortPending), so no client can read or continue another's. The vpcd connection differs
+// in one way: get ATR answers the ATR while the token is present even when it is unpowered, because
+// vpcd reads a missing ATR as "no card" (a reader keeps a card's ATR; it does not lose the card
+// when it powers it down). `ctl remove` closes the vpcd connection and `ctl insert` reconnects it,
+// so pcscd sees the card leave and come back. A half frame left by a client that goes away is
+// discarded. A zero-length frame or an unknown control code closes that client. Replies are sent
+// with a bounded wait: a client too slow to read is dropped rather than stalling the token.
 //
 // Ownership and threads: the server owns the token, the listening socket and
 // the client connections. `mu_` guards the token and the presence state; the
@@ -26,6 +30,8 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -33,6 +39,8 @@
 #include "firmware-sim/sim/frame_reader.hpp"
 #include "firmware-sim/sim/socket_util.hpp"
 #include "firmware-sim/sim/trace_log.hpp"
+#include "firmware-sim/sim/vpcd_endpoint.hpp"
+#include "firmware-sim/sim/vpcd_link.hpp"
 #include "firmware-sim/token/token.hpp"
 
 namespace tessera::sim {
@@ -45,6 +53,9 @@ class TokenServer {
     // How long to keep reading a client after a reply before sleeping in
     // poll() (see ServeClient).
     std::chrono::microseconds spin{50};
+    // Also connect to vpcd at this address (tessera-sim --vpcd).
+    std::optional<TcpAddress> vpcd;
+    VpcdLink::Options vpcd_link;
   };
 
   struct Info {
@@ -53,6 +64,7 @@ class TokenServer {
     bool present = false;
     bool powered = false;
     std::filesystem::path socket_path;
+    std::string vpcd;  // "HOST:PORT state" (VpcdLink::Describe), empty without --vpcd
   };
 
   // Powers the token on, starts listening on `socket_path` and starts the
@@ -73,9 +85,10 @@ class TokenServer {
 
   // Control operations; thread-safe.
   Info Describe();
-  // Powers off, unlinks the socket and drops every client.
+  // Powers off, unlinks the socket and drops every client, the vpcd
+  // connection included.
   Status Remove();
-  // Recreates the socket and powers on.
+  // Recreates the socket, powers on and reconnects to vpcd.
   Status Insert();
   Status PowerCycle();
   void ArmTear(std::size_t writes);
@@ -85,6 +98,7 @@ class TokenServer {
     std::uint64_t id = 0;
     UniqueFd fd;
     FrameReader reader;
+    bool vpcd = false;  // the connection to vpcd (see the ATR rule above)
   };
 
   TokenServer(std::unique_ptr<Token> token, std::filesystem::path socket_path, TraceLog& trace,
@@ -94,13 +108,14 @@ class TokenServer {
   // Applies what the control thread changed; false when asked to stop.
   bool ApplyControlChanges();
   void AcceptClients();
+  void AddClient(UniqueFd fd, bool vpcd);
   // Reads what the client sent and answers each complete frame; false when
   // the client must be closed.
   bool ServeClient(Client& client);
   // Handles one frame under the lock; the reply (if any) goes in `reply`.
   // False when the frame is garbage or the token was removed.
   bool HandleFrame(const Client& client, ByteView payload, std::optional<Bytes>& reply);
-  void HandleControlCode(std::uint8_t code, std::optional<Bytes>& reply);
+  void HandleControlCode(const Client& client, std::uint8_t code, std::optional<Bytes>& reply);
   void CloseClient(Client& client);
   void DropAllClients();
   Status PowerOnLocked();
@@ -125,6 +140,7 @@ class TokenServer {
   std::uint64_t seen_removals_ = 0;
   std::vector<std::unique_ptr<Client>> clients_;
   std::uint64_t next_client_id_ = 1;
+  std::unique_ptr<VpcdLink> vpcd_;  // null without --vpcd; state() is read by Describe
   Bytes read_buffer_;
 
   std::thread thread_;  // last: starts after every member above exists

@@ -47,6 +47,7 @@ class SimSocketTransport final : public Transport {
   Status PowerOff() override;
   Status Reset() override;
   std::string Describe() const override;
+  bool SupportsExtendedLength() const override { return true; }
 
  private:
   SimSocketTransport(UniqueFd fd, std::filesystem::path socket, Options options)

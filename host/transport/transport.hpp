@@ -33,6 +33,10 @@ class Transport {
   virtual Status Reset() = 0;
   // For logs: "sim:/run/user/1000/tessera/12345678.sock".
   virtual std::string Describe() const = 0;
+  // Whether the route carries extended-length APDUs (ISO 7816-4 §5.1) to
+  // the card; without them, the caller chains commands and reads long
+  // answers with GET RESPONSE.
+  virtual bool SupportsExtendedLength() const { return false; }
 };
 
 }  // namespace tessera::host

@@ -87,7 +87,7 @@ CK_RV InitializeLibrary(CK_VOID_PTR init_args) {
   auto config = ModuleConfig::Load();
   // A configuration the module cannot read is not the caller's argument.
   if (!config.ok()) return CKR_GENERAL_ERROR;
-  auto library = std::make_shared<Library>(std::move(config).value());
+  auto library = std::make_shared<Library>(*config);
   library->slots.Refresh();
   log::Log(log::Level::kInfo, "C_Initialize: ", library->slots.Ids(false).size(), " slot(s)");
   g_library = std::move(library);
@@ -99,6 +99,10 @@ CK_RV FinalizeLibrary(CK_VOID_PTR reserved) {
   if (g_forked.load()) return CKR_CRYPTOKI_NOT_INITIALIZED;
   std::lock_guard lock(g_mu);
   if (g_library == nullptr) return CKR_CRYPTOKI_NOT_INITIALIZED;
+  // A thread blocked in C_WaitForSlotEvent wakes and returns
+  // CKR_CRYPTOKI_NOT_INITIALIZED (§5.5); its reference keeps the library
+  // alive until it has.
+  g_library->slots.Shutdown();
   g_library.reset();
   log::Log(log::Level::kInfo, "C_Finalize");
   log::Shutdown();

@@ -17,7 +17,7 @@
 namespace tessera::p11::api {
 
 struct Library {
-  explicit Library(ModuleConfig config) : slots(std::move(config)) {}
+  explicit Library(const ModuleConfig& config) : slots(config) {}
   SlotManager slots;
   SessionTable sessions;
 };

@@ -65,6 +65,26 @@ TESSERA_P11_EXPORT CK_RV C_GetSlotList(CK_BBOOL token_present, CK_SLOT_ID_PTR li
   });
 }
 
+// §5.5: the next slot whose token went in or out. With CKF_DONT_BLOCK,
+// CKR_NO_EVENT when there is none; otherwise it blocks until one comes, and
+// C_Finalize in another thread ends the wait with
+// CKR_CRYPTOKI_NOT_INITIALIZED.
+TESSERA_P11_EXPORT CK_RV C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID_PTR slot,
+                                            CK_VOID_PTR reserved) {
+  return Guard([&]() -> CK_RV {
+    auto library = CurrentLibrary();
+    if (library == nullptr) return CKR_CRYPTOKI_NOT_INITIALIZED;
+    if (slot == nullptr || reserved != nullptr) return CKR_ARGUMENTS_BAD;
+    tessera::p11::SlotId id = 0;
+    switch (library->slots.WaitForEvent((flags & CKF_DONT_BLOCK) == 0, &id)) {
+      case tessera::p11::SlotManager::Wait::kEvent: *slot = id; return CKR_OK;
+      case tessera::p11::SlotManager::Wait::kNoEvent: return CKR_NO_EVENT;
+      case tessera::p11::SlotManager::Wait::kShutDown: return CKR_CRYPTOKI_NOT_INITIALIZED;
+    }
+    return CKR_GENERAL_ERROR;
+  });
+}
+
 TESSERA_P11_EXPORT CK_RV C_GetSlotInfo(CK_SLOT_ID slot_id, CK_SLOT_INFO_PTR info) {
   return Guard([&]() -> CK_RV {
     auto library = CurrentLibrary();

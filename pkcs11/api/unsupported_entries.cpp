@@ -10,7 +10,6 @@
 
 using tessera::p11::api::NotSupported;
 
-TESSERA_P11_EXPORT CK_RV C_WaitForSlotEvent(CK_FLAGS, CK_SLOT_ID*, void*) { return NotSupported(); }
 TESSERA_P11_EXPORT CK_RV C_GetOperationState(CK_SESSION_HANDLE, unsigned char*, unsigned long*) {
   return NotSupported();
 }

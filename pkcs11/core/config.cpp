@@ -25,6 +25,30 @@ const char* Env(const char* name) {
   return v != nullptr && *v != '\0' ? v : nullptr;
 }
 
+// "pcsc, usb, sim": each route at most once, at least one.
+Status ParseTransports(const std::string& value, const std::string& where, ModuleConfig& config) {
+  config.use_pcsc = config.use_usb = config.use_sim = false;
+  std::istringstream items(value);
+  std::string item;
+  int count = 0;
+  while (std::getline(items, item, ',')) {
+    item = Trim(item);
+    bool* flag = item == "pcsc"  ? &config.use_pcsc
+                 : item == "usb" ? &config.use_usb
+                 : item == "sim" ? &config.use_sim
+                                 : nullptr;
+    if (flag == nullptr) {
+      return Status::InvalidArgument(where + "unknown transport '" + item +
+                                     "' (known: pcsc, usb, sim)");
+    }
+    if (*flag) return Status::InvalidArgument(where + "transport '" + item + "' given twice");
+    *flag = true;
+    ++count;
+  }
+  if (count == 0) return Status::InvalidArgument(where + "transports names none");
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<ModuleConfig> ModuleConfig::Parse(const std::string& text, const std::string& origin,
@@ -45,6 +69,8 @@ Result<ModuleConfig> ModuleConfig::Parse(const std::string& text, const std::str
     if (value.empty()) return Status::InvalidArgument(where.append(key).append(" has no value"));
     if (key == "sim.run_dir") {
       base.sim_run_dir = value;
+    } else if (key == "transports") {
+      TESSERA_RETURN_IF_ERROR(ParseTransports(value, where, base));
     } else {
       return Status::InvalidArgument(where.append("unknown key '").append(key).append("'"));
     }
@@ -56,6 +82,9 @@ Result<ModuleConfig> ModuleConfig::Load() {
   ModuleConfig config;
   config.sim_run_dir = simsock::DefaultRunDir();
   if (const char* dir = Env("TESSERA_SIM_DIR")) config.sim_run_dir = dir;
+  if (const char* transports = Env("TESSERA_TRANSPORTS")) {
+    TESSERA_RETURN_IF_ERROR(ParseTransports(transports, "TESSERA_TRANSPORTS: ", config));
+  }
   const char* explicit_path = Env("TESSERA_CONF");
   const std::string path = explicit_path != nullptr ? explicit_path : kDefaultConfigPath;
   std::ifstream file(path);

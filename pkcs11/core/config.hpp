@@ -3,12 +3,14 @@
 // Sources, first match wins for each setting:
 //   1. the configuration file: $TESSERA_CONF, else /etc/tessera/tessera.conf
 //      (a missing default file is fine; a missing $TESSERA_CONF is an error);
-//   2. the environment: TESSERA_SIM_DIR for the simulator run directory;
+//   2. the environment: TESSERA_SIM_DIR for the simulator run directory,
+//      TESSERA_TRANSPORTS for the routes (as the file's `transports`);
 //   3. the simulator's default run directory ($XDG_RUNTIME_DIR/tessera or
 //      /tmp/tessera-$UID).
 // File syntax (docs/pkcs11-module.md): `key = value` lines, `#` comments,
-// blank lines. Known keys: sim.run_dir. Unknown keys are an error, so typos
-// do not pass silently. A value type, immutable once loaded.
+// blank lines. Known keys: sim.run_dir, and transports (a comma-separated
+// list of pcsc, usb and sim; all three by default). Unknown keys are an
+// error, so typos do not pass silently. A value type, immutable once loaded.
 #pragma once
 
 #include <filesystem>
@@ -20,6 +22,9 @@ namespace tessera::p11 {
 
 struct ModuleConfig {
   std::filesystem::path sim_run_dir;
+  bool use_pcsc = true;
+  bool use_usb = true;
+  bool use_sim = true;
 
   static Result<ModuleConfig> Load();
   // Parses `text` (the file's contents) over `base`; `origin` names it in errors.

@@ -34,6 +34,7 @@ class LoggingTransport : public host::Transport {
   Status PowerOff() override { return inner_->PowerOff(); }
   Status Reset() override { return inner_->Reset(); }
   std::string Describe() const override { return inner_->Describe(); }
+  bool SupportsExtendedLength() const override { return inner_->SupportsExtendedLength(); }
 
  private:
   std::unique_ptr<host::Transport> inner_;

@@ -3,7 +3,6 @@
 #include <system_error>
 
 #include "host/card/apdu_channel.hpp"
-#include "host/transport/sim_socket_transport.hpp"
 #include "pkcs11/core/fault.hpp"
 #include "pkcs11/core/logging_transport.hpp"
 #include "pkcs11/drivers/piv/piv_login.hpp"
@@ -13,14 +12,22 @@ namespace tessera::p11 {
 
 const int Slot::kDeviceRemovedReason = static_cast<int>(Fault::kDeviceRemoved);
 
-Slot::Slot(SlotId id, std::filesystem::path socket, std::uint32_t serial)
-    : id_(id), socket_(std::move(socket)), serial_(serial) {}
+Slot::Slot(SlotId id, std::shared_ptr<host::Reader> reader) : id_(id), reader_(std::move(reader)) {}
 
-std::string Slot::Description() const { return "Tessera simulator " + std::to_string(serial_); }
+std::string Slot::Description() const { return reader_->Name(); }
 
-bool Slot::TokenPresent() const {
-  std::error_code ec;
-  return std::filesystem::is_socket(socket_, ec);
+bool Slot::TokenPresent() {
+  host::CardState card = reader_->Card();
+  if (!card.present) return false;
+  // Simulated tokens always hold PIV; other cards are asked once each.
+  if (reader_->kind() == host::ReaderKind::kSim) return true;
+  std::lock_guard lock(mu_);
+  if (transport_ != nullptr) {
+    if (card.generation == connected_generation_) return true;
+    DropToken();  // another card took the place of the one we knew
+  }
+  if (foreign_generation_ == card.generation) return false;
+  return EnsureConnected().ok() || foreign_generation_ != card.generation;
 }
 
 void Slot::Invalidate() {
@@ -82,24 +89,41 @@ Status Slot::Logout() {
 // assume it is selected. The token's description waits until it is asked for.
 Status Slot::EnsureConnected() {
   if (transport_ != nullptr) return Status::Ok();
-  if (!TokenPresent()) {
+  const host::CardState card = reader_->Card();
+  if (!card.present) {
     DropToken();
     return Status::NotFound("no token in " + Description());
   }
-  TESSERA_ASSIGN_OR_RETURN(auto socket, host::SimSocketTransport::Connect(socket_));
-  auto transport = std::make_unique<LoggingTransport>(std::move(socket));
-  host::ApduChannel channel(*transport);
-  TESSERA_RETURN_IF_ERROR(piv::SelectPiv(channel));
+  if (foreign_generation_ == card.generation) {
+    return Status::NotFound("the card in " + Description() + " has no PIV application");
+  }
+  TESSERA_ASSIGN_OR_RETURN(auto raw, reader_->Connect());
+  auto transport = std::make_unique<LoggingTransport>(std::move(raw));
+  host::ApduChannel channel(
+      *transport,
+      host::ApduChannel::Options{.extended_length = transport->SupportsExtendedLength()});
+  Status selected = piv::SelectPiv(channel);
+  if (selected.code() == Code::kNotFound) {
+    // No PIV application (6A82): the slot shows no token for this card,
+    // as pkcs11-tool and NSS cope with best (docs/pkcs11-module.md).
+    foreign_generation_ = card.generation;
+    log::Log(log::Level::kInfo, Description(), ": the card has no PIV application");
+    return Status::NotFound("the card in " + Description() + " has no PIV application");
+  }
+  TESSERA_RETURN_IF_ERROR(selected);
   transport_ = std::move(transport);
-  log::Log(log::Level::kInfo, Description(), ": connected, PIV selected");
+  connected_generation_ = card.generation;
+  log::Log(log::Level::kInfo, Description(), ": connected (", transport_->Describe(),
+           "), PIV selected");
   return Status::Ok();
 }
 
 Result<TokenInfo> Slot::GetTokenInfo() {
   std::lock_guard lock(mu_);
-  if (!TokenPresent()) {
+  const host::CardState card = reader_->Card();
+  if (!card.present || (transport_ != nullptr && card.generation != connected_generation_)) {
     DropToken();
-    return Status::NotFound("no token in " + Description());
+    if (!card.present) return Status::NotFound("no token in " + Description());
   }
   if (token_) return *token_;
   Result<TokenInfo> info = Status::Internal("unreached");

@@ -1,6 +1,7 @@
-// Slot: one place a token can be, with a stable ID for the life of the
-// process. Today a slot is a simulator socket; PC/SC readers and USB devices
-// join in issue 4.
+// Slot: one place a token can be (a host::Reader: a PC/SC reader, a USB
+// CCID device or a simulator socket), with a stable ID for the life of the
+// process. A card without a PIV application counts as no token: the slot
+// says so once per insertion, after one SELECT (docs/pkcs11-module.md).
 //
 // Card I/O goes through the slot's own lock, never a global one, so slots
 // work in parallel. What the token says about itself is cached per insertion:
@@ -22,6 +23,7 @@
 #include "common/secure_bytes.hpp"
 #include "common/status.hpp"
 #include "host/card/apdu_channel.hpp"
+#include "host/transport/reader.hpp"
 #include "host/transport/transport.hpp"
 #include "pkcs11/core/mutex.hpp"
 #include "pkcs11/core/object.hpp"
@@ -39,14 +41,17 @@ enum class UserType { kSo, kUser, kContextSpecific };
 
 class Slot {
  public:
-  Slot(SlotId id, std::filesystem::path socket, std::uint32_t serial);
+  Slot(SlotId id, std::shared_ptr<host::Reader> reader);
 
   SlotId id() const { return id_; }
-  std::uint32_t serial() const { return serial_; }
-  // "Tessera simulator <serial>".
+  const host::Reader& reader() const { return *reader_; }
+  // The reader's name: "Tessera simulator <serial>", a PC/SC reader's name.
   std::string Description() const;
-  // Whether a token is in the slot now (its socket exists).
-  bool TokenPresent() const;
+  // Whether a PIV token is in the slot now. The first question about a new
+  // card in a PC/SC or USB reader connects and selects PIV to find out.
+  bool TokenPresent();
+  // What the reader says, without asking the card: for slot events.
+  host::CardState ReaderCard() const { return reader_->Card(); }
   // The token's description, read from the card on first use after an insertion.
   Result<TokenInfo> GetTokenInfo();
   // Forget everything cached: the token was removed or reset.
@@ -130,22 +135,29 @@ class Slot {
   template <typename Io>
   Status WithCard(Io&& io) {
     TESSERA_RETURN_IF_ERROR(EnsureConnected());
-    host::ApduChannel channel(*transport_, host::ApduChannel::Options{.extended_length = true});
+    host::ApduChannel channel(
+        *transport_,
+        host::ApduChannel::Options{.extended_length = transport_->SupportsExtendedLength()});
     Status result = io(channel);
     if (result.code() == Code::kIoError) {
       DropToken();
-      // PKCS#11 2.40 §5.1: the token left during the call.
-      if (!TokenPresent()) return Status::Refused(kDeviceRemovedReason, "token removed");
+      // PKCS#11 2.40 §5.1: the token left during the call (or another card
+      // took its place).
+      host::CardState card = reader_->Card();
+      if (!card.present || card.generation != connected_generation_) {
+        return Status::Refused(kDeviceRemovedReason, "token removed");
+      }
     }
     return result;
   }
   void NotePinResult(const Status& status);  // requires mu_
 
   const SlotId id_;
-  const std::filesystem::path socket_;
-  const std::uint32_t serial_;
+  const std::shared_ptr<host::Reader> reader_;
   mutable Mutex mu_;
   std::unique_ptr<host::Transport> transport_;
+  std::uint64_t connected_generation_ = 0;           // guarded by mu_
+  std::optional<std::uint64_t> foreign_generation_;  // a non-PIV card; guarded by mu_
   std::atomic<std::uint64_t> insertion_{0};
   std::optional<TokenInfo> token_;
   TokenObjects objects_;                    // guarded by mu_; per insertion

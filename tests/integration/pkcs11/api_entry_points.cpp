@@ -171,7 +171,7 @@ std::vector<EntryPoint> AllEntryPoints() {
        [](F f, A a) { return f->C_GetFunctionStatus(a.session); }},
       {"C_CancelFunction", EntryKind::kParallel,
        [](F f, A a) { return f->C_CancelFunction(a.session); }},
-      {"C_WaitForSlotEvent", EntryKind::kUnsupported,
+      {"C_WaitForSlotEvent", EntryKind::kGeneral,
        [](F f, A) {
          CK_SLOT_ID s = 0;
          return f->C_WaitForSlotEvent(CKF_DONT_BLOCK, &s, nullptr);

@@ -15,6 +15,7 @@ tessera_add_gtest(pkcs11_api_test
     pkcs11/api_misuse_test.cpp
     pkcs11/api_objects_test.cpp
     pkcs11/api_removal_test.cpp
+    pkcs11/api_slot_event_test.cpp
     pkcs11/api_sign_test.cpp
   LIBS tessera_p11_api_test_support tessera_p11_test_support OpenSSL::Crypto GTest::gmock
   LABELS integration pkcs11)

@@ -73,6 +73,20 @@ DESTDIR="$work/stage" "$cmake" --install "$build" --component pkcs11 --prefix /u
 check_tree "$work/stage/usr" /usr
 echo "ok: DESTDIR install"
 
+# 2b. The udev rules for USB tokens, component udev.
+"$cmake" --install "$build" --component udev --prefix "$prefix" >"$work/install-udev.log" ||
+  fail "cmake --install --component udev: $(cat "$work/install-udev.log")"
+rules="$prefix/lib/udev/rules.d/70-tessera.rules"
+[[ -f "$rules" ]] || fail "70-tessera.rules is not in $prefix/lib/udev/rules.d"
+grep -q 'ATTR{idVendor}=="1209", ATTR{idProduct}=="7e55"' "$rules" ||
+  fail "70-tessera.rules does not name the Tessera VID:PID"
+grep -q 'TAG+="uaccess"' "$rules" || fail "70-tessera.rules sets no uaccess tag"
+if command -v udevadm >/dev/null && udevadm verify --help >/dev/null 2>&1; then
+  udevadm verify "$rules" >"$work/udev-verify.log" 2>&1 ||
+    fail "udevadm verify: $(cat "$work/udev-verify.log")"
+fi
+echo "ok: udev rules install"
+
 # 3. p11-kit loads it. p11-kit reads user module configs from
 # ~/.config/pkcs11/modules, but Debian's p11-kit skips them for root; run it
 # as nobody then.

@@ -31,5 +31,30 @@ TEST(ModuleConfig, RejectsUnknownKeysAndMalformedLinesNamingTheLine) {
   EXPECT_FALSE(ModuleConfig::Parse("sim.run_dir =\n", "t.conf", {}).ok());
 }
 
+TEST(ModuleConfig, UsesEveryTransportByDefault) {
+  ModuleConfig config;
+  EXPECT_TRUE(config.use_pcsc);
+  EXPECT_TRUE(config.use_usb);
+  EXPECT_TRUE(config.use_sim);
+}
+
+TEST(ModuleConfig, TransportsChoosesTheRoutes) {
+  auto config = ModuleConfig::Parse("transports = sim ,pcsc\n", "t.conf", {});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_TRUE(config->use_pcsc);
+  EXPECT_FALSE(config->use_usb);
+  EXPECT_TRUE(config->use_sim);
+}
+
+TEST(ModuleConfig, TransportsRejectsUnknownRepeatedAndEmptyNames) {
+  auto unknown = ModuleConfig::Parse("transports = pcsc, bluetooth\n", "t.conf", {});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("bluetooth"), std::string::npos);
+  EXPECT_NE(unknown.status().message().find("t.conf:1"), std::string::npos);
+  EXPECT_FALSE(ModuleConfig::Parse("transports = usb, usb\n", "t.conf", {}).ok());
+  EXPECT_FALSE(ModuleConfig::Parse("transports = ,\n", "t.conf", {}).ok());
+  EXPECT_FALSE(ModuleConfig::Parse("transports = pcsc,,sim\n", "t.conf", {}).ok());
+}
+
 }  // namespace
 }  // namespace tessera::p11

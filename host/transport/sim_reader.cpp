@@ -1,0 +1,59 @@
+#include "host/transport/sim_reader.hpp"
+
+#include <sys/stat.h>
+
+#include "host/transport/sim_socket_transport.hpp"
+
+namespace tessera::host {
+
+const char* ReaderKindName(ReaderKind kind) {
+  switch (kind) {
+    case ReaderKind::kPcsc: return "pcsc";
+    case ReaderKind::kUsb: return "usb";
+    case ReaderKind::kSim: return "sim";
+  }
+  return "?";
+}
+
+SimReader::SimReader(std::filesystem::path socket, std::uint32_t serial)
+    : socket_(std::move(socket)), serial_(serial), key_("sim:" + std::to_string(serial)) {}
+
+std::string SimReader::Name() const { return "Tessera simulator " + std::to_string(serial_); }
+
+CardState SimReader::Card() {
+  // The socket is made anew on each insertion, so its inode tells one
+  // insertion from the next.
+  struct stat st {};
+  if (::stat(socket_.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode)) return CardState{};
+  return CardState{.present = true, .generation = static_cast<std::uint64_t>(st.st_ino)};
+}
+
+Result<std::unique_ptr<Transport>> SimReader::Connect() {
+  TESSERA_ASSIGN_OR_RETURN(auto transport, SimSocketTransport::Connect(socket_));
+  return std::unique_ptr<Transport>(std::move(transport));
+}
+
+Result<std::vector<std::unique_ptr<SimReader>>> ListSimReaders(
+    const std::filesystem::path& run_dir) {
+  TESSERA_ASSIGN_OR_RETURN(std::vector<SimSocketEntry> entries, ListSimSockets(run_dir));
+  std::vector<std::unique_ptr<SimReader>> readers;
+  readers.reserve(entries.size());
+  for (SimSocketEntry& entry : entries) {
+    readers.push_back(std::make_unique<SimReader>(std::move(entry.path), entry.serial));
+  }
+  return readers;
+}
+
+}  // namespace tessera::host
+
+namespace tessera::host {
+
+std::vector<std::shared_ptr<Reader>> SimReaderSource::Scan() {
+  auto readers = ListSimReaders(run_dir_);
+  std::vector<std::shared_ptr<Reader>> out;
+  if (!readers.ok()) return out;  // an unreadable run directory simply has none
+  for (auto& reader : *readers) out.push_back(std::move(reader));
+  return out;
+}
+
+}  // namespace tessera::host

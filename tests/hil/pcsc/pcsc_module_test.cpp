@@ -1,0 +1,169 @@
+// Our own module over PC/SC: tessera-pkcs11.so with `transports = pcsc`
+// finds the token in the vpcd reader, shows the key yubico-piv-tool
+// generated, signs with it (OpenSSL verifies against the key the tool
+// printed), and reports removal and insertion through C_WaitForSlotEvent.
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <p11-kit/pkcs11.h>
+#include <stdlib.h>
+
+#include <chrono>
+#include <future>
+#include <string>
+
+#include "common/ossl.hpp"
+#include "tests/hil/pcsc/pcsc_fixture.hpp"
+#include "tests/integration/pkcs11/module_harness.hpp"
+
+namespace tessera::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+ossl::PkeyPtr ReadPem(const std::filesystem::path& path) {
+  ossl::BioPtr bio(BIO_new_file(path.c_str(), "r"));
+  if (bio == nullptr) return nullptr;
+  return ossl::PkeyPtr(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+}
+
+// r || s (PKCS#11 CKM_ECDSA) checked as an ECDSA signature of `digest`.
+bool VerifyRawEcdsa(EVP_PKEY* key, const Bytes& digest, const Bytes& rs) {
+  const std::size_t half = rs.size() / 2;
+  ECDSA_SIG* sig = ECDSA_SIG_new();
+  ECDSA_SIG_set0(sig, BN_bin2bn(rs.data(), static_cast<int>(half), nullptr),
+                 BN_bin2bn(rs.data() + half, static_cast<int>(half), nullptr));
+  unsigned char* der = nullptr;
+  const int der_len = i2d_ECDSA_SIG(sig, &der);
+  ECDSA_SIG_free(sig);
+  ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new(key, nullptr));
+  const bool ok = der_len > 0 && EVP_PKEY_verify_init(ctx.get()) == 1 &&
+                  EVP_PKEY_verify(ctx.get(), der, static_cast<std::size_t>(der_len), digest.data(),
+                                  digest.size()) == 1;
+  OPENSSL_free(der);
+  return ok;
+}
+
+class PcscModuleTest : public PcscTest {
+ protected:
+  void SetUp() override {
+    PcscTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    ASSERT_EQ(::setenv("TESSERA_TRANSPORTS", "pcsc", 1), 0);
+    ::unsetenv("TESSERA_CONF");
+    ASSERT_TRUE(module_.ok());
+    ASSERT_EQ(module_->C_Initialize(nullptr), CKR_OK);
+    initialized_ = true;
+  }
+  void TearDown() override {
+    if (initialized_) module_->C_Finalize(nullptr);
+    ::setenv("TESSERA_TRANSPORTS", "sim", 1);
+  }
+  // The slot whose description is the vpcd reader's name.
+  CK_SLOT_ID ReaderSlot() {
+    CK_ULONG count = 0;
+    EXPECT_EQ(module_->C_GetSlotList(CK_FALSE, nullptr, &count), CKR_OK);
+    std::vector<CK_SLOT_ID> slots(count);
+    EXPECT_EQ(module_->C_GetSlotList(CK_FALSE, slots.data(), &count), CKR_OK);
+    for (CK_SLOT_ID id : slots) {
+      CK_SLOT_INFO info{};
+      EXPECT_EQ(module_->C_GetSlotInfo(id, &info), CKR_OK);
+      std::string name(reinterpret_cast<const char*>(info.slotDescription),
+                       sizeof(info.slotDescription));
+      if (name.rfind(reader(), 0) == 0) return id;
+    }
+    ADD_FAILURE() << "no slot for " << reader();
+    return 0;
+  }
+
+  LoadedModule module_;
+  bool initialized_ = false;
+};
+
+TEST_F(PcscModuleTest, SignsWithTheKeyYubicoPivToolGenerated) {
+  const std::filesystem::path pem = Path("pub-9a.pem");
+  ToolResult gen = PivTool({"-a", "generate", "-s", "9a", "-A", "ECCP256", "-o", pem.string()});
+  ASSERT_EQ(gen.exit_code, 0) << gen.Describe();
+  ossl::PkeyPtr tool_key = ReadPem(pem);
+  ASSERT_NE(tool_key, nullptr);
+
+  const CK_SLOT_ID slot = ReaderSlot();
+  CK_SLOT_INFO info{};
+  ASSERT_EQ(module_->C_GetSlotInfo(slot, &info), CKR_OK);
+  EXPECT_NE(info.flags & CKF_TOKEN_PRESENT, 0u);
+  CK_TOKEN_INFO token{};
+  ASSERT_EQ(module_->C_GetTokenInfo(slot, &token), CKR_OK);
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(token.serialNumber), sizeof(token.serialNumber))
+                .find(std::to_string(serial())),
+            0u);
+
+  CK_SESSION_HANDLE session = 0;
+  ASSERT_EQ(
+      module_->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr, &session),
+      CKR_OK);
+  std::string pin = "123456";
+  ASSERT_EQ(
+      module_->C_Login(session, CKU_USER, reinterpret_cast<CK_UTF8CHAR*>(pin.data()), pin.size()),
+      CKR_OK);
+  CK_OBJECT_CLASS cls = CKO_PRIVATE_KEY;
+  CK_BYTE id = 0x01;  // PIV slot 9A
+  CK_ATTRIBUTE tmpl[] = {{CKA_CLASS, &cls, sizeof(cls)}, {CKA_ID, &id, 1}};
+  ASSERT_EQ(module_->C_FindObjectsInit(session, tmpl, 2), CKR_OK);
+  CK_OBJECT_HANDLE key = 0;
+  CK_ULONG found = 0;
+  ASSERT_EQ(module_->C_FindObjects(session, &key, 1, &found), CKR_OK);
+  ASSERT_EQ(module_->C_FindObjectsFinal(session), CKR_OK);
+  ASSERT_EQ(found, 1u) << "the module does not show the key yubico-piv-tool generated";
+
+  Bytes digest(32);
+  for (std::size_t i = 0; i < digest.size(); ++i) digest[i] = static_cast<std::uint8_t>(i * 7);
+  CK_MECHANISM mechanism{CKM_ECDSA, nullptr, 0};
+  ASSERT_EQ(module_->C_SignInit(session, &mechanism, key), CKR_OK);
+  Bytes signature(64);
+  CK_ULONG length = signature.size();
+  ASSERT_EQ(module_->C_Sign(session, digest.data(), digest.size(), signature.data(), &length),
+            CKR_OK);
+  signature.resize(length);
+  EXPECT_TRUE(VerifyRawEcdsa(tool_key.get(), digest, signature));
+  digest[0] ^= 1;
+  EXPECT_FALSE(VerifyRawEcdsa(tool_key.get(), digest, signature));
+}
+
+TEST_F(PcscModuleTest, RemovalAndInsertionAreSlotEvents) {
+  const CK_SLOT_ID slot = ReaderSlot();
+  CK_SLOT_ID got = 999;
+  EXPECT_EQ(module_->C_WaitForSlotEvent(CKF_DONT_BLOCK, &got, nullptr), CKR_NO_EVENT);
+
+  auto waiter = std::async(std::launch::async, [&] {
+    CK_SLOT_ID s = 999;
+    CK_RV rv = module_->C_WaitForSlotEvent(0, &s, nullptr);
+    return std::make_pair(rv, s);
+  });
+  EXPECT_EQ(waiter.wait_for(300ms), std::future_status::timeout);
+  ProcessResult removed = Ctl({"remove", std::to_string(serial())});
+  ASSERT_EQ(removed.exit_code, 0) << removed.out << removed.err;
+  ASSERT_EQ(waiter.wait_for(10s), std::future_status::ready) << Logs();
+  auto [rv, event_slot] = waiter.get();
+  EXPECT_EQ(rv, CKR_OK);
+  EXPECT_EQ(event_slot, slot);
+  CK_SLOT_INFO info{};
+  ASSERT_EQ(module_->C_GetSlotInfo(slot, &info), CKR_OK);
+  EXPECT_EQ(info.flags & CKF_TOKEN_PRESENT, 0u);
+
+  ProcessResult inserted = Ctl({"insert", std::to_string(serial())});
+  ASSERT_EQ(inserted.exit_code, 0) << inserted.out << inserted.err;
+  ASSERT_TRUE(WaitForCard(true).ok()) << Logs();
+  got = 999;
+  CK_RV again = CKR_NO_EVENT;
+  for (int i = 0; i < 50 && again == CKR_NO_EVENT; ++i) {
+    again = module_->C_WaitForSlotEvent(CKF_DONT_BLOCK, &got, nullptr);
+    if (again == CKR_NO_EVENT) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(again, CKR_OK);
+  EXPECT_EQ(got, slot);
+  ASSERT_EQ(module_->C_GetSlotInfo(slot, &info), CKR_OK);
+  EXPECT_NE(info.flags & CKF_TOKEN_PRESENT, 0u);
+}
+
+}  // namespace
+}  // namespace tessera::testing

@@ -1,0 +1,81 @@
+// UmockdevCcidDevice: the USB CCID model (firmware-sim/usb) plugged into a
+// umockdev testbed, so that libusb, and UsbCcidTransport over it, see a real
+// usbfs device. Like libusb's own tests/umockdev.c: the device is a sysfs
+// entry with binary "descriptors", and an ioctl handler serves the usbdevfs
+// requests (SUBMITURB, REAPURB[NDELAY], DISCARDURB, CLAIMINTERFACE,
+// GETDRIVER, IOCTL connect/disconnect...) on umockdev's worker thread.
+//
+// Faults for the bad-input tests: Stall() makes the next bulk-IN URB end
+// with EPIPE; Mute() drops every reply; Unplug() fails every request with
+// ENODEV, ends the URBs in flight with ESHUTDOWN, and sends the "remove"
+// uevent. The process must run under libumockdev-preload (main.cpp).
+// Thread-safe: the test thread and umockdev's worker share one mutex.
+#pragma once
+
+#include <umockdev.h>
+
+#include <deque>
+#include <mutex>
+#include <string>
+
+#include "firmware-sim/usb/ccid_device.hpp"
+
+namespace tessera::testing {
+
+class UmockdevCcidDevice {
+ public:
+  static constexpr const char* kSysPath = "/sys/devices/usb1/1-1";
+  static constexpr const char* kDevNode = "/dev/bus/usb/001/002";
+
+  // Creates the testbed (which points UMOCKDEV_DIR at it) and plugs the
+  // device in. Create UsbContexts only after this.
+  explicit UmockdevCcidDevice(sim::Token* token, sim::usb::CcidDevice::Options options = {});
+  ~UmockdevCcidDevice();
+  UmockdevCcidDevice(const UmockdevCcidDevice&) = delete;
+  UmockdevCcidDevice& operator=(const UmockdevCcidDevice&) = delete;
+
+  bool ok() const { return ok_; }
+  void Stall();
+  void Mute();
+  void Unplug();
+  // Whether a kernel driver is bound to interface 0 (the transport detaches
+  // the simulated one and must reattach it on close).
+  bool kernel_driver_attached();
+  int claims();
+
+ private:
+  struct Urb {
+    UMockdevIoctlData* urb = nullptr;     // struct usbdevfs_urb, ref held
+    UMockdevIoctlData* buffer = nullptr;  // its data buffer, ref held
+  };
+
+  static gboolean OnIoctl(UMockdevIoctlBase* handler, UMockdevIoctlClient* client, gpointer self);
+  gboolean HandleIoctl(UMockdevIoctlClient* client);
+  void Submit(UMockdevIoctlClient* client);
+  void Reap(UMockdevIoctlClient* client);
+  void Discard(UMockdevIoctlClient* client);
+  void Control(Urb urb);
+  // Finishes `urb` with `status` and `payload` (copied into its buffer) and
+  // queues it for reaping.
+  void Finish(Urb urb, int status, ByteView payload, bool out_length = false);
+  void Serve();  // pairs queued replies with waiting bulk/interrupt-IN URBs
+
+  UMockdevTestbed* testbed_ = nullptr;
+  UMockdevIoctlBase* handler_ = nullptr;
+  bool ok_ = false;
+
+  std::mutex mu_;
+  sim::usb::CcidDevice model_;
+  std::deque<Bytes> replies_;
+  std::deque<Urb> bulk_in_;
+  std::deque<Urb> interrupt_in_;
+  std::deque<Urb> done_;
+  std::deque<Urb> discarded_;
+  bool stall_ = false;
+  bool mute_ = false;
+  bool gone_ = false;
+  bool driver_attached_ = true;
+  int claims_ = 0;
+};
+
+}  // namespace tessera::testing
