@@ -183,6 +183,10 @@ void TokenServer::Run() {
     if (vpcd_) {
       if (std::optional<UniqueFd> fd = vpcd_->Tick(VpcdLink::Clock::now())) {
         AddClient(std::move(*fd), /*vpcd=*/true);
+        // A card going into a reader gets power from it: a token whose
+        // power was cut comes back powered, as it would when re-seated.
+        std::lock_guard lock(mu_);
+        if (present_ && !token_->powered()) (void)PowerOnLocked();
       }
     }
   }
@@ -279,6 +283,14 @@ bool TokenServer::HandleFrame(const Client& client, ByteView payload, std::optio
   if (!response) {
     // Unpowered, or the power was cut during this command: the card is mute.
     trace_.Event(serial_, "mute");
+    // vpcd has no way to say "no answer": it would wait for the payload of
+    // an empty frame for ever, and pcscd with it. Dropping the connection
+    // shows pcscd a card pulled out; the link reconnects, as a card pushed
+    // back in, and pcscd powers it on again (docs/pcsc.md).
+    if (client.vpcd) {
+      vpcd_went_mute_ = true;
+      return false;
+    }
     reply = Bytes();
     return true;
   }
@@ -332,7 +344,14 @@ void TokenServer::CloseClient(Client& client) {
     }
   }
   client.fd.Reset();
-  if (client.vpcd && vpcd_) vpcd_->Lost();
+  if (client.vpcd && vpcd_) {
+    if (vpcd_went_mute_) {
+      vpcd_->LostMute();
+    } else {
+      vpcd_->Lost();
+    }
+    vpcd_went_mute_ = false;
+  }
 }
 
 void TokenServer::DropAllClients() {

@@ -141,6 +141,7 @@ class TokenServer {
   std::vector<std::unique_ptr<Client>> clients_;
   std::uint64_t next_client_id_ = 1;
   std::unique_ptr<VpcdLink> vpcd_;  // null without --vpcd; state() is read by Describe
+  bool vpcd_went_mute_ = false;     // the vpcd client is closed for a mute card; server thread
   Bytes read_buffer_;
 
   std::thread thread_;  // last: starts after every member above exists

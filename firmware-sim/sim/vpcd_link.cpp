@@ -57,6 +57,15 @@ void VpcdLink::Lost() {
   state_ = State::kWaiting;
 }
 
+void VpcdLink::LostMute() {
+  if (state_ != State::kConnected) return;
+  LogLine(label_ + ": the card went mute; out of vpcd for " +
+          std::to_string(options_.mute_out.count()) + " ms");
+  delay_ = options_.first_retry;
+  next_attempt_ = Clock::now() + options_.mute_out;
+  state_ = State::kWaiting;
+}
+
 int VpcdLink::PollTimeoutMillis(Clock::time_point now) const {
   Clock::time_point due;
   switch (state_.load()) {

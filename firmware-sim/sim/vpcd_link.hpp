@@ -34,6 +34,10 @@ class VpcdLink {
     std::chrono::milliseconds first_retry{200};
     std::chrono::milliseconds max_retry{1000};
     std::chrono::milliseconds connect_timeout{2000};
+    // How long a card that went mute stays out before it reconnects: longer
+    // than pcscd's 400 ms presence poll, so pcscd sees it leave and powers
+    // it on when it is back.
+    std::chrono::milliseconds mute_out{1000};
   };
 
   enum class State { kOff, kWaiting, kConnecting, kConnected };
@@ -51,6 +55,8 @@ class VpcdLink {
   void Disable();
   // The socket handed out by Tick was closed: retry after the backoff.
   void Lost();
+  // Closed because the card went mute: retry after Options::mute_out.
+  void LostMute();
 
   // The socket of a connect in progress, to poll for POLLOUT; -1 if none.
   int connecting_fd() const { return connecting_.get(); }

@@ -4,8 +4,10 @@
 // host/card/apdu_channel.hpp.
 //
 // Every call is bounded by the transport's own timeout and reports failure
-// as a Status: kIoError when the card is mute or the link broke, kNotFound
-// when the card or reader is gone. A transport is used by one thread at a
+// as a Status: kNotFound only when connecting finds no card or reader; once
+// connected, a card or reader that goes away, a mute card and a broken link
+// are all kIoError. (A card's own 6A82 answer is kNotFound one layer up, so
+// the slot code tells a removal from it by the code alone.) A transport is used by one thread at a
 // time (the PKCS#11 per-slot lock); it owns its connection and closes it on
 // destruction.
 #pragma once

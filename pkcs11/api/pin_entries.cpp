@@ -32,7 +32,7 @@ TESSERA_P11_EXPORT CK_RV C_InitToken(CK_SLOT_ID slot_id, CK_UTF8CHAR_PTR so_pin,
     if (slot == nullptr) return CKR_SLOT_ID_INVALID;
     if (so_pin == nullptr) return CKR_ARGUMENTS_BAD;
     if (!slot->TokenPresent()) return CKR_TOKEN_NOT_PRESENT;
-    if (library->sessions.Count(slot_id) > 0) return CKR_SESSION_EXISTS;
+    if (library->sessions.Count(slot_id, slot->insertion()) > 0) return CKR_SESSION_EXISTS;
     return PinRv(slot->InitToken(ByteView(so_pin, so_pin_len)));
   });
 }

@@ -31,7 +31,8 @@ CK_STATE SessionState(LoginState login, bool read_write) {
 
 // §5.6: closing the last session of a token logs the application out.
 void LogoutIfLast(Library& library, Slot& slot) {
-  if (library.sessions.Count(slot.id()) == 0 && slot.login_state() != LoginState::kPublic) {
+  if (library.sessions.Count(slot.id(), slot.insertion()) == 0 &&
+      slot.login_state() != LoginState::kPublic) {
     (void)slot.Logout();  // the card may be gone; the module's state is reset either way
   }
 }
@@ -132,7 +133,8 @@ TESSERA_P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE handle, CK_USER_TYPE user_typ
     const LoginState wanted = type == UserType::kSo ? LoginState::kSo : LoginState::kUser;
     if (now == wanted) return CKR_USER_ALREADY_LOGGED_IN;
     if (now != LoginState::kPublic) return CKR_USER_ANOTHER_ALREADY_LOGGED_IN;
-    if (type == UserType::kSo && library->sessions.CountReadOnly(r.session.slot) > 0) {
+    if (type == UserType::kSo &&
+        library->sessions.CountReadOnly(r.session.slot, r.slot->insertion()) > 0) {
       return CKR_SESSION_READ_ONLY_EXISTS;
     }
     return LoginRv(r.slot->Login(type, ByteView(pin, pin_len)));

@@ -1,5 +1,6 @@
 #include "pkcs11/core/config.hpp"
 
+#include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -49,6 +50,18 @@ Status ParseTransports(const std::string& value, const std::string& where, Modul
   return Status::Ok();
 }
 
+// A positive number of milliseconds, at most an hour.
+Status ParseTimeout(const std::string& value, const std::string& where, ModuleConfig& config) {
+  long long ms = 0;
+  auto [end, err] = std::from_chars(value.data(), value.data() + value.size(), ms);
+  if (err != std::errc() || end != value.data() + value.size() || ms <= 0 || ms > 3600000) {
+    return Status::InvalidArgument(where + "usb.timeout_ms must be 1 to 3600000, not '" + value +
+                                   "'");
+  }
+  config.usb_timeout = std::chrono::milliseconds(ms);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<ModuleConfig> ModuleConfig::Parse(const std::string& text, const std::string& origin,
@@ -71,6 +84,8 @@ Result<ModuleConfig> ModuleConfig::Parse(const std::string& text, const std::str
       base.sim_run_dir = value;
     } else if (key == "transports") {
       TESSERA_RETURN_IF_ERROR(ParseTransports(value, where, base));
+    } else if (key == "usb.timeout_ms") {
+      TESSERA_RETURN_IF_ERROR(ParseTimeout(value, where, base));
     } else {
       return Status::InvalidArgument(where.append("unknown key '").append(key).append("'"));
     }
@@ -84,6 +99,9 @@ Result<ModuleConfig> ModuleConfig::Load() {
   if (const char* dir = Env("TESSERA_SIM_DIR")) config.sim_run_dir = dir;
   if (const char* transports = Env("TESSERA_TRANSPORTS")) {
     TESSERA_RETURN_IF_ERROR(ParseTransports(transports, "TESSERA_TRANSPORTS: ", config));
+  }
+  if (const char* timeout = Env("TESSERA_USB_TIMEOUT_MS")) {
+    TESSERA_RETURN_IF_ERROR(ParseTimeout(timeout, "TESSERA_USB_TIMEOUT_MS: ", config));
   }
   const char* explicit_path = Env("TESSERA_CONF");
   const std::string path = explicit_path != nullptr ? explicit_path : kDefaultConfigPath;

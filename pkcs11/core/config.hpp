@@ -4,15 +4,17 @@
 //   1. the configuration file: $TESSERA_CONF, else /etc/tessera/tessera.conf
 //      (a missing default file is fine; a missing $TESSERA_CONF is an error);
 //   2. the environment: TESSERA_SIM_DIR for the simulator run directory,
-//      TESSERA_TRANSPORTS for the routes (as the file's `transports`);
+//      TESSERA_TRANSPORTS for the routes (as the file's `transports`),
+//      TESSERA_USB_TIMEOUT_MS (as the file's `usb.timeout_ms`);
 //   3. the simulator's default run directory ($XDG_RUNTIME_DIR/tessera or
 //      /tmp/tessera-$UID).
 // File syntax (docs/pkcs11-module.md): `key = value` lines, `#` comments,
-// blank lines. Known keys: sim.run_dir, and transports (a comma-separated
-// list of pcsc, usb and sim; all three by default). Unknown keys are an
+// blank lines. Known keys: sim.run_dir, transports (a comma-separated
+// list of pcsc, usb and sim; all three by default) and usb.timeout_ms. Unknown keys are an
 // error, so typos do not pass silently. A value type, immutable once loaded.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 
@@ -25,6 +27,9 @@ struct ModuleConfig {
   bool use_pcsc = true;
   bool use_usb = true;
   bool use_sim = true;
+  // Longest wait for one answer from a USB token (its time extensions
+  // aside); the transport's default is 60 s.
+  std::chrono::milliseconds usb_timeout{60000};
 
   static Result<ModuleConfig> Load();
   // Parses `text` (the file's contents) over `base`; `origin` names it in errors.

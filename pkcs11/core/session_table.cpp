@@ -44,17 +44,19 @@ std::optional<SessionRecord> SessionTable::Find(SessionHandle handle) const {
   return it->second;
 }
 
-std::size_t SessionTable::Count(SlotId slot) const {
+std::size_t SessionTable::Count(SlotId slot, std::uint64_t insertion) const {
   std::lock_guard lock(mu_);
   return static_cast<std::size_t>(std::count_if(
-      sessions_.begin(), sessions_.end(), [&](const auto& e) { return e.second.slot == slot; }));
+      sessions_.begin(), sessions_.end(),
+      [&](const auto& e) { return e.second.slot == slot && e.second.insertion == insertion; }));
 }
 
-std::size_t SessionTable::CountReadOnly(SlotId slot) const {
+std::size_t SessionTable::CountReadOnly(SlotId slot, std::uint64_t insertion) const {
   std::lock_guard lock(mu_);
   return static_cast<std::size_t>(
-      std::count_if(sessions_.begin(), sessions_.end(),
-                    [&](const auto& e) { return e.second.slot == slot && !e.second.read_write; }));
+      std::count_if(sessions_.begin(), sessions_.end(), [&](const auto& e) {
+        return e.second.slot == slot && e.second.insertion == insertion && !e.second.read_write;
+      }));
 }
 
 }  // namespace tessera::p11

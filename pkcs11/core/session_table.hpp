@@ -46,8 +46,11 @@ class SessionTable {
   // Closes every session of `slot`; how many there were.
   std::size_t CloseAll(SlotId slot);
   std::optional<SessionRecord> Find(SessionHandle handle) const;
-  std::size_t Count(SlotId slot) const;
-  std::size_t CountReadOnly(SlotId slot) const;
+  // Sessions of `slot` opened under its current `insertion`. Sessions from
+  // before a removal are closed (§5.1.2) even while their handles linger
+  // until next used, so they do not count.
+  std::size_t Count(SlotId slot, std::uint64_t insertion) const;
+  std::size_t CountReadOnly(SlotId slot, std::uint64_t insertion) const;
 
  private:
   mutable Mutex mu_;

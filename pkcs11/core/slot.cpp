@@ -36,10 +36,17 @@ void Slot::Invalidate() {
 }
 
 void Slot::DropToken() {
-  if (transport_ != nullptr) insertion_.fetch_add(1);
+  if (bound_) insertion_.fetch_add(1);
+  bound_ = false;
   transport_.reset();
   token_.reset();
   objects_ = TokenObjects();
+  write_access_ = false;
+  login_ = LoginState::kPublic;
+}
+
+void Slot::DropConnection() {
+  transport_.reset();
   write_access_ = false;
   login_ = LoginState::kPublic;
 }
@@ -97,6 +104,10 @@ Status Slot::EnsureConnected() {
   if (foreign_generation_ == card.generation) {
     return Status::NotFound("the card in " + Description() + " has no PIV application");
   }
+  // Reconnecting after a lost connection: if the card went out and came
+  // back meanwhile (another generation), it is a new insertion, and the
+  // sessions with the old one are closed (§5.1.2).
+  if (bound_ && card.generation != connected_generation_) DropToken();
   TESSERA_ASSIGN_OR_RETURN(auto raw, reader_->Connect());
   auto transport = std::make_unique<LoggingTransport>(std::move(raw));
   host::ApduChannel channel(
@@ -113,6 +124,7 @@ Status Slot::EnsureConnected() {
   TESSERA_RETURN_IF_ERROR(selected);
   transport_ = std::move(transport);
   connected_generation_ = card.generation;
+  bound_ = true;
   log::Log(log::Level::kInfo, Description(), ": connected (", transport_->Describe(),
            "), PIV selected");
   return Status::Ok();

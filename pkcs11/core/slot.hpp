@@ -128,8 +128,12 @@ class Slot {
                        bool generated, KeyPairHandles* handles);  // requires mu_
   static const int kDeviceRemovedReason;
   Status EnsureConnected();  // requires mu_
-  // Forgets the connection, the token's description and the login; requires mu_.
+  // Forgets the connection, the token's description and the login, and
+  // counts a new insertion (closing the sessions); requires mu_.
   void DropToken();
+  // Forgets only the connection and the login (the card is the same one,
+  // but it lost its state); requires mu_.
+  void DropConnection();
   // Runs `io` on a channel to the card, under mu_; a broken link is dropped
   // so the next call reconnects.
   template <typename Io>
@@ -140,13 +144,17 @@ class Slot {
         host::ApduChannel::Options{.extended_length = transport_->SupportsExtendedLength()});
     Status result = io(channel);
     if (result.code() == Code::kIoError) {
-      DropToken();
-      // PKCS#11 2.40 §5.1: the token left during the call (or another card
-      // took its place).
       host::CardState card = reader_->Card();
       if (!card.present || card.generation != connected_generation_) {
+        // PKCS#11 2.40 §5.1: the token left during the call (or another
+        // card took its place); §5.1.2: that closes its sessions.
+        DropToken();
         return Status::Refused(kDeviceRemovedReason, "token removed");
       }
+      // The same card is still there, reset by another application or mute
+      // for a while: it forgot the selected applet and the PIN, so the
+      // connection and the login go. Sessions and objects stay.
+      DropConnection();
     }
     return result;
   }
@@ -156,7 +164,10 @@ class Slot {
   const std::shared_ptr<host::Reader> reader_;
   mutable Mutex mu_;
   std::unique_ptr<host::Transport> transport_;
-  std::uint64_t connected_generation_ = 0;           // guarded by mu_
+  std::uint64_t connected_generation_ = 0;  // guarded by mu_
+  // Sessions and objects belong to the card of connected_generation_
+  // (connected at least once since the last DropToken); guarded by mu_.
+  bool bound_ = false;
   std::optional<std::uint64_t> foreign_generation_;  // a non-PIV card; guarded by mu_
   std::atomic<std::uint64_t> insertion_{0};
   std::optional<TokenInfo> token_;

@@ -13,7 +13,11 @@ namespace {
 std::vector<std::unique_ptr<host::ReaderSource>> SourcesFor(const ModuleConfig& config) {
   std::vector<std::unique_ptr<host::ReaderSource>> sources;
   if (config.use_pcsc) sources.push_back(std::make_unique<host::PcscReaderSource>());
-  if (config.use_usb) sources.push_back(std::make_unique<host::UsbReaderSource>());
+  if (config.use_usb) {
+    host::UsbCcidTransport::Options usb;
+    usb.timeout = config.usb_timeout;
+    sources.push_back(std::make_unique<host::UsbReaderSource>(usb));
+  }
   if (config.use_sim) {
     sources.push_back(std::make_unique<host::SimReaderSource>(config.sim_run_dir));
   }

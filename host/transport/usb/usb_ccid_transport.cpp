@@ -116,11 +116,16 @@ std::string UsbCcidTransport::Describe() const {
 
 Status UsbCcidTransport::Usable() const {
   if (broken_.ok()) return Status::Ok();
-  if (broken_.code() == Code::kNotFound) return Status::NotFound(device_.key + ": device gone");
   return Status::IoError(device_.key + ": link broken (" + broken_.message() + "); reopen");
 }
 
 Status UsbCcidTransport::Break(Status s) {
+  if (s.code() == Code::kNotFound) {
+    // Unplugged mid-call: a link that broke, which the Transport contract
+    // reports as kIoError (PcscTransport does the same for a removed card),
+    // so that the slot above drops the connection and closes its sessions.
+    s = Status::IoError(device_.key + ": USB device gone (" + s.message() + ")");
+  }
   if (!s.ok() && broken_.ok()) broken_ = s;
   return s;
 }

@@ -13,9 +13,10 @@
 //
 // Every call is bounded: Options::timeout per reply, extended by the
 // device's time extension requests (bStatus 0x80) up to Options::max_wait.
-// A device that is unplugged gives kNotFound; a stall, a timeout or a
-// malformed reply gives kIoError and breaks the transport (every later call
-// fails until it is reopened). A card that answers ICC_MUTE gives kIoError
+// Open gives kNotFound when the device is not plugged in. Once open, an
+// unplug, a stall, a timeout or a malformed reply gives kIoError and breaks
+// the transport (every later call fails until it is reopened); an unplug
+// says "USB device gone". A card that answers ICC_MUTE gives kIoError
 // without breaking it. Borrows the UsbContext, which must outlive it; owns
 // its device handle. One thread at a time.
 #pragma once
@@ -97,7 +98,8 @@ class UsbCcidTransport final : public Transport {
   Result<Reply> ReceiveFor(std::uint8_t seq, ccid::MessageType expected);
   Result<Bytes> ReadMessage(std::chrono::steady_clock::time_point deadline);
   Result<Reply> XfrPiece(std::uint16_t level, ByteView data);
-  // Marks the link unusable (kNotFound: the device is gone) and returns `s`.
+  // Marks the link unusable and returns `s`, a vanished device's kNotFound
+  // turned into kIoError.
   Status Break(Status s);
   Status Usable() const;
 

@@ -1,14 +1,14 @@
 #include "host/transport/usb/usb_reader.hpp"
 
 #include <algorithm>
-
-#include "host/transport/usb/usb_ccid_transport.hpp"
+#include <string>
 
 namespace tessera::host {
 
 struct UsbReaderSource::State {
   std::mutex mu;
   std::condition_variable changed;
+  UsbCcidTransport::Options transport_options;
   std::unique_ptr<UsbContext> context;         // null when libusb is unusable
   std::unique_ptr<UsbHotplugWatcher> watcher;  // null without hotplug support
   std::vector<UsbCcidDevice> devices;          // the latest list
@@ -64,7 +64,8 @@ class UsbReader final : public Reader {
       }
       now = *it;
     }
-    TESSERA_ASSIGN_OR_RETURN(auto transport, UsbCcidTransport::Open(*state_->context, now));
+    TESSERA_ASSIGN_OR_RETURN(
+        auto transport, UsbCcidTransport::Open(*state_->context, now, state_->transport_options));
     return std::unique_ptr<Transport>(std::move(transport));
   }
 
@@ -75,7 +76,9 @@ class UsbReader final : public Reader {
 
 }  // namespace
 
-UsbReaderSource::UsbReaderSource() : state_(std::make_shared<State>()) {
+UsbReaderSource::UsbReaderSource(UsbCcidTransport::Options transport_options)
+    : state_(std::make_shared<State>()) {
+  state_->transport_options = transport_options;
   auto context = UsbContext::Create();
   if (!context.ok()) return;
   state_->context = std::move(context).value();
@@ -110,6 +113,7 @@ std::vector<std::shared_ptr<Reader>> UsbReaderSource::Scan() {
     devices = state_->devices;
   }
   std::vector<std::shared_ptr<Reader>> readers;
+  readers.reserve(devices.size());
   for (UsbCcidDevice& device : devices) {
     readers.push_back(std::make_shared<UsbReader>(std::move(device), state_));
   }

@@ -5,6 +5,11 @@
 // The list is read again when the hotplug watcher reports a change, or at
 // most every 200 ms where libusb has no hotplug support. Without a usable
 // libusb (no /dev/bus/usb, as in a container), the route has no readers.
+//
+// Each reader opens its device with `transport_options`. The default
+// constructor takes them from the environment: TESSERA_USB_TIMEOUT_MS bounds
+// the wait for each reply (UsbCcidTransport::Options::timeout, 60 s when
+// unset), so that a mute device fails a PKCS#11 call in that time.
 #pragma once
 
 #include <chrono>
@@ -14,6 +19,7 @@
 #include <vector>
 
 #include "host/transport/reader_source.hpp"
+#include "host/transport/usb/usb_ccid_transport.hpp"
 #include "host/transport/usb/usb_context.hpp"
 #include "host/transport/usb/usb_hotplug_watcher.hpp"
 
@@ -21,7 +27,8 @@ namespace tessera::host {
 
 class UsbReaderSource final : public ReaderSource {
  public:
-  UsbReaderSource();
+  UsbReaderSource() : UsbReaderSource(UsbCcidTransport::Options()) {}
+  explicit UsbReaderSource(UsbCcidTransport::Options transport_options);
   ~UsbReaderSource() override;
 
   std::vector<std::shared_ptr<Reader>> Scan() override;

@@ -167,3 +167,43 @@ TEST_F(PcscModuleTest, RemovalAndInsertionAreSlotEvents) {
 
 }  // namespace
 }  // namespace tessera::testing
+
+namespace tessera::testing {
+namespace {
+
+// Readers pcscd starts serving after C_Initialize get slots of their own,
+// and the card in one of them is a slot event.
+TEST_F(PcscModuleTest, ReadersThatAppearAfterInitializeGetNewSlots) {
+  ASSERT_EQ(module_->C_Finalize(nullptr), CKR_OK);
+  initialized_ = false;
+  pcscd_->Stop();
+  ASSERT_EQ(module_->C_Initialize(nullptr), CKR_OK);
+  initialized_ = true;
+  CK_ULONG count = 99;
+  ASSERT_EQ(module_->C_GetSlotList(CK_FALSE, nullptr, &count), CKR_OK);
+  EXPECT_EQ(count, 0u) << "no pcscd, no PC/SC slots";
+
+  auto waiter = std::async(std::launch::async, [&] {
+    CK_SLOT_ID s = 999;
+    CK_RV rv = module_->C_WaitForSlotEvent(0, &s, nullptr);
+    return std::make_pair(rv, s);
+  });
+  ASSERT_TRUE(pcscd_->Restart().ok()) << Logs();
+  ASSERT_TRUE(WaitForCard(true).ok()) << Logs();
+  ASSERT_EQ(waiter.wait_for(20s), std::future_status::ready) << "no event for the new reader";
+  auto [rv, event_slot] = waiter.get();
+  EXPECT_EQ(rv, CKR_OK);
+
+  ASSERT_EQ(module_->C_GetSlotList(CK_FALSE, nullptr, &count), CKR_OK);
+  EXPECT_EQ(count, 2u) << "vpcd's two readers";
+  const CK_SLOT_ID slot = ReaderSlot();
+  EXPECT_EQ(event_slot, slot) << "the event is for the reader holding the card";
+  CK_SLOT_INFO info{};
+  ASSERT_EQ(module_->C_GetSlotInfo(slot, &info), CKR_OK);
+  EXPECT_NE(info.flags & CKF_TOKEN_PRESENT, 0u);
+  CK_TOKEN_INFO token{};
+  EXPECT_EQ(module_->C_GetTokenInfo(slot, &token), CKR_OK);
+}
+
+}  // namespace
+}  // namespace tessera::testing

@@ -23,50 +23,70 @@ void Unref(UMockdevIoctlData* d) {
 
 usbdevfs_urb* AsUrb(UMockdevIoctlData* d) { return reinterpret_cast<usbdevfs_urb*>(d->data); }
 
+std::string Decimal3(int n) {
+  char text[8];
+  (void)std::snprintf(text, sizeof text, "%03d", n);
+  return text;
+}
+
+std::string DevNode(int address) { return "/dev/bus/usb/001/" + Decimal3(address); }
+
 // The sysfs entry, in umockdev's text format: attributes (A:, H: binary) and
 // udev properties (E:). N: makes the device node that the ioctl handler
 // serves; add_device would not create it.
-std::string DeviceRecord() {
-  std::string r =
-      "P: /devices/usb1/1-1\n"
-      "N: bus/usb/001/002\n"
-      "E: SUBSYSTEM=usb\n"
-      "E: DRIVER=usb\n"
-      "E: BUSNUM=001\n"
-      "E: DEVNUM=002\n"
-      "E: DEVNAME=/dev/bus/usb/001/002\n"
-      "E: DEVTYPE=usb_device\n"
-      "E: PRODUCT=1209/7e55/100\n"
-      "A: bConfigurationValue=1\\n\n"
-      "A: busnum=1\\n\n"
-      "A: devnum=2\\n\n"
-      "A: speed=12\\n\n"
-      "H: descriptors=";
-  return r + ToHex(usb::SysfsDescriptors()) + "\n";
+std::string DeviceRecord(int address) {
+  const std::string devnum = Decimal3(address);
+  std::string r = "P: /devices/usb1/1-1\n";
+  r += "N: bus/usb/001/" + devnum + "\n";
+  r += "E: SUBSYSTEM=usb\nE: DRIVER=usb\nE: BUSNUM=001\n";
+  r += "E: DEVNUM=" + devnum + "\n";
+  r += "E: DEVNAME=" + DevNode(address) + "\n";
+  r += "E: DEVTYPE=usb_device\nE: PRODUCT=1209/7e55/100\n";
+  r += "A: bConfigurationValue=1\\n\nA: busnum=1\\n\n";
+  r += "A: devnum=" + std::to_string(address) + "\\n\n";
+  r += "A: speed=12\\n\n";
+  r += "H: descriptors=" + ToHex(usb::SysfsDescriptors()) + "\n";
+  return r;
 }
 
 }  // namespace
 
 UmockdevCcidDevice::UmockdevCcidDevice(sim::Token* token, usb::CcidDevice::Options options)
-    : model_(token, options) {
+    : token_(token), options_(options), model_(token, options) {
   testbed_ = umockdev_testbed_new();
   handler_ = umockdev_ioctl_base_new();
   g_signal_connect_after(handler_, "handle-ioctl", G_CALLBACK(OnIoctl), this);
-  // The handler first, so that the device node works as soon as it exists.
-  GError* error = nullptr;
-  if (!umockdev_testbed_attach_ioctl(testbed_, kDevNode, handler_, &error)) {
-    g_clear_error(&error);
-    return;
+  ok_ = Plug(kFirstAddress);
+}
+
+bool UmockdevCcidDevice::Plug(int address) {
+  std::string node = DevNode(address);
+  {
+    std::lock_guard lock(mu_);
+    address_ = address;
+    node_ = node;
   }
-  ok_ = umockdev_testbed_add_from_string(testbed_, DeviceRecord().c_str(), &error);
+  // The handler first, so that the device node works as soon as it exists.
+  // It stays attached to the nodes of earlier plugs, whose handles libusb
+  // may still use (to fail with ENODEV) until they are closed.
+  GError* error = nullptr;
+  if (!umockdev_testbed_attach_ioctl(testbed_, node.c_str(), handler_, &error)) {
+    g_clear_error(&error);
+    return false;
+  }
+  nodes_.push_back(node);
+  bool added = umockdev_testbed_add_from_string(testbed_, DeviceRecord(address).c_str(), &error);
   g_clear_error(&error);
+  return added;
 }
 
 UmockdevCcidDevice::~UmockdevCcidDevice() {
   if (testbed_ != nullptr) {
-    GError* error = nullptr;
-    (void)umockdev_testbed_detach_ioctl(testbed_, kDevNode, &error);
-    g_clear_error(&error);
+    for (const std::string& node : nodes_) {
+      GError* error = nullptr;
+      (void)umockdev_testbed_detach_ioctl(testbed_, node.c_str(), &error);
+      g_clear_error(&error);
+    }
   }
   {
     std::lock_guard lock(mu_);
@@ -110,6 +130,37 @@ void UmockdevCcidDevice::Unplug() {
   umockdev_testbed_uevent(testbed_, kSysPath, "remove");
 }
 
+void UmockdevCcidDevice::Replug() {
+  bool gone = false;
+  {
+    std::lock_guard lock(mu_);
+    gone = gone_;
+  }
+  if (!gone) Unplug();
+  umockdev_testbed_remove_device(testbed_, kSysPath);
+  int address = 0;
+  {
+    std::lock_guard lock(mu_);
+    // A new plug is a new power-up: the CCID model starts afresh (the card
+    // unpowered), and the faults are gone with the old plug.
+    model_ = usb::CcidDevice(token_, options_);
+    replies_.clear();
+    stall_ = false;
+    mute_ = false;
+    gone_ = false;
+    driver_attached_ = true;
+    claims_ = 0;
+    address = address_ + 1;
+  }
+  ok_ = Plug(address);
+  umockdev_testbed_uevent(testbed_, kSysPath, "add");
+}
+
+int UmockdevCcidDevice::address() {
+  std::lock_guard lock(mu_);
+  return address_;
+}
+
 bool UmockdevCcidDevice::kernel_driver_attached() {
   std::lock_guard lock(mu_);
   return driver_attached_;
@@ -129,7 +180,9 @@ gboolean UmockdevCcidDevice::HandleIoctl(UMockdevIoctlClient* client) {
   std::lock_guard lock(mu_);
   unsigned long request = umockdev_ioctl_client_get_request(client);
   UMockdevIoctlData* arg = umockdev_ioctl_client_get_arg(client);
-  if (gone_ && request != USBDEVFS_REAPURBNDELAY && request != USBDEVFS_REAPURB) {
+  // A handle opened on an earlier plug sees the device it opened as gone.
+  const bool gone = gone_ || umockdev_ioctl_client_get_devnode(client) != node_;
+  if (gone && request != USBDEVFS_REAPURBNDELAY && request != USBDEVFS_REAPURB) {
     umockdev_ioctl_client_complete(client, -1, ENODEV);
     return TRUE;
   }
@@ -191,6 +244,7 @@ gboolean UmockdevCcidDevice::HandleIoctl(UMockdevIoctlClient* client) {
 void UmockdevCcidDevice::Submit(UMockdevIoctlClient* client) {
   UMockdevIoctlData* arg = umockdev_ioctl_client_get_arg(client);
   Urb u;
+  u.node = node_;
   u.urb = umockdev_ioctl_data_resolve(arg, 0, sizeof(usbdevfs_urb), nullptr);
   usbdevfs_urb* urb = AsUrb(u.urb);
   u.buffer = umockdev_ioctl_data_resolve(u.urb, offsetof(usbdevfs_urb, buffer),
@@ -214,7 +268,7 @@ void UmockdevCcidDevice::Submit(UMockdevIoctlClient* client) {
   Serve();
 }
 
-void UmockdevCcidDevice::Control(Urb u) {
+void UmockdevCcidDevice::Control(const Urb& u) {
   // USB 2.0 §9.3: the 8-byte setup packet, then the data stage.
   const std::uint8_t* setup = u.buffer->data;
   bool get_descriptor = setup[0] == 0x80 && setup[1] == 0x06;
@@ -237,7 +291,7 @@ void UmockdevCcidDevice::Control(Urb u) {
   AsUrb(u.urb)->actual_length -= 8;  // usbfs counts only the data stage
 }
 
-void UmockdevCcidDevice::Finish(Urb u, int status, ByteView payload, bool out_length) {
+void UmockdevCcidDevice::Finish(const Urb& u, int status, ByteView payload, bool out_length) {
   usbdevfs_urb* urb = AsUrb(u.urb);
   std::size_t n = std::min(payload.size(), static_cast<std::size_t>(urb->buffer_length));
   if (n > 0) std::memcpy(u.buffer->data, payload.data(), n);
@@ -267,22 +321,35 @@ void UmockdevCcidDevice::Serve() {
   }
 }
 
+std::optional<UmockdevCcidDevice::Urb> UmockdevCcidDevice::TakeFor(std::deque<Urb>& q,
+                                                                   const std::string& node) {
+  auto it = std::find_if(q.begin(), q.end(), [&](const Urb& u) { return u.node == node; });
+  if (it == q.end()) return std::nullopt;
+  Urb u = *it;
+  q.erase(it);
+  return u;
+}
+
 void UmockdevCcidDevice::Reap(UMockdevIoctlClient* client) {
-  std::deque<Urb>* from = !discarded_.empty() ? &discarded_ : !done_.empty() ? &done_ : nullptr;
-  if (from == nullptr) {
-    umockdev_ioctl_client_complete(client, -1, gone_ ? ENODEV : EAGAIN);
+  const std::string node = umockdev_ioctl_client_get_devnode(client);
+  std::optional<Urb> u = TakeFor(discarded_, node);
+  if (u) {
+    AsUrb(u->urb)->status = -ENOENT;
+  } else {
+    u = TakeFor(done_, node);
+  }
+  if (!u) {
+    const bool gone = gone_ || node != node_;
+    umockdev_ioctl_client_complete(client, -1, gone ? ENODEV : EAGAIN);
     return;
   }
-  Urb u = from->front();
-  from->pop_front();
-  if (from == &discarded_) AsUrb(u.urb)->status = -ENOENT;
   UMockdevIoctlData* arg = umockdev_ioctl_client_get_arg(client);
   UMockdevIoctlData* out = umockdev_ioctl_data_resolve(arg, 0, sizeof(gpointer), nullptr);
-  umockdev_ioctl_data_set_ptr(out, 0, u.urb);
+  umockdev_ioctl_data_set_ptr(out, 0, u->urb);
   umockdev_ioctl_client_complete(client, 0, 0);
   Unref(out);
-  Unref(u.buffer);
-  Unref(u.urb);
+  Unref(u->buffer);
+  Unref(u->urb);
 }
 
 void UmockdevCcidDevice::Discard(UMockdevIoctlClient* client) {

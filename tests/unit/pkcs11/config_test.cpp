@@ -56,5 +56,14 @@ TEST(ModuleConfig, TransportsRejectsUnknownRepeatedAndEmptyNames) {
   EXPECT_FALSE(ModuleConfig::Parse("transports = pcsc,,sim\n", "t.conf", {}).ok());
 }
 
+TEST(ModuleConfig, UsbTimeoutIsAPositiveNumberOfMilliseconds) {
+  auto config = ModuleConfig::Parse("usb.timeout_ms = 1500\n", "t.conf", {});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->usb_timeout, std::chrono::milliseconds(1500));
+  EXPECT_FALSE(ModuleConfig::Parse("usb.timeout_ms = 0\n", "t.conf", {}).ok());
+  EXPECT_FALSE(ModuleConfig::Parse("usb.timeout_ms = 10s\n", "t.conf", {}).ok());
+  EXPECT_FALSE(ModuleConfig::Parse("usb.timeout_ms = -5\n", "t.conf", {}).ok());
+}
+
 }  // namespace
 }  // namespace tessera::p11
