@@ -1,5 +1,6 @@
 #include "host/transport/usb/usb_transfer.hpp"
 
+#include <atomic>
 #include <new>
 #include <string>
 
@@ -15,9 +16,14 @@ constexpr milliseconds kCancelGrace{500};
 // Longest single wait in libusb's event loop, so deadlines are checked often.
 constexpr microseconds kEventSlice{100000};
 
+// `done` is written by the completion callback, on whichever thread handles
+// libusb's events (this one, or the hotplug watcher's), and read here.
+// libusb reads it under its own event lock; this code reads it atomically.
+bool Done(int* done) { return std::atomic_ref<int>(*done).load(std::memory_order_acquire) != 0; }
+
 // Handles events until `*done` or `until`.
 void WaitFor(libusb_context* ctx, int* done, Clock::time_point until) {
-  while (*done == 0) {
+  while (!Done(done)) {
     auto left = duration_cast<microseconds>(until - Clock::now());
     if (left.count() <= 0) return;
     if (left > kEventSlice) left = kEventSlice;
@@ -40,7 +46,7 @@ Status FromTransferStatus(libusb_transfer_status status) {
 }
 
 void LIBUSB_CALL OnTransferDone(libusb_transfer* transfer) {
-  *static_cast<int*>(transfer->user_data) = 1;
+  std::atomic_ref<int>(*static_cast<int*>(transfer->user_data)).store(1, std::memory_order_release);
 }
 
 }  // namespace
@@ -74,10 +80,10 @@ Result<std::size_t> RunTransfer(libusb_context* ctx, Transfer& transfer,
   if (r != 0) return FromLibusb(r, "submitting a USB transfer");
   transfer.MarkSubmitted();
   WaitFor(ctx, transfer.done(), deadline + milliseconds(50));
-  if (*transfer.done() == 0) {
+  if (!Done(transfer.done())) {
     (void)libusb_cancel_transfer(t);
     WaitFor(ctx, transfer.done(), Clock::now() + kCancelGrace);
-    if (*transfer.done() == 0) return Status::IoError("USB transfer timed out (not cancelled)");
+    if (!Done(transfer.done())) return Status::IoError("USB transfer timed out (not cancelled)");
   }
   TESSERA_RETURN_IF_ERROR(FromTransferStatus(t->status));
   return static_cast<std::size_t>(t->actual_length);
