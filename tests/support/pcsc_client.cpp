@@ -2,8 +2,6 @@
 
 #include <PCSC/pcsclite.h>
 
-#include <cstdio>
-
 namespace tessera::testing {
 namespace {
 
@@ -11,39 +9,9 @@ using SteadyClock = std::chrono::steady_clock;
 
 }  // namespace
 
-Status PcscError(const std::string& call, LONG rv) {
-  char code[16];
-  std::snprintf(code, sizeof(code), "0x%08lX", static_cast<unsigned long>(rv));
-  return Status::IoError(call + ": " + pcsc_stringify_error(rv) + " (" + code + ")");
-}
-
-Result<std::unique_ptr<PcscContext>> PcscContext::Establish() {
-  SCARDCONTEXT context = 0;
-  LONG rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, nullptr, nullptr, &context);
-  if (rv != SCARD_S_SUCCESS) return PcscError("SCardEstablishContext", rv);
-  return std::unique_ptr<PcscContext>(new PcscContext(context));
-}
-
-PcscContext::~PcscContext() { (void)SCardReleaseContext(context_); }
-
 Result<std::vector<std::string>> ListReaders() {
   TESSERA_ASSIGN_OR_RETURN(std::unique_ptr<PcscContext> context, PcscContext::Establish());
-  DWORD size = 0;
-  LONG rv = SCardListReaders(context->get(), nullptr, nullptr, &size);
-  if (rv == SCARD_E_NO_READERS_AVAILABLE) return std::vector<std::string>();
-  if (rv != SCARD_S_SUCCESS) return PcscError("SCardListReaders", rv);
-  std::string buffer(size, '\0');
-  rv = SCardListReaders(context->get(), nullptr, buffer.data(), &size);
-  if (rv == SCARD_E_NO_READERS_AVAILABLE) return std::vector<std::string>();
-  if (rv != SCARD_S_SUCCESS) return PcscError("SCardListReaders", rv);
-  std::vector<std::string> readers;
-  // A multi-string: names separated by NULs, ended by an empty one.
-  for (std::size_t at = 0; at < buffer.size() && buffer[at] != '\0';) {
-    std::string name(buffer.c_str() + at);
-    at += name.size() + 1;
-    readers.push_back(std::move(name));
-  }
-  return readers;
+  return context->ListReaders();
 }
 
 Result<Bytes> WaitForCard(const std::string& reader, bool present,

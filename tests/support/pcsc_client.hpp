@@ -1,6 +1,6 @@
 // Minimal PC/SC client for tests (libpcsclite): list readers, wait for a
 // card to arrive or leave, connect and transmit. Each object owns its handle
-// (SCardReleaseContext, SCardDisconnect in the destructor). The tests use it
+// (SCardDisconnect in the destructor; contexts are host::PcscContext). The tests use it
 // to check what pcscd itself sees, apart from any tool; production code has
 // its own transport in host/transport/pcsc. Thread-compatible.
 #pragma once
@@ -15,24 +15,14 @@
 
 #include "common/bytes.hpp"
 #include "common/status.hpp"
+#include "host/transport/pcsc/pcsc_context.hpp"
 
 namespace tessera::testing {
 
-// "SCardListReaders: Service not available. (0x8010001D)"
-Status PcscError(const std::string& call, LONG rv);
-
-class PcscContext {
- public:
-  static Result<std::unique_ptr<PcscContext>> Establish();
-  ~PcscContext();
-  PcscContext(const PcscContext&) = delete;
-  PcscContext& operator=(const PcscContext&) = delete;
-  SCARDCONTEXT get() const { return context_; }
-
- private:
-  explicit PcscContext(SCARDCONTEXT context) : context_(context) {}
-  SCARDCONTEXT context_;
-};
+// The context and the error text are the production ones
+// (host/transport/pcsc/pcsc_context.hpp); the rest is the tests' own.
+using host::PcscContext;
+using host::PcscError;
 
 // The readers pcscd lists now (its own context, released at once).
 Result<std::vector<std::string>> ListReaders();

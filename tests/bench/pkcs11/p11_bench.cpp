@@ -68,7 +68,7 @@ class TesseraTokens {
     TESSERA_ASSIGN_OR_RETURN(tokens->sim_,
                              testing::SimProcess::Start(dir / "state", dir / "run", args));
     const auto conf = dir / "tessera.conf";
-    std::ofstream(conf) << "sim.run_dir = " << (dir / "run").string() << "\n";
+    std::ofstream(conf) << "sim.run_dir = " << (dir / "run").string() << "\ntransports = sim\n";
     ::setenv("TESSERA_CONF", conf.c_str(), 1);
     return tokens;
   }

@@ -19,6 +19,7 @@
 
 #include "common/ossl.hpp"
 #include "tests/hil/pcsc/foreign_vpcd_card.hpp"
+#include "tests/hil/pcsc/openssl_checks.hpp"
 #include "tests/hil/pcsc/pcsc_fixture.hpp"
 #include "tests/integration/pkcs11/module_harness.hpp"
 
@@ -34,29 +35,6 @@ constexpr auto kTokenBound = 30s;
 // A mute card answers nothing; every layer should give up well before this.
 constexpr auto kMuteBound = 10s;
 constexpr CK_BYTE kKeyId = 0x01;  // PIV slot 9A
-
-ossl::PkeyPtr ReadPem(const std::filesystem::path& path) {
-  ossl::BioPtr bio(BIO_new_file(path.c_str(), "r"));
-  if (bio == nullptr) return nullptr;
-  return ossl::PkeyPtr(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
-}
-
-// r || s (PKCS#11 CKM_ECDSA) checked as an ECDSA signature of `digest`.
-bool VerifyRawEcdsa(EVP_PKEY* key, const Bytes& digest, const Bytes& rs) {
-  const std::size_t half = rs.size() / 2;
-  ECDSA_SIG* sig = ECDSA_SIG_new();
-  ECDSA_SIG_set0(sig, BN_bin2bn(rs.data(), static_cast<int>(half), nullptr),
-                 BN_bin2bn(rs.data() + half, static_cast<int>(half), nullptr));
-  unsigned char* der = nullptr;
-  const int der_len = i2d_ECDSA_SIG(sig, &der);
-  ECDSA_SIG_free(sig);
-  ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new(key, nullptr));
-  const bool ok = der_len > 0 && EVP_PKEY_verify_init(ctx.get()) == 1 &&
-                  EVP_PKEY_verify(ctx.get(), der, static_cast<std::size_t>(der_len), digest.data(),
-                                  digest.size()) == 1;
-  OPENSSL_free(der);
-  return ok;
-}
 
 Bytes Digest() {
   Bytes digest(32);
@@ -89,7 +67,8 @@ class PcscModuleFailureTest : public PcscTest {
     const std::filesystem::path pem = Path("pub-9a.pem");
     ToolResult gen = PivTool({"-a", "generate", "-s", "9a", "-A", "ECCP256", "-o", pem.string()});
     ASSERT_EQ(gen.exit_code, 0) << gen.Describe();
-    tool_key_ = ReadPem(pem);
+    auto read = ReadPublicKeyPem(pem);
+    if (read.ok()) tool_key_ = std::move(read).value();
     ASSERT_NE(tool_key_, nullptr);
 
     ASSERT_EQ(::setenv("TESSERA_TRANSPORTS", "pcsc", 1), 0);

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "common/ossl.hpp"
+#include "tests/hil/pcsc/openssl_checks.hpp"
 #include "tests/hil/pcsc/pcsc_fixture.hpp"
 #include "tests/integration/pkcs11/module_harness.hpp"
 
@@ -20,29 +21,6 @@ namespace tessera::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-ossl::PkeyPtr ReadPem(const std::filesystem::path& path) {
-  ossl::BioPtr bio(BIO_new_file(path.c_str(), "r"));
-  if (bio == nullptr) return nullptr;
-  return ossl::PkeyPtr(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
-}
-
-// r || s (PKCS#11 CKM_ECDSA) checked as an ECDSA signature of `digest`.
-bool VerifyRawEcdsa(EVP_PKEY* key, const Bytes& digest, const Bytes& rs) {
-  const std::size_t half = rs.size() / 2;
-  ECDSA_SIG* sig = ECDSA_SIG_new();
-  ECDSA_SIG_set0(sig, BN_bin2bn(rs.data(), static_cast<int>(half), nullptr),
-                 BN_bin2bn(rs.data() + half, static_cast<int>(half), nullptr));
-  unsigned char* der = nullptr;
-  const int der_len = i2d_ECDSA_SIG(sig, &der);
-  ECDSA_SIG_free(sig);
-  ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new(key, nullptr));
-  const bool ok = der_len > 0 && EVP_PKEY_verify_init(ctx.get()) == 1 &&
-                  EVP_PKEY_verify(ctx.get(), der, static_cast<std::size_t>(der_len), digest.data(),
-                                  digest.size()) == 1;
-  OPENSSL_free(der);
-  return ok;
-}
 
 class PcscModuleTest : public PcscTest {
  protected:
@@ -84,8 +62,9 @@ TEST_F(PcscModuleTest, SignsWithTheKeyYubicoPivToolGenerated) {
   const std::filesystem::path pem = Path("pub-9a.pem");
   ToolResult gen = PivTool({"-a", "generate", "-s", "9a", "-A", "ECCP256", "-o", pem.string()});
   ASSERT_EQ(gen.exit_code, 0) << gen.Describe();
-  ossl::PkeyPtr tool_key = ReadPem(pem);
-  ASSERT_NE(tool_key, nullptr);
+  Result<ossl::PkeyPtr> read = ReadPublicKeyPem(pem);
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  ossl::PkeyPtr tool_key = std::move(read).value();
 
   const CK_SLOT_ID slot = ReaderSlot();
   CK_SLOT_INFO info{};

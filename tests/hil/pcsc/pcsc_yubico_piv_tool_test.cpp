@@ -5,6 +5,7 @@
 #include <openssl/pem.h>
 
 #include "common/ossl.hpp"
+#include "tests/hil/pcsc/openssl_checks.hpp"
 #include "tests/hil/pcsc/pcsc_fixture.hpp"
 
 namespace tessera::testing {
@@ -18,22 +19,6 @@ using ossl::X509Ptr;
 constexpr char kPin[] = "123456";
 constexpr char kPuk[] = "12345678";
 constexpr char kDefaultMgmKey[] = "010203040506070801020304050607080102030405060708";
-
-Result<PkeyPtr> ReadPublicKeyPem(const std::filesystem::path& path) {
-  std::string pem = ReadFile(path);
-  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  PkeyPtr key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
-  if (key == nullptr) return Status::InvalidArgument("not a public key PEM: " + pem);
-  return key;
-}
-
-Result<X509Ptr> ReadCertPem(const std::filesystem::path& path) {
-  std::string pem = ReadFile(path);
-  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-  if (cert == nullptr) return Status::InvalidArgument("not a certificate PEM: " + pem);
-  return cert;
-}
 
 class PcscYubicoPivToolTest : public PcscTest {
  protected:
