@@ -72,6 +72,12 @@ class [[nodiscard]] Status {
   static Status NoSpace(std::string msg) { return {Code::kNoSpace, std::move(msg)}; }
   static Status Corrupt(std::string msg) { return {Code::kCorrupt, std::move(msg)}; }
   static Status IoError(std::string msg) { return {Code::kIoError, std::move(msg)}; }
+  // kIoError from a transport that knows the card or its reader went away
+  // mid-call (SCARD_W_REMOVED_CARD, a USB device unplugged), not merely that
+  // the link broke: the caller must treat it as a removal.
+  static Status CardGone(std::string msg) {
+    return {Code::kIoError, std::move(msg), kCardGoneDetail};
+  }
   static Status PowerLost() { return {Code::kPowerLost, "power lost"}; }
   static Status Internal(std::string msg) { return {Code::kInternal, std::move(msg)}; }
   static Status SignatureInvalid(std::string msg) {
@@ -88,9 +94,11 @@ class [[nodiscard]] Status {
   const std::string& message() const { return message_; }
   // Extra number carried by some codes: tries left for kPinIncorrect.
   int detail() const { return detail_; }
+  bool card_gone() const { return code_ == Code::kIoError && detail_ == kCardGoneDetail; }
   std::string ToString() const;
 
  private:
+  static constexpr int kCardGoneDetail = 1;
   Status(Code code, std::string msg, int detail = 0)
       : code_(code), message_(std::move(msg)), detail_(detail) {}
 

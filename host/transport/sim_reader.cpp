@@ -21,11 +21,14 @@ SimReader::SimReader(std::filesystem::path socket, std::uint32_t serial)
 std::string SimReader::Name() const { return "Tessera simulator " + std::to_string(serial_); }
 
 CardState SimReader::Card() {
-  // The socket is made anew on each insertion, so its inode tells one
-  // insertion from the next.
+  // The socket is made anew on each insertion. Its inode alone may be
+  // reused at once (ext4 does), so the change time in nanoseconds joins it.
   struct stat st {};
   if (::stat(socket_.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode)) return CardState{};
-  return CardState{.present = true, .generation = static_cast<std::uint64_t>(st.st_ino)};
+  const auto changed = static_cast<std::uint64_t>(st.st_ctim.tv_sec) * 1000000000U +
+                       static_cast<std::uint64_t>(st.st_ctim.tv_nsec);
+  return CardState{.present = true,
+                   .generation = changed ^ (static_cast<std::uint64_t>(st.st_ino) << 40)};
 }
 
 Result<std::unique_ptr<Transport>> SimReader::Connect() {

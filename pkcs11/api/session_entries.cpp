@@ -91,9 +91,16 @@ TESSERA_P11_EXPORT CK_RV C_CloseAllSessions(CK_SLOT_ID slot_id) {
   });
 }
 
+// Applications (NSS among them) ask C_GetSessionInfo whether a session
+// still stands, so it asks the reader first: a session with a token that
+// left, or was replaced, is closed (§5.1.2) even if no call reached the
+// card since. Other calls learn of a removal when they talk to the card.
 TESSERA_P11_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE handle, CK_SESSION_INFO_PTR info) {
   return Guard([&]() -> CK_RV {
     SessionAccess r = AccessSession(handle);
+    if (r.rv != CKR_OK) return r.rv;
+    r.slot->Reconcile(r.slot->ReaderCard());
+    r = AccessSession(handle);
     if (r.rv != CKR_OK) return r.rv;
     if (info == nullptr) return CKR_ARGUMENTS_BAD;
     info->slotID = r.session.slot;

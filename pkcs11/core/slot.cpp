@@ -17,17 +17,32 @@ Slot::Slot(SlotId id, std::shared_ptr<host::Reader> reader) : id_(id), reader_(s
 std::string Slot::Description() const { return reader_->Name(); }
 
 bool Slot::TokenPresent() {
-  host::CardState card = reader_->Card();
+  const host::CardState card = reader_->Card();
+  Reconcile(card);
   if (!card.present) return false;
   // Simulated tokens always hold PIV; other cards are asked once each.
   if (reader_->kind() == host::ReaderKind::kSim) return true;
+  if (bound_.load() && card.generation == connected_generation_.load()) return true;
   std::lock_guard lock(mu_);
-  if (transport_ != nullptr) {
-    if (card.generation == connected_generation_) return true;
-    DropToken();  // another card took the place of the one we knew
-  }
   if (foreign_generation_ == card.generation) return false;
   return EnsureConnected().ok() || foreign_generation_ != card.generation;
+}
+
+void Slot::Reconcile(const host::CardState& card) {
+  // Lock-free when nothing changed: the common case, and the one that must
+  // not wait for another thread's card I/O.
+  if (!bound_.load()) return;
+  if (card.present && card.generation == connected_generation_.load()) return;
+  std::lock_guard lock(mu_);
+  ReconcileLocked(reader_->Card());  // ask again: it may have settled meanwhile
+}
+
+bool Slot::ReconcileLocked(const host::CardState& card) {
+  if (!bound_ || (card.present && card.generation == connected_generation_)) return false;
+  // The card we knew left, or another took its place: PKCS#11 2.40 §5.1.2
+  // closes the sessions with it, and nothing cached for it stays.
+  DropToken();
+  return true;
 }
 
 void Slot::Invalidate() {
@@ -97,17 +112,15 @@ Status Slot::Logout() {
 Status Slot::EnsureConnected() {
   if (transport_ != nullptr) return Status::Ok();
   const host::CardState card = reader_->Card();
-  if (!card.present) {
-    DropToken();
-    return Status::NotFound("no token in " + Description());
-  }
+  // Reconnecting after a lost connection: if the card went out (and maybe
+  // came back, another generation) meanwhile, the call that brought us here
+  // belongs to the old card's sessions, so it fails as a removal rather
+  // than reaching a card it was not meant for.
+  if (ReconcileLocked(card)) return Status::Refused(kDeviceRemovedReason, "token removed");
+  if (!card.present) return Status::NotFound("no token in " + Description());
   if (foreign_generation_ == card.generation) {
     return Status::NotFound("the card in " + Description() + " has no PIV application");
   }
-  // Reconnecting after a lost connection: if the card went out and came
-  // back meanwhile (another generation), it is a new insertion, and the
-  // sessions with the old one are closed (§5.1.2).
-  if (bound_ && card.generation != connected_generation_) DropToken();
   TESSERA_ASSIGN_OR_RETURN(auto raw, reader_->Connect());
   auto transport = std::make_unique<LoggingTransport>(std::move(raw));
   host::ApduChannel channel(
@@ -133,10 +146,8 @@ Status Slot::EnsureConnected() {
 Result<TokenInfo> Slot::GetTokenInfo() {
   std::lock_guard lock(mu_);
   const host::CardState card = reader_->Card();
-  if (!card.present || (transport_ != nullptr && card.generation != connected_generation_)) {
-    DropToken();
-    if (!card.present) return Status::NotFound("no token in " + Description());
-  }
+  ReconcileLocked(card);
+  if (!card.present) return Status::NotFound("no token in " + Description());
   if (token_) return *token_;
   Result<TokenInfo> info = Status::Internal("unreached");
   TESSERA_RETURN_IF_ERROR(WithCard([&](host::ApduChannel& ch) {

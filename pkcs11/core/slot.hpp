@@ -52,6 +52,10 @@ class Slot {
   bool TokenPresent();
   // What the reader says, without asking the card: for slot events.
   host::CardState ReaderCard() const { return reader_->Card(); }
+  // Acts on what the reader says: if the card this slot was bound to is
+  // gone (or replaced), drops it, which closes its sessions (§5.1.2).
+  // Lock-free when nothing changed.
+  void Reconcile(const host::CardState& card);
   // The token's description, read from the card on first use after an insertion.
   Result<TokenInfo> GetTokenInfo();
   // Forget everything cached: the token was removed or reset.
@@ -134,6 +138,8 @@ class Slot {
   // Forgets only the connection and the login (the card is the same one,
   // but it lost its state); requires mu_.
   void DropConnection();
+  // Reconcile with mu_ held; true when it dropped the token.
+  bool ReconcileLocked(const host::CardState& card);
   // Runs `io` on a channel to the card, under mu_; a broken link is dropped
   // so the next call reconnects.
   template <typename Io>
@@ -145,7 +151,7 @@ class Slot {
     Status result = io(channel);
     if (result.code() == Code::kIoError) {
       host::CardState card = reader_->Card();
-      if (!card.present || card.generation != connected_generation_) {
+      if (result.card_gone() || !card.present || card.generation != connected_generation_) {
         // PKCS#11 2.40 §5.1: the token left during the call (or another
         // card took its place); §5.1.2: that closes its sessions.
         DropToken();
@@ -164,10 +170,11 @@ class Slot {
   const std::shared_ptr<host::Reader> reader_;
   mutable Mutex mu_;
   std::unique_ptr<host::Transport> transport_;
-  std::uint64_t connected_generation_ = 0;  // guarded by mu_
   // Sessions and objects belong to the card of connected_generation_
-  // (connected at least once since the last DropToken); guarded by mu_.
-  bool bound_ = false;
+  // (connected at least once since the last DropToken). Written under mu_;
+  // read without it by Reconcile and TokenPresent's quick path.
+  std::atomic<std::uint64_t> connected_generation_{0};
+  std::atomic<bool> bound_{false};
   std::optional<std::uint64_t> foreign_generation_;  // a non-PIV card; guarded by mu_
   std::atomic<std::uint64_t> insertion_{0};
   std::optional<TokenInfo> token_;

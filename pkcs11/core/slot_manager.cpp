@@ -32,6 +32,9 @@ constexpr std::chrono::milliseconds kWaitSlice{500};
 SlotManager::SlotManager(const ModuleConfig& config) : monitor_(SourcesFor(config)) {}
 
 void SlotManager::Refresh() {
+  // One look at a time: two looks applied out of order would report one
+  // change twice.
+  std::lock_guard refreshing(refresh_mu_);
   std::vector<std::shared_ptr<host::Reader>> readers = monitor_.Scan();
   {
     std::lock_guard lock(mu_);
@@ -50,7 +53,12 @@ void SlotManager::Refresh() {
     std::lock_guard lock(mu_);
     for (const Entry& e : slots_) cards.emplace_back(e.slot.get(), host::CardState{});
   }
-  for (auto& [slot, card] : cards) card = slot->ReaderCard();
+  for (auto& [slot, card] : cards) {
+    card = slot->ReaderCard();
+    // A card seen gone is gone for its sessions too, whether or not anyone
+    // asks the slot before asking the session (§5.1.2).
+    slot->Reconcile(card);
+  }
   std::lock_guard lock(mu_);
   for (const auto& [slot, card] : cards) {
     Entry& e = slots_[slot->id()];

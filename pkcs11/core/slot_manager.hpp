@@ -47,6 +47,7 @@ class SlotManager {
   };
 
   host::ReaderMonitor monitor_;
+  std::mutex refresh_mu_;  // one Refresh at a time; taken before mu_
   Mutex mu_;
   std::vector<Entry> slots_;  // ordered by ID; guarded by mu_
   bool started_ = false;      // the first Refresh made no events; guarded by mu_

@@ -12,6 +12,7 @@ PcscReader::PcscReader(std::string name, std::shared_ptr<SharedPcscContext> cont
 CardState PcscReader::Card() {
   std::lock_guard lock(context_->mu);
   if (context_->context == nullptr) return CardState{};
+  const std::uint64_t epoch = context_->contexts + context_->absences[name_];
   SCARD_READERSTATE state{};
   state.szReader = name_.c_str();
   state.dwCurrentState = SCARD_STATE_UNAWARE;
@@ -19,7 +20,7 @@ CardState PcscReader::Card() {
   if (rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT) return CardState{};
   const DWORD events = state.dwEventState;
   if ((events & SCARD_STATE_PRESENT) == 0 || (events & SCARD_STATE_MUTE) != 0) return CardState{};
-  return CardState{.present = true, .generation = (events >> 16) & 0xFFFF};
+  return CardState{.present = true, .generation = (epoch << 16) | ((events >> 16) & 0xFFFF)};
 }
 
 Result<std::unique_ptr<Transport>> PcscReader::Connect() {

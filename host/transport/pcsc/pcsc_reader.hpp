@@ -1,9 +1,12 @@
 // PcscReader: one PC/SC reader as a Reader. Presence comes from
 // SCardGetStatusChange with no wait, and the generation from the reader's
 // event counter (the high 16 bits of dwEventState), which pcscd bumps on
-// every insertion and removal.
+// every insertion and removal, joined with SharedPcscContext's counts of
+// reader absences and pcscd restarts.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -18,6 +21,11 @@ namespace tessera::host {
 struct SharedPcscContext {
   std::mutex mu;
   std::unique_ptr<PcscContext> context;  // null while pcscd is not there
+  // pcscd's event counter starts again at 0 for a reader that comes back
+  // and after a pcscd restart, so the generation also counts those: the
+  // contexts established, and per reader the scans that found it gone.
+  std::uint64_t contexts = 0;
+  std::map<std::string, std::uint64_t> absences;
 };
 
 class PcscReader final : public Reader {

@@ -2,6 +2,8 @@
 
 #include <PCSC/pcsclite.h>
 
+#include <algorithm>
+
 namespace tessera::host {
 namespace {
 constexpr char kPnp[] = "\\\\?PnP?\\Notification";
@@ -15,19 +17,26 @@ std::vector<std::shared_ptr<Reader>> PcscReaderSource::Scan() {
     std::lock_guard lock(shared_->mu);
     if (shared_->context == nullptr) {
       auto context = PcscContext::Establish();
-      if (context.ok()) shared_->context = std::move(context).value();
+      if (context.ok()) {
+        shared_->context = std::move(context).value();
+        ++shared_->contexts;
+      }
     }
     if (shared_->context != nullptr) {
       auto listed = shared_->context->ListReaders();
       if (listed.ok()) {
         names = std::move(listed).value();
-      } else if (listed.status().code() == Code::kNotFound) {
-        shared_->context.reset();  // pcscd went away; look for it again next time
+      } else {
+        shared_->context.reset();  // pcscd went away or restarted; look again next time
       }
     }
   }
   {
     std::lock_guard lock(names_mu_);
+    std::lock_guard shared(shared_->mu);
+    for (const std::string& seen : names_) {
+      if (std::find(names.begin(), names.end(), seen) == names.end()) ++shared_->absences[seen];
+    }
     names_ = names;
   }
   std::vector<std::shared_ptr<Reader>> readers;

@@ -76,7 +76,13 @@ Result<Bytes> PcscTransport::Transmit(ByteView command) {
   // Any failure here, a removed card included, breaks the exchange: kIoError,
   // as the Transport contract has it for a link that broke mid-call.
   if (rv != SCARD_S_SUCCESS) {
-    return Status::IoError(PcscError("SCardTransmit to '" + reader_ + "'", rv).message());
+    Status failed = PcscError("SCardTransmit to '" + reader_ + "'", rv);
+    // pcscd says the card (or reader, or pcscd itself) went away: a removal,
+    // whatever the reader's event counter says afterwards.
+    if (failed.code() == Code::kNotFound || rv == SCARD_E_INVALID_HANDLE) {
+      return Status::CardGone(failed.message());
+    }
+    return Status::IoError(failed.message());
   }
   if (size < 2) return Status::IoError("response shorter than a status word");
   response.resize(size);

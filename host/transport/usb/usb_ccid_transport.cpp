@@ -124,7 +124,7 @@ Status UsbCcidTransport::Break(Status s) {
     // Unplugged mid-call: a link that broke, which the Transport contract
     // reports as kIoError (PcscTransport does the same for a removed card),
     // so that the slot above drops the connection and closes its sessions.
-    s = Status::IoError(device_.key + ": USB device gone (" + s.message() + ")");
+    s = Status::CardGone(device_.key + ": USB device gone (" + s.message() + ")");
   }
   if (!s.ok() && broken_.ok()) broken_ = s;
   return s;

@@ -88,5 +88,28 @@ TEST_F(ApiSlotEventTest, BadArgumentsAreRefused) {
   EXPECT_EQ(module_->C_WaitForSlotEvent(CKF_DONT_BLOCK, &slot, &reserved), CKR_ARGUMENTS_BAD);
 }
 
+// PKCS#11 2.40 §5.1.2: the sessions with a removed token are closed, even
+// when the application learns of the removal from C_WaitForSlotEvent and
+// asks the session first, and even when the token is back before it asks.
+TEST_F(ApiSlotEventTest, AnEventedRemovalClosesTheSessionsOfTheOldToken) {
+  CK_SESSION_HANDLE before = UserSession();
+  CK_SESSION_INFO info{};
+  ASSERT_EQ(module_->C_GetSessionInfo(before, &info), CKR_OK);
+  ASSERT_NO_FATAL_FAILURE(Ctl("remove"));
+  CK_SLOT_ID slot = 999;
+  ASSERT_EQ(Poll(&slot), CKR_OK);
+  EXPECT_EQ(module_->C_GetSessionInfo(before, &info), CKR_SESSION_HANDLE_INVALID);
+
+  // Removed and inserted between two looks: the old session still goes.
+  ASSERT_NO_FATAL_FAILURE(Ctl("insert"));
+  ASSERT_EQ(Poll(&slot), CKR_OK);
+  CK_SESSION_HANDLE second = UserSession();
+  ASSERT_EQ(module_->C_GetSessionInfo(second, &info), CKR_OK);
+  ASSERT_NO_FATAL_FAILURE(Ctl("remove"));
+  ASSERT_NO_FATAL_FAILURE(Ctl("insert"));
+  EXPECT_EQ(module_->C_GetSessionInfo(second, &info), CKR_SESSION_HANDLE_INVALID)
+      << "the slot must notice the new insertion before it answers for the session";
+}
+
 }  // namespace
 }  // namespace tessera::testing
