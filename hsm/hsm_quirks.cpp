@@ -1,0 +1,40 @@
+#include "hsm/hsm_quirks.hpp"
+
+namespace tessera::hsm {
+namespace {
+
+struct KnownHsm {
+  std::string_view manufacturer_id;
+  std::string_view model;  // empty: any model of this manufacturer
+  HsmQuirks quirks;
+};
+
+constexpr KnownHsm kKnownHsms[] = {
+    // SoftHSM2 2.6: both *_ENCRYPT_DATA derivations, no session limit of note.
+    {"SoftHSM project", "",
+     HsmQuirks{.name = "SoftHSM2",
+               .supports_aes_ecb_encrypt_data = true,
+               .supports_aes_cbc_encrypt_data = true,
+               .max_sessions = 64,
+               .needs_login_per_session = false}},
+};
+
+std::string_view TrimPadding(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+HsmQuirks QuirksFor(std::string_view manufacturer_id, std::string_view model) {
+  manufacturer_id = TrimPadding(manufacturer_id);
+  model = TrimPadding(model);
+  for (const KnownHsm& known : kKnownHsms) {
+    if (known.manufacturer_id == manufacturer_id && (known.model.empty() || known.model == model)) {
+      return known.quirks;
+    }
+  }
+  return HsmQuirks{};
+}
+
+}  // namespace tessera::hsm

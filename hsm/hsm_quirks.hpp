@@ -1,0 +1,28 @@
+// HsmQuirks: what one HSM model can and cannot do, kept as data.
+//
+// The adapter asks these flags instead of testing vendor names in code. A
+// model not in the table gets the conservative defaults: nothing optional
+// assumed, one session, a login per session. The table is looked up by the
+// token's manufacturerID and model from C_GetTokenInfo (space padding
+// ignored). Immutable values, thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace tessera::hsm {
+
+struct HsmQuirks {
+  std::string_view name = "unknown HSM";  // for logs and error messages
+  // Diversification mechanisms (DESIGN.md "The HSM adapter").
+  bool supports_aes_ecb_encrypt_data = false;  // CKM_AES_ECB_ENCRYPT_DATA
+  bool supports_aes_cbc_encrypt_data = false;  // CKM_AES_CBC_ENCRYPT_DATA
+  std::uint32_t max_sessions = 1;              // sessions the adapter may open at once
+  // true: each session needs its own C_Login (some network HSMs); PKCS#11
+  // itself makes a login apply to every session of the application.
+  bool needs_login_per_session = true;
+};
+
+HsmQuirks QuirksFor(std::string_view manufacturer_id, std::string_view model);
+
+}  // namespace tessera::hsm

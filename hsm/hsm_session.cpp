@@ -1,0 +1,66 @@
+#include "hsm/hsm_session.hpp"
+
+#include "hsm/pkcs11_error.hpp"
+
+namespace tessera::hsm {
+
+Result<HsmSession> HsmSession::OpenReadWrite(std::shared_ptr<const Pkcs11Library> library,
+                                             CK_SLOT_ID slot, std::string token_label) {
+  CK_SESSION_HANDLE handle = CK_INVALID_HANDLE;
+  CK_RV rv = library->functions().C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr,
+                                                nullptr, &handle);
+  if (rv != CKR_OK) {
+    return CkRvStatus("opening a session on HSM token '" + token_label + "'", "C_OpenSession", rv);
+  }
+  return HsmSession(std::move(library), slot, handle, std::move(token_label));
+}
+
+HsmSession::~HsmSession() { Close(); }
+
+HsmSession::HsmSession(HsmSession&& other) noexcept
+    : library_(std::move(other.library_)),
+      slot_(other.slot_),
+      handle_(other.handle_),
+      token_label_(std::move(other.token_label_)),
+      logged_in_(other.logged_in_) {
+  other.library_.reset();
+  other.logged_in_ = false;
+}
+
+HsmSession& HsmSession::operator=(HsmSession&& other) noexcept {
+  if (this != &other) {
+    Close();
+    library_ = std::move(other.library_);
+    other.library_.reset();
+    slot_ = other.slot_;
+    handle_ = other.handle_;
+    token_label_ = std::move(other.token_label_);
+    logged_in_ = other.logged_in_;
+    other.logged_in_ = false;
+  }
+  return *this;
+}
+
+Status HsmSession::Login(const SecureBytes& pin) {
+  // PKCS#11 takes a non-const pointer but only reads the PIN.
+  CK_RV rv = library_->functions().C_Login(handle_, CKU_USER,
+                                           const_cast<CK_UTF8CHAR*>(pin.data()),  // NOLINT
+                                           static_cast<CK_ULONG>(pin.size()));
+  if (rv == CKR_USER_ALREADY_LOGGED_IN) return Status::Ok();  // another session logged in
+  if (rv != CKR_OK) {
+    return CkRvStatus("logging in to HSM token '" + token_label_ + "' as user", "C_Login", rv);
+  }
+  logged_in_ = true;
+  return Status::Ok();
+}
+
+void HsmSession::Close() noexcept {
+  if (!library_) return;
+  const CK_FUNCTION_LIST& f = library_->functions();
+  if (logged_in_) f.C_Logout(handle_);
+  f.C_CloseSession(handle_);
+  logged_in_ = false;
+  library_.reset();
+}
+
+}  // namespace tessera::hsm

@@ -1,0 +1,58 @@
+// HsmSession: one open PKCS#11 session on an HSM token, and its login.
+//
+// Opened read/write; Login() logs the user in. The destructor logs out (when
+// this session logged in) and closes the session, so a failed login never
+// leaves a session open. Holds its Pkcs11Library, which stays loaded while
+// the session lives. Move-only. A session is not thread-safe (PKCS#11 3.0
+// §5.6.1): one thread at a time.
+#pragma once
+
+#include <p11-kit/pkcs11.h>
+
+#include <memory>
+#include <string>
+
+#include "common/secure_bytes.hpp"
+#include "common/status.hpp"
+#include "hsm/pkcs11_library.hpp"
+
+namespace tessera::hsm {
+
+class HsmSession {
+ public:
+  // `token_label` (trimmed) only names the token in error messages.
+  static Result<HsmSession> OpenReadWrite(std::shared_ptr<const Pkcs11Library> library,
+                                          CK_SLOT_ID slot, std::string token_label);
+
+  ~HsmSession();
+  HsmSession(HsmSession&& other) noexcept;
+  HsmSession& operator=(HsmSession&& other) noexcept;
+  HsmSession(const HsmSession&) = delete;
+  HsmSession& operator=(const HsmSession&) = delete;
+
+  // C_Login as CKU_USER. A wrong PIN is kSecurityStatus, a locked one
+  // kAuthBlocked; both name the token and the CK_RV.
+  Status Login(const SecureBytes& pin);
+
+  CK_SESSION_HANDLE handle() const { return handle_; }
+  CK_SLOT_ID slot() const { return slot_; }
+  bool logged_in() const { return logged_in_; }
+  const Pkcs11Library& library() const { return *library_; }
+
+ private:
+  HsmSession(std::shared_ptr<const Pkcs11Library> library, CK_SLOT_ID slot,
+             CK_SESSION_HANDLE handle, std::string token_label)
+      : library_(std::move(library)),
+        slot_(slot),
+        handle_(handle),
+        token_label_(std::move(token_label)) {}
+  void Close() noexcept;
+
+  std::shared_ptr<const Pkcs11Library> library_;  // null once moved from
+  CK_SLOT_ID slot_ = 0;
+  CK_SESSION_HANDLE handle_ = CK_INVALID_HANDLE;
+  std::string token_label_;
+  bool logged_in_ = false;
+};
+
+}  // namespace tessera::hsm

@@ -1,0 +1,49 @@
+// HsmToken: the HSM token the adapter works with, found by its label, with
+// one read/write session logged in as the user.
+//
+// Open() looks through the module's slots with a token present for the one
+// whose CK_TOKEN_INFO label (32 bytes, space-padded) equals `label`, reads
+// the PIN from its PinSource, opens a session and logs in. The PIN is wiped
+// before Open returns. The quirks come from the token's manufacturer
+// and model. Move-only; thread-compatible (see HsmSession).
+#pragma once
+
+#include <p11-kit/pkcs11.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/status.hpp"
+#include "hsm/hsm_quirks.hpp"
+#include "hsm/hsm_session.hpp"
+#include "hsm/pin_source.hpp"
+#include "hsm/pkcs11_library.hpp"
+
+namespace tessera::hsm {
+
+class HsmToken {
+ public:
+  // Errors: kNotFound "no HSM token labelled '...'" (with the labels seen),
+  // the PinSource's errors, and C_Login's (a wrong PIN names the token).
+  static Result<HsmToken> Open(std::shared_ptr<const Pkcs11Library> library, std::string_view label,
+                               const PinSource& pin);
+
+  // The slot whose token carries `label`; kInvalidArgument past 32 bytes.
+  static Result<CK_SLOT_ID> FindSlot(const Pkcs11Library& library, std::string_view label);
+
+  const std::string& label() const { return label_; }
+  CK_SLOT_ID slot() const { return session_.slot(); }
+  const HsmQuirks& quirks() const { return quirks_; }
+  HsmSession& session() { return session_; }
+
+ private:
+  HsmToken(std::string label, HsmQuirks quirks, HsmSession session)
+      : label_(std::move(label)), quirks_(quirks), session_(std::move(session)) {}
+
+  std::string label_;
+  HsmQuirks quirks_;
+  HsmSession session_;
+};
+
+}  // namespace tessera::hsm

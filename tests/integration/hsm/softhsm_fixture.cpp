@@ -1,0 +1,46 @@
+#include "tests/integration/hsm/softhsm_fixture.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "tests/support/run_tool.hpp"
+
+namespace tessera::hsm::testing {
+
+void SoftHsmTest::SetUp() {
+  if (::access(kSoftHsmModule, R_OK) != 0) GTEST_SKIP() << kSoftHsmModule << " not installed";
+  std::filesystem::create_directory(dir_ / "tokens");
+  {
+    std::ofstream conf(dir_ / "softhsm2.conf");
+    conf << "directories.tokendir = " << (dir_ / "tokens").string()
+         << "\nobjectstore.backend = file\nlog.level = ERROR\n";
+  }
+  ::setenv("SOFTHSM2_CONF", (dir_ / "softhsm2.conf").c_str(), 1);
+  auto result = tessera::testing::RunTool({"softhsm2-util", "--init-token", "--free", "--label",
+                                           kLabel, "--pin", kPin, "--so-pin", "5678"});
+  ASSERT_EQ(result.exit_code, 0) << result.Describe();
+}
+
+void SoftHsmTest::TearDown() { ::unsetenv("SOFTHSM2_CONF"); }
+
+std::shared_ptr<const Pkcs11Library> SoftHsmTest::LoadSoftHsm() {
+  auto library = Pkcs11Library::Load(kSoftHsmModule);
+  EXPECT_TRUE(library.ok()) << library.status().ToString();
+  return library.ok() ? *library : nullptr;
+}
+
+std::string SoftHsmTest::WriteFile(const std::string& name, const std::string& content,
+                                   unsigned mode) {
+  std::string path = (dir_ / name).string();
+  {
+    std::ofstream out(path);
+    out << content;
+  }
+  ::chmod(path.c_str(), mode);
+  return path;
+}
+
+}  // namespace tessera::hsm::testing
