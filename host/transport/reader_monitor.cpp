@@ -27,9 +27,7 @@ std::vector<std::shared_ptr<Reader>> ReaderMonitor::Scan() {
 }
 
 void ReaderMonitor::WaitForChange(std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::unique_lock lock(mu_);
-  const std::uint64_t seen = notices_;
   if (cancelled_) return;
   const auto slice = std::min(timeout, kPollInterval);
   // One route that can wait for events waits; the others are polled when
@@ -40,8 +38,7 @@ void ReaderMonitor::WaitForChange(std::chrono::milliseconds timeout) {
     lock.lock();
     if (waited) return;
   }
-  changed_.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + slice),
-                      [&] { return cancelled_ || notices_ != seen; });
+  changed_.wait_for(lock, slice, [&] { return cancelled_; });
 }
 
 void ReaderMonitor::Cancel() {
@@ -56,14 +53,6 @@ void ReaderMonitor::Cancel() {
 bool ReaderMonitor::cancelled() const {
   std::lock_guard lock(mu_);
   return cancelled_;
-}
-
-void ReaderMonitor::Notify() {
-  {
-    std::lock_guard lock(mu_);
-    ++notices_;
-  }
-  changed_.notify_all();
 }
 
 }  // namespace tessera::host

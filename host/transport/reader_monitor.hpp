@@ -36,8 +36,6 @@ class ReaderMonitor {
   void WaitForChange(std::chrono::milliseconds timeout);
   void Cancel();
   bool cancelled() const;
-  // Wakes a waiter: a source's own event thread (USB hotplug) calls this.
-  void Notify();
 
  private:
   std::vector<std::unique_ptr<ReaderSource>> sources_;

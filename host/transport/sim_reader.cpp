@@ -36,27 +36,14 @@ Result<std::unique_ptr<Transport>> SimReader::Connect() {
   return std::unique_ptr<Transport>(std::move(transport));
 }
 
-Result<std::vector<std::unique_ptr<SimReader>>> ListSimReaders(
-    const std::filesystem::path& run_dir) {
-  TESSERA_ASSIGN_OR_RETURN(std::vector<SimSocketEntry> entries, ListSimSockets(run_dir));
-  std::vector<std::unique_ptr<SimReader>> readers;
-  readers.reserve(entries.size());
-  for (SimSocketEntry& entry : entries) {
-    readers.push_back(std::make_unique<SimReader>(std::move(entry.path), entry.serial));
+std::vector<std::shared_ptr<Reader>> SimReaderSource::Scan() {
+  std::vector<std::shared_ptr<Reader>> readers;
+  auto entries = ListSimSockets(run_dir_);
+  if (!entries.ok()) return readers;  // an unreadable run directory simply has none
+  for (SimSocketEntry& entry : *entries) {
+    readers.push_back(std::make_shared<SimReader>(std::move(entry.path), entry.serial));
   }
   return readers;
-}
-
-}  // namespace tessera::host
-
-namespace tessera::host {
-
-std::vector<std::shared_ptr<Reader>> SimReaderSource::Scan() {
-  auto readers = ListSimReaders(run_dir_);
-  std::vector<std::shared_ptr<Reader>> out;
-  if (!readers.ok()) return out;  // an unreadable run directory simply has none
-  for (auto& reader : *readers) out.push_back(std::move(reader));
-  return out;
 }
 
 }  // namespace tessera::host

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "host/transport/reader.hpp"
+#include "host/transport/reader_source.hpp"
 
 namespace tessera::host {
 
@@ -30,18 +31,9 @@ class SimReader final : public Reader {
   std::string key_;
 };
 
-// Readers for the token sockets now in `run_dir` (none when it is missing).
-Result<std::vector<std::unique_ptr<SimReader>>> ListSimReaders(
-    const std::filesystem::path& run_dir);
-
-}  // namespace tessera::host
-
-#include "host/transport/reader_source.hpp"
-
-namespace tessera::host {
-
-// The simulator's run directory as a ReaderSource; polled, since a socket
-// appearing is not an event anyone sends.
+// The simulator's run directory as a ReaderSource: a reader per token
+// socket there. Polled, since a socket appearing is not an event anyone
+// sends; an unreadable or missing directory has no readers.
 class SimReaderSource final : public ReaderSource {
  public:
   explicit SimReaderSource(std::filesystem::path run_dir) : run_dir_(std::move(run_dir)) {}

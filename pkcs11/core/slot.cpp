@@ -45,11 +45,6 @@ bool Slot::ReconcileLocked(const host::CardState& card) {
   return true;
 }
 
-void Slot::Invalidate() {
-  std::lock_guard lock(mu_);
-  DropToken();
-}
-
 void Slot::DropToken() {
   if (bound_) insertion_.fetch_add(1);
   bound_ = false;

@@ -58,8 +58,6 @@ class Slot {
   void Reconcile(const host::CardState& card);
   // The token's description, read from the card on first use after an insertion.
   Result<TokenInfo> GetTokenInfo();
-  // Forget everything cached: the token was removed or reset.
-  void Invalidate();
   // Counts lost connections to the token. Sessions remember the value they
   // were opened under; a different one means the token went away, and
   // PKCS#11 2.40 §5.1.2 says that closes every session with it.

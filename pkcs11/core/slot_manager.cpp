@@ -36,6 +36,9 @@ void SlotManager::Refresh() {
   // change twice.
   std::lock_guard refreshing(refresh_mu_);
   std::vector<std::shared_ptr<host::Reader>> readers = monitor_.Scan();
+  // New readers get slots; then every slot's reader is asked, outside the
+  // lock, since a PC/SC question is a round trip.
+  std::vector<std::pair<Slot*, host::CardState>> cards;
   {
     std::lock_guard lock(mu_);
     for (auto& reader : readers) {
@@ -46,11 +49,6 @@ void SlotManager::Refresh() {
             Entry{std::make_unique<Slot>(static_cast<SlotId>(slots_.size()), reader), {}, false});
       }
     }
-  }
-  // Ask each reader outside the lock: a PC/SC question is a round trip.
-  std::vector<std::pair<Slot*, host::CardState>> cards;
-  {
-    std::lock_guard lock(mu_);
     for (const Entry& e : slots_) cards.emplace_back(e.slot.get(), host::CardState{});
   }
   for (auto& [slot, card] : cards) {

@@ -13,6 +13,7 @@ struct UsbReaderSource::State {
   std::unique_ptr<UsbHotplugWatcher> watcher;  // null without hotplug support
   std::vector<UsbCcidDevice> devices;          // the latest list
   bool stale = true;                           // a change since the list was read
+  std::uint64_t hotplugs = 0;                  // hotplug reports so far
   bool cancelled = false;
   std::chrono::steady_clock::time_point listed{};
 
@@ -88,6 +89,7 @@ UsbReaderSource::UsbReaderSource(UsbCcidTransport::Options transport_options)
       {
         std::lock_guard lock(state->mu);
         state->stale = true;
+        ++state->hotplugs;
       }
       state->changed.notify_all();
     }
@@ -123,7 +125,11 @@ std::vector<std::shared_ptr<Reader>> UsbReaderSource::Scan() {
 bool UsbReaderSource::Wait(std::chrono::milliseconds timeout) {
   std::unique_lock lock(state_->mu);
   if (state_->watcher == nullptr) return false;
-  state_->changed.wait_for(lock, timeout, [&] { return state_->stale || state_->cancelled; });
+  // A new hotplug report, not the stale flag: a list that cannot be read
+  // stays stale, and waiting on that would return at once for ever.
+  const std::uint64_t seen = state_->hotplugs;
+  state_->changed.wait_for(lock, timeout,
+                           [&] { return state_->hotplugs != seen || state_->cancelled; });
   return true;
 }
 

@@ -103,19 +103,9 @@ class PcscModuleFailureTest : public PcscTest {
 
   // The slot whose description is `name`, after a rescan.
   CK_SLOT_ID SlotOf(const std::string& name) {
-    CK_ULONG count = 0;
-    EXPECT_EQ(module_->C_GetSlotList(CK_FALSE, nullptr, &count), CKR_OK);
-    std::vector<CK_SLOT_ID> slots(count);
-    EXPECT_EQ(module_->C_GetSlotList(CK_FALSE, slots.data(), &count), CKR_OK);
-    for (CK_SLOT_ID id : slots) {
-      CK_SLOT_INFO info{};
-      EXPECT_EQ(module_->C_GetSlotInfo(id, &info), CKR_OK);
-      std::string description(reinterpret_cast<const char*>(info.slotDescription),
-                              sizeof(info.slotDescription));
-      if (description.rfind(name, 0) == 0) return id;
-    }
-    ADD_FAILURE() << "no slot for " << name;
-    return 0;
+    Result<CK_SLOT_ID> slot = SlotNamed(module_.operator->(), name);
+    EXPECT_TRUE(slot.ok()) << slot.status().message();
+    return slot.ok() ? *slot : 0;
   }
 
   // After a rescan (C_GetSlotList with a NULL list), whether `slot` shows a token.

@@ -39,19 +39,9 @@ class PcscModuleTest : public PcscTest {
   }
   // The slot whose description is the vpcd reader's name.
   CK_SLOT_ID ReaderSlot() {
-    CK_ULONG count = 0;
-    EXPECT_EQ(module_->C_GetSlotList(CK_FALSE, nullptr, &count), CKR_OK);
-    std::vector<CK_SLOT_ID> slots(count);
-    EXPECT_EQ(module_->C_GetSlotList(CK_FALSE, slots.data(), &count), CKR_OK);
-    for (CK_SLOT_ID id : slots) {
-      CK_SLOT_INFO info{};
-      EXPECT_EQ(module_->C_GetSlotInfo(id, &info), CKR_OK);
-      std::string name(reinterpret_cast<const char*>(info.slotDescription),
-                       sizeof(info.slotDescription));
-      if (name.rfind(reader(), 0) == 0) return id;
-    }
-    ADD_FAILURE() << "no slot for " << reader();
-    return 0;
+    Result<CK_SLOT_ID> slot = SlotNamed(module_.operator->(), reader());
+    EXPECT_TRUE(slot.ok()) << slot.status().message();
+    return slot.ok() ? *slot : 0;
   }
 
   LoadedModule module_;

@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
-#include <optional>
 #include <sstream>
 
 #include "common/apdu.hpp"
@@ -14,6 +13,7 @@
 #include "common/piv/piv_constants.hpp"
 #include "common/tlv.hpp"
 #include "tests/integration/piv_client.hpp"
+#include "tests/integration/pkcs11/module_harness.hpp"
 
 namespace tessera::testing {
 namespace {
@@ -148,27 +148,8 @@ Result<ColdStart> RunColdStart(CK_FUNCTION_LIST* module, const std::filesystem::
     module->C_Finalize(nullptr);
     return s;
   };
-  CK_ULONG count = 0;
-  if (CK_RV rv = module->C_GetSlotList(CK_TRUE, nullptr, &count); rv != CKR_OK) {
-    return finalize_on_exit(Failed("C_GetSlotList", rv));
-  }
-  std::vector<CK_SLOT_ID> slots(count);
-  if (CK_RV rv = module->C_GetSlotList(CK_TRUE, slots.data(), &count); rv != CKR_OK) {
-    return finalize_on_exit(Failed("C_GetSlotList", rv));
-  }
-  slots.resize(count);
-  std::optional<CK_SLOT_ID> slot;
-  for (CK_SLOT_ID id : slots) {
-    CK_SLOT_INFO info{};
-    if (module->C_GetSlotInfo(id, &info) != CKR_OK) continue;
-    std::string description(reinterpret_cast<const char*>(info.slotDescription),
-                            sizeof info.slotDescription);
-    if (description.rfind(slot_prefix, 0) == 0) {
-      slot = id;
-      break;
-    }
-  }
-  if (!slot) return finalize_on_exit(Status::NotFound("no slot named '" + slot_prefix + "...'"));
+  Result<CK_SLOT_ID> slot = SlotNamed(module, slot_prefix, /*with_token=*/true);
+  if (!slot.ok()) return finalize_on_exit(slot.status());
   step("C_GetSlotList");
   CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
   if (CK_RV rv = module->C_OpenSession(*slot, CKF_SERIAL_SESSION, nullptr, nullptr, &session);

@@ -55,4 +55,27 @@ CommandResult RunClient(const std::vector<std::string>& argv,
   return result;
 }
 
+Result<CK_SLOT_ID> SlotNamed(CK_FUNCTION_LIST* module, const std::string& prefix, bool with_token) {
+  const CK_BBOOL present = with_token ? CK_TRUE : CK_FALSE;
+  CK_ULONG count = 0;
+  if (CK_RV rv = module->C_GetSlotList(present, nullptr, &count); rv != CKR_OK) {
+    return Status::Internal("C_GetSlotList returned " + std::to_string(rv));
+  }
+  std::vector<CK_SLOT_ID> slots(count);
+  if (CK_RV rv = module->C_GetSlotList(present, slots.data(), &count); rv != CKR_OK) {
+    return Status::Internal("C_GetSlotList returned " + std::to_string(rv));
+  }
+  slots.resize(count);
+  for (CK_SLOT_ID id : slots) {
+    CK_SLOT_INFO info{};
+    if (CK_RV rv = module->C_GetSlotInfo(id, &info); rv != CKR_OK) {
+      return Status::Internal("C_GetSlotInfo returned " + std::to_string(rv));
+    }
+    std::string description(reinterpret_cast<const char*>(info.slotDescription),
+                            sizeof info.slotDescription);
+    if (description.rfind(prefix, 0) == 0) return id;
+  }
+  return Status::NotFound("no slot named '" + prefix + "...'");
+}
+
 }  // namespace tessera::testing

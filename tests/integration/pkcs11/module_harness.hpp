@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "common/status.hpp"
+
 namespace tessera::testing {
 
 // The module, dlopen'ed for the test's lifetime, and its function list.
@@ -30,6 +32,13 @@ class LoadedModule {
 };
 
 std::filesystem::path ModulePath();
+
+// The first slot whose description starts with `prefix` (any slot when it
+// is empty), after a rescan (C_GetSlotList with a NULL list first); with
+// `with_token`, only slots holding a token. kNotFound names the prefix; a
+// failing call is kInternal with its CK_RV.
+Result<CK_SLOT_ID> SlotNamed(CK_FUNCTION_LIST* module, const std::string& prefix,
+                             bool with_token = false);
 
 struct CommandResult {
   int exit_code = -1;
