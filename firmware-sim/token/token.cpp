@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "firmware-sim/applets/card_manager/card_manager_applet.hpp"
 #include "firmware-sim/applets/piv/piv_applet.hpp"
 
 namespace tessera::sim {
@@ -60,6 +61,7 @@ Result<std::unique_ptr<Token>> Token::Manufacture(const std::filesystem::path& p
   txn.Put(std::string(kSerialKey), serial_be);
   txn.Put(std::string(kUidKey), token->ctx_.uid);
   TESSERA_RETURN_IF_ERROR(PivApplet::Manufacture(token->ctx_, ca, txn));
+  CardManagerApplet::Manufacture(txn);
 
   auto storage = FileStorage::Create(path, txn, &token->fuse_);
   if (!storage.ok()) return NameFile(storage.status(), path);
@@ -150,6 +152,8 @@ Status Token::PowerOn() {
 Status Token::Boot() {
   std::vector<std::unique_ptr<Applet>> applets;
   applets.push_back(std::make_unique<PivApplet>(ctx_));
+  // After PIV, so a partial AID that PIV matched still selects PIV.
+  applets.push_back(std::make_unique<CardManagerApplet>(ctx_));
   card_ = std::make_unique<CardOs>(std::move(applets));
   return Status::Ok();
 }

@@ -1,0 +1,76 @@
+#include "common/scp03/key_set.hpp"
+
+#include <string>
+#include <string_view>
+
+#include "common/scp03/aes.hpp"
+
+namespace tessera::scp03 {
+namespace {
+
+constexpr std::string_view kDerivationLabel = "TESSERA-SCP03";  // 13 bytes
+constexpr std::string_view kUnlockLabel = "TESSERA-UNLOCK";     // 14 bytes
+
+// B(role, i) = "TESSERA-SCP03" || role || 00 || i (16 bytes: one AES block).
+void AppendDerivationBlock(Bytes& out, KeyRole role, std::uint8_t i) {
+  Append(out, AsBytes(kDerivationLabel));
+  Append(out, {static_cast<std::uint8_t>(role), 0x00, i});
+}
+
+}  // namespace
+
+std::array<std::uint8_t, 32> FactoryBaseKey() {
+  std::array<std::uint8_t, 32> key{};
+  for (std::size_t i = 0; i < key.size(); ++i) key[i] = static_cast<std::uint8_t>(0x40 + i);
+  return key;
+}
+
+Bytes StaticKeyDerivationData(KeyRole role) {
+  Bytes d;
+  AppendDerivationBlock(d, role, 1);
+  AppendDerivationBlock(d, role, 2);
+  return d;
+}
+
+// docs/card-manager.md "SCP03 static keys from one base key": the same
+// computation as CKM_AES_ECB_ENCRYPT_DATA over D(role) inside an HSM.
+Result<SecureBytes> StaticKeyFromBase(ByteView base, KeyRole role) {
+  if (base.size() != 32) return Status::InvalidArgument("SCP03 base key must be 32 bytes");
+  return AesEcbEncrypt(base, StaticKeyDerivationData(role));
+}
+
+Result<StaticKeys> StaticKeysFromBase(ByteView base) {
+  TESSERA_ASSIGN_OR_RETURN(SecureBytes enc, StaticKeyFromBase(base, KeyRole::kEnc));
+  TESSERA_ASSIGN_OR_RETURN(SecureBytes mac, StaticKeyFromBase(base, KeyRole::kMac));
+  TESSERA_ASSIGN_OR_RETURN(SecureBytes dek, StaticKeyFromBase(base, KeyRole::kDek));
+  return StaticKeys{CmacPrf(enc.view()), CmacPrf(mac.view()), CmacPrf(dek.view())};
+}
+
+// GlobalPlatform AES key check value (Amd D, PUT KEY key data; docs/card-manager.md
+// "Key check value"): AES-ECB over 16 bytes of 01, first 3 bytes.
+Result<Bytes> KeyCheckValue(ByteView key) {
+  if (!IsAesKeyLength(key.size())) {
+    return Status::InvalidArgument("KCV key must be 16, 24 or 32 bytes");
+  }
+  Bytes ones(kAesBlock, 0x01);
+  TESSERA_ASSIGN_OR_RETURN(SecureBytes block, AesEcbEncrypt(key, ones));
+  return Bytes(block.view().begin(), block.view().begin() + 3);
+}
+
+// docs/card-manager.md "PUT KEY": AES-CBC, zero ICV, no padding.
+Result<Bytes> EncryptKeyData(ByteView dek, ByteView key_data) {
+  Bytes zero_icv(kAesBlock, 0x00);
+  TESSERA_ASSIGN_OR_RETURN(SecureBytes c, AesCbcEncrypt(dek, zero_icv, key_data));
+  return Bytes(c.view().begin(), c.view().end());
+}
+
+Result<SecureBytes> DecryptKeyData(ByteView dek, ByteView encrypted) {
+  Bytes zero_icv(kAesBlock, 0x00);
+  return AesCbcDecrypt(dek, zero_icv, encrypted);
+}
+
+Bytes UnlockMessage(ByteView challenge, ByteView uid) {
+  return Concat({AsBytes(kUnlockLabel), challenge, uid});
+}
+
+}  // namespace tessera::scp03
