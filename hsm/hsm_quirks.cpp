@@ -10,11 +10,15 @@ struct KnownHsm {
 };
 
 constexpr KnownHsm kKnownHsms[] = {
-    // SoftHSM2 2.6: both *_ENCRYPT_DATA derivations, no session limit of note.
+    // SoftHSM2 2.6: both *_ENCRYPT_DATA derivations, no session limit of note;
+    // OAEP only with SHA-1 (SHA-256 is CKR_ARGUMENTS_BAD), but raw RSA
+    // (CKM_RSA_X_509); a bad OAEP or raw RSA ciphertext is CKR_GENERAL_ERROR.
     {"SoftHSM project", "",
      HsmQuirks{.name = "SoftHSM2",
                .supports_aes_ecb_encrypt_data = true,
                .supports_aes_cbc_encrypt_data = true,
+               .supports_rsa_oaep_sha256 = false,
+               .bad_ciphertext_is_general_error = true,
                .max_sessions = 64,
                .needs_login_per_session = false}},
 };

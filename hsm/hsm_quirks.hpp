@@ -17,7 +17,15 @@ struct HsmQuirks {
   // Diversification mechanisms (DESIGN.md "The HSM adapter").
   bool supports_aes_ecb_encrypt_data = false;  // CKM_AES_ECB_ENCRYPT_DATA
   bool supports_aes_cbc_encrypt_data = false;  // CKM_AES_CBC_ENCRYPT_DATA
-  std::uint32_t max_sessions = 1;              // sessions the adapter may open at once
+  // CKM_RSA_PKCS_OAEP with SHA-256 and MGF1-SHA-256; false: SHA-1 only.
+  // Decides the KEK-exchange hash (TransportOaepHash), and whether the
+  // RSA-OAEP-SHA256 cryptogram is one HSM call or raw RSA (CKM_RSA_X_509) in
+  // the HSM with the padding on the host (rsa_oaep.hpp).
+  bool supports_rsa_oaep_sha256 = false;
+  // C_Decrypt reports a ciphertext that does not decrypt (bad OAEP padding,
+  // wrong length) as CKR_GENERAL_ERROR instead of CKR_ENCRYPTED_DATA_INVALID.
+  bool bad_ciphertext_is_general_error = false;
+  std::uint32_t max_sessions = 1;  // sessions the adapter may open at once
   // true: each session needs its own C_Login (some network HSMs); PKCS#11
   // itself makes a login apply to every session of the application.
   bool needs_login_per_session = true;

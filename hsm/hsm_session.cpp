@@ -46,8 +46,9 @@ Status HsmSession::Login(const SecureBytes& pin) {
   CK_RV rv = library_->functions().C_Login(handle_, CKU_USER,
                                            const_cast<CK_UTF8CHAR*>(pin.data()),  // NOLINT
                                            static_cast<CK_ULONG>(pin.size()));
-  if (rv == CKR_USER_ALREADY_LOGGED_IN) return Status::Ok();  // another session logged in
-  if (rv != CKR_OK) {
+  // PKCS#11 3.0 §5.6.1: the login is the application's; another session of
+  // ours made it, and this one shares it.
+  if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) {
     return CkRvStatus("logging in to HSM token '" + token_label_ + "' as user", "C_Login", rv);
   }
   logged_in_ = true;
@@ -56,9 +57,9 @@ Status HsmSession::Login(const SecureBytes& pin) {
 
 void HsmSession::Close() noexcept {
   if (!library_) return;
-  const CK_FUNCTION_LIST& f = library_->functions();
-  if (logged_in_) f.C_Logout(handle_);
-  f.C_CloseSession(handle_);
+  // No C_Logout: it would end the login of every session on the token
+  // (see the header); closing the last session logs out.
+  library_->functions().C_CloseSession(handle_);
   logged_in_ = false;
   library_.reset();
 }

@@ -5,7 +5,13 @@
 // whose CK_TOKEN_INFO label (32 bytes, space-padded) equals `label`, reads
 // the PIN from its PinSource, opens a session and logs in. The PIN is wiped
 // before Open returns. The quirks come from the token's manufacturer
-// and model. Move-only; thread-compatible (see HsmSession).
+// and model.
+//
+// Threads: an HsmToken, and every KeyObject made in its session, is used by
+// one thread at a time. For parallel work (--jobs N) each thread calls Open()
+// for the same label and gets its own session; the logins after the first
+// return CKR_USER_ALREADY_LOGGED_IN, which is success, and closing one
+// HsmToken never logs the others out (see HsmSession). Move-only.
 #pragma once
 
 #include <p11-kit/pkcs11.h>

@@ -1,10 +1,19 @@
 # hsm/ against SoftHSM2 (/usr/lib/softhsm/libsofthsm2.so): each test makes
-# its own token directory, softhsm2.conf and token with softhsm2-util.
+# its own token directory, softhsm2.conf and tokens with softhsm2-util; the
+# ceremony tests stand two tokens up as the two HSMs.
 tessera_add_gtest(hsm_integration_test
   SOURCES
+    hsm/ceremony_test.cpp
+    hsm/cryptogram_test.cpp
+    hsm/diversify_test.cpp
+    hsm/eme_oaep_test.cpp
     hsm/hsm_token_test.cpp
     hsm/pin_source_test.cpp
+    hsm/rsa_oaep_test.cpp
+    hsm/scp03_keys_test.cpp
     hsm/softhsm_fixture.cpp
+    hsm/test_keys.cpp
+    hsm/test_rsa.cpp
     ${PROJECT_SOURCE_DIR}/tests/support/run_tool.cpp
   LIBS tessera_hsm
   LABELS integration hsm)

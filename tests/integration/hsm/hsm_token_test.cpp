@@ -6,10 +6,14 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
+#include <thread>
 #include <vector>
 
 #include "hsm/hsm_quirks.hpp"
+#include "hsm/key_object.hpp"
 #include "tests/integration/hsm/softhsm_fixture.hpp"
+#include "tests/integration/hsm/test_keys.hpp"
 
 namespace tessera::hsm::testing {
 namespace {
@@ -135,6 +139,8 @@ TEST_F(HsmTokenTest, SoftHsmQuirksMatchItsMechanismList) {
   EXPECT_EQ(token->quirks().name, "SoftHSM2");
   EXPECT_TRUE(token->quirks().supports_aes_ecb_encrypt_data);
   EXPECT_TRUE(token->quirks().supports_aes_cbc_encrypt_data);
+  EXPECT_FALSE(token->quirks().supports_rsa_oaep_sha256);
+  EXPECT_TRUE(token->quirks().bad_ciphertext_is_general_error);
   EXPECT_FALSE(token->quirks().needs_login_per_session);
 
   const CK_FUNCTION_LIST& f = library->functions();
@@ -150,10 +156,42 @@ TEST_F(HsmTokenTest, SoftHsmQuirksMatchItsMechanismList) {
   EXPECT_TRUE(has(0x1105));  // CKM_AES_CBC_ENCRYPT_DATA
 }
 
+TEST_F(HsmTokenTest, SecondSessionFromAnotherThreadSharesTheLoginAndOutlivesTheFirst) {
+  auto library = LoadSoftHsm();
+  ASSERT_TRUE(library);
+  auto opened = OpenToken(library, kLabel);
+  ASSERT_TRUE(opened.ok());
+  std::optional<HsmToken> first(std::move(*opened));
+  ImportBlock(*first, "private-probe", Bytes(32, 0x11));  // CKA_PRIVATE: needs the login
+
+  std::optional<HsmToken> second;
+  std::thread worker([&] {
+    auto token = OpenToken(library, kLabel);  // C_Login: CKR_USER_ALREADY_LOGGED_IN
+    if (!token.ok()) return;
+    auto found = FindTokenObject(token->session(), ObjectClass::kSecretKey, "private-probe");
+    EXPECT_TRUE(found.ok() && found->has_value());
+    second.emplace(std::move(*token));
+  });
+  worker.join();
+  ASSERT_TRUE(second.has_value());
+  EXPECT_NE(second->session().handle(), first->session().handle());
+
+  first.reset();  // closing one session must not log the other out
+  CK_SESSION_INFO info{};
+  ASSERT_EQ(library->functions().C_GetSessionInfo(second->session().handle(), &info),
+            static_cast<CK_RV>(CKR_OK));
+  EXPECT_EQ(info.state, static_cast<CK_STATE>(CKS_RW_USER_FUNCTIONS));
+  auto found = FindTokenObject(second->session(), ObjectClass::kSecretKey, "private-probe");
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_TRUE(found->has_value());
+}
+
 TEST(HsmQuirks, UnknownHsmGetsConservativeDefaults) {
   HsmQuirks quirks = QuirksFor("Acme HSM Corp                   ", "X1");
   EXPECT_FALSE(quirks.supports_aes_ecb_encrypt_data);
   EXPECT_FALSE(quirks.supports_aes_cbc_encrypt_data);
+  EXPECT_FALSE(quirks.supports_rsa_oaep_sha256);
+  EXPECT_FALSE(quirks.bad_ciphertext_is_general_error);
   EXPECT_EQ(quirks.max_sessions, 1U);
   EXPECT_TRUE(quirks.needs_login_per_session);
   EXPECT_EQ(QuirksFor("SoftHSM project                 ", "SoftHSM v2      ").name, "SoftHSM2");

@@ -19,17 +19,48 @@ void SoftHsmTest::SetUp() {
          << "\nobjectstore.backend = file\nlog.level = ERROR\n";
   }
   ::setenv("SOFTHSM2_CONF", (dir_ / "softhsm2.conf").c_str(), 1);
+  InitToken(kLabel);
+}
+
+void SoftHsmTest::TearDown() {
+  ::unsetenv("SOFTHSM2_CONF");
+  ::unsetenv(kPinVariable);
+}
+
+void SoftHsmTest::InitToken(const std::string& label) {
   auto result = tessera::testing::RunTool({"softhsm2-util", "--init-token", "--free", "--label",
-                                           kLabel, "--pin", kPin, "--so-pin", "5678"});
+                                           label, "--pin", kPin, "--so-pin", "5678"});
   ASSERT_EQ(result.exit_code, 0) << result.Describe();
 }
 
-void SoftHsmTest::TearDown() { ::unsetenv("SOFTHSM2_CONF"); }
+Result<HsmToken> SoftHsmTest::OpenToken(std::shared_ptr<const Pkcs11Library> library,
+                                        const std::string& label) {
+  ::setenv(kPinVariable, kPin, 1);
+  auto token = HsmToken::Open(std::move(library), label, PinSource::FromEnvironment(kPinVariable));
+  EXPECT_TRUE(token.ok()) << token.status().ToString();
+  return token;
+}
 
 std::shared_ptr<const Pkcs11Library> SoftHsmTest::LoadSoftHsm() {
   auto library = Pkcs11Library::Load(kSoftHsmModule);
   EXPECT_TRUE(library.ok()) << library.status().ToString();
   return library.ok() ? *library : nullptr;
+}
+
+void OpenTokenTest::SetUp() {
+  SoftHsmTest::SetUp();
+  if (IsSkipped() || HasFatalFailure()) return;
+  library_ = LoadSoftHsm();
+  ASSERT_TRUE(library_);
+  auto token = OpenToken(library_, kLabel);
+  ASSERT_TRUE(token.ok());
+  token_.emplace(std::move(*token));
+}
+
+void OpenTokenTest::TearDown() {
+  token_.reset();  // before the library
+  library_.reset();
+  SoftHsmTest::TearDown();
 }
 
 std::string SoftHsmTest::WriteFile(const std::string& name, const std::string& content,

@@ -1,0 +1,117 @@
+#include "hsm/key_object.hpp"
+
+#include <utility>
+
+#include "hsm/attribute_template.hpp"
+#include "hsm/pkcs11_error.hpp"
+
+namespace tessera::hsm {
+namespace {
+
+// One C_FindObjectsInit .. C_FindObjectsFinal; Final runs on every path
+// (PKCS#11 3.0 §5.7.9: a session has one find operation at a time).
+class FindOperation {
+ public:
+  explicit FindOperation(HsmSession& session) : session_(session) {}
+  ~FindOperation() {
+    if (active_) session_.library().functions().C_FindObjectsFinal(session_.handle());
+  }
+  FindOperation(const FindOperation&) = delete;
+  FindOperation& operator=(const FindOperation&) = delete;
+
+  CK_RV Init(AttributeTemplate& pattern) {
+    CK_RV rv = session_.library().functions().C_FindObjectsInit(session_.handle(), pattern.data(),
+                                                                pattern.size());
+    active_ = rv == CKR_OK;
+    return rv;
+  }
+  // Up to two matches: enough to tell none, one and too many apart.
+  CK_RV Next(CK_OBJECT_HANDLE (&found)[2], CK_ULONG& count) {
+    return session_.library().functions().C_FindObjects(session_.handle(), found, 2, &count);
+  }
+
+ private:
+  HsmSession& session_;
+  bool active_ = false;
+};
+
+std::string Describe(const HsmSession& session, ObjectClass object_class, std::string_view label) {
+  return std::string(ClassName(object_class)) + " '" + std::string(label) + "' on HSM token '" +
+         session.token_label() + "'";
+}
+
+}  // namespace
+
+KeyObject::KeyObject(const HsmSession& session, CK_OBJECT_HANDLE handle, std::string description)
+    : library_(session.shared_library()),
+      session_(session.handle()),
+      handle_(handle),
+      description_(std::move(description)) {}
+
+KeyObject::~KeyObject() { Destroy(); }
+
+KeyObject::KeyObject(KeyObject&& other) noexcept
+    : library_(std::move(other.library_)),
+      session_(other.session_),
+      handle_(std::exchange(other.handle_, CK_INVALID_HANDLE)),
+      description_(std::move(other.description_)) {
+  other.library_.reset();
+}
+
+KeyObject& KeyObject::operator=(KeyObject&& other) noexcept {
+  if (this != &other) {
+    Destroy();
+    library_ = std::move(other.library_);
+    other.library_.reset();
+    session_ = other.session_;
+    handle_ = std::exchange(other.handle_, CK_INVALID_HANDLE);
+    description_ = std::move(other.description_);
+  }
+  return *this;
+}
+
+CK_OBJECT_HANDLE KeyObject::Keep() && {
+  library_.reset();
+  return std::exchange(handle_, CK_INVALID_HANDLE);
+}
+
+void KeyObject::Destroy() noexcept {
+  if (!library_) return;
+  // Nothing to do on failure: a session object goes with its session anyway.
+  library_->functions().C_DestroyObject(session_, handle_);
+  library_.reset();
+  handle_ = CK_INVALID_HANDLE;
+}
+
+Result<std::optional<CK_OBJECT_HANDLE>> FindTokenObject(HsmSession& session,
+                                                        ObjectClass object_class,
+                                                        std::string_view label) {
+  const std::string what = Describe(session, object_class, label);
+  AttributeTemplate pattern;
+  pattern.Add(Attr::kClass, object_class).Add(Attr::kToken, true).Add(Attr::kLabel, label);
+  FindOperation find(session);
+  if (CK_RV rv = find.Init(pattern); rv != CKR_OK) {
+    return CkRvStatus("looking for " + what, "C_FindObjectsInit", rv);
+  }
+  CK_OBJECT_HANDLE found[2] = {CK_INVALID_HANDLE, CK_INVALID_HANDLE};
+  CK_ULONG count = 0;
+  if (CK_RV rv = find.Next(found, count); rv != CKR_OK) {
+    return CkRvStatus("looking for " + what, "C_FindObjects", rv);
+  }
+  if (count > 1) {
+    return Status::ConditionsNotSatisfied("more than one " + what +
+                                          ": a label must name one key; remove the extra one");
+  }
+  if (count == 0) return std::optional<CK_OBJECT_HANDLE>();
+  return std::optional<CK_OBJECT_HANDLE>(found[0]);
+}
+
+Result<CK_OBJECT_HANDLE> RequireTokenObject(HsmSession& session, ObjectClass object_class,
+                                            std::string_view label) {
+  TESSERA_ASSIGN_OR_RETURN(std::optional<CK_OBJECT_HANDLE> found,
+                           FindTokenObject(session, object_class, label));
+  if (!found) return Status::NotFound("no " + Describe(session, object_class, label));
+  return *found;
+}
+
+}  // namespace tessera::hsm

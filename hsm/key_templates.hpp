@@ -1,0 +1,59 @@
+// The attribute templates of every key the adapter makes, in one place, so
+// the key policy (docs/hsm-adapter.md "Objects") reads as one table.
+//
+// Long-term keys (blocks, the cryptogram key pair) are token objects,
+// private, sensitive and not modifiable. On the key-management HSM they are
+// extractable, only so that they can leave wrapped under the KEK; on the
+// access-server HSM they are not, so nothing can take them out of it again.
+// Per-token keys and the keys derived or imported for one job are session
+// objects and die with the session. Every template states each usage flag
+// (true or false) instead of trusting an HSM's defaults. Stateless.
+#pragma once
+
+#include <p11-kit/pkcs11.h>
+
+#include <string_view>
+
+#include "common/bytes.hpp"
+#include "hsm/attribute_template.hpp"
+
+namespace tessera::hsm {
+
+// Where a long-term key lives (DESIGN.md "The HSM adapter").
+enum class Residence {
+  kKeyManagement,  // HSM2: generated there, extractable so it can be wrapped
+  kAccessServer,   // HSM1: unwrapped there, never extractable again
+};
+
+inline constexpr CK_ULONG kAesKeyBytes = 32;  // AES-256 everywhere
+inline constexpr CK_ULONG kRsaBits = 3072;
+
+// MK and KRK data blocks (AES-256, CKA_DERIVE only). Add CKA_VALUE_LEN for
+// C_GenerateKey, CKA_VALUE for C_CreateObject.
+AttributeTemplate BlockTemplate(std::string_view label, Residence residence);
+// The cryptogram key pair. The public template has no size: add
+// CKA_MODULUS_BITS and CKA_PUBLIC_EXPONENT to generate, CKA_MODULUS and
+// CKA_PUBLIC_EXPONENT to import.
+AttributeTemplate CryptogramPublicTemplate(std::string_view label);
+AttributeTemplate CryptogramPrivateTemplate(std::string_view label, Residence residence);
+
+// The access server's transport pair (CKA_UNWRAP only on the private key).
+AttributeTemplate TransportPublicTemplate(std::string_view label, bool token);
+AttributeTemplate TransportPrivateTemplate(std::string_view label);
+// The KEK on the key-management HSM (token, CKA_WRAP only, extractable so the
+// transport key can carry it) and on the access server (session, CKA_UNWRAP).
+AttributeTemplate KekSourceTemplate(std::string_view label);
+AttributeTemplate KekDestinationTemplate();
+
+// A per-token MK or KRK derived in the HSM: sensitive but extractable (it
+// leaves only by C_WrapKey into PUT KEY), CKA_SIGN (CMAC), CKA_ENCRYPT (key
+// check value), CKA_DERIVE (SCP03 static keys).
+AttributeTemplate PerTokenKeyTemplate();
+// An SCP03 static key: CKA_SIGN (CMAC) only, not extractable.
+AttributeTemplate StaticKeyTemplate();
+// A throw-away key for a block check value: CKA_ENCRYPT only.
+AttributeTemplate CheckKeyTemplate();
+// A session key given by value (S-DEK) that wraps keys for PUT KEY.
+AttributeTemplate ImportedWrappingKeyTemplate(ByteView value);
+
+}  // namespace tessera::hsm
