@@ -1,0 +1,19 @@
+// The one table from SQLite result codes to Status for the SQLite backend.
+//
+// kCorrupt for a file that is not a database or fails SQLite's checks,
+// kNoSpace for a full disk, kIoError for I/O, permission, locking and busy
+// timeouts, kConditionsNotSatisfied for a violated constraint, kInternal for
+// the rest (misuse, out of memory). Thread-safe.
+#pragma once
+
+#include <string_view>
+
+#include "common/status.hpp"
+
+namespace tessera::directory::sqlite {
+
+// `what` says what failed ("open /x/directory.db"), `detail` is SQLite's own
+// message (sqlite3_errmsg), when there is one.
+Status SqliteStatus(int rc, std::string_view what, std::string_view detail);
+
+}  // namespace tessera::directory::sqlite
