@@ -8,6 +8,8 @@ namespace {
 constexpr std::uint8_t kInsGetResponse = 0xC0;
 constexpr std::uint8_t kSw1BytesRemaining = 0x61;
 constexpr std::uint8_t kSw1WrongLe = 0x6C;
+// CLA b4-b3: secure messaging indication (ISO 7816-4 §5.4.1).
+constexpr std::uint8_t kClaSecureMessaging = 0x0C;
 // A response is at most 64 KiB; 256-byte GET RESPONSE steps need 257 of
 // them. Anything longer is a card that never stops answering 61xx.
 constexpr int kMaxGetResponses = 260;
@@ -16,7 +18,10 @@ constexpr int kMaxGetResponses = 260;
 
 Result<ResponseApdu> ApduChannel::Transmit(const CommandApdu& command) {
   std::vector<CommandApdu> links;
-  if (options_.extended_length) {
+  if ((command.cla & kClaSecureMessaging) != 0) {
+    // Its MAC covers the header and Lc as encoded: send it exactly as built.
+    links.push_back(command);
+  } else if (options_.extended_length) {
     // One extended APDU; a full short Le becomes "everything" (§5.1), so a
     // long response arrives whole instead of in 256-byte GET RESPONSEs.
     CommandApdu whole = command;

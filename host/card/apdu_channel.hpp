@@ -6,7 +6,9 @@
 // response that ends in 61xx is collected with GET RESPONSE (§7.6.1) until
 // the card has given everything, and 6Cxx (wrong Le, §5.6.1) is retried
 // once with the Le the card asked for. With `extended_length` set, commands
-// go as one extended APDU instead of a chain. Generic: nothing here knows an
+// go as one extended APDU instead of a chain. A command with secure
+// messaging (CLA bits 0C) goes exactly as built, because its MAC covers its
+// encoding. Generic: nothing here knows an
 // applet. Borrows the transport; one thread at a time, like the transport.
 #pragma once
 

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/sim_socket_protocol.hpp"
+#include "host/transport/transport_selection.hpp"
 
 namespace tessera::p11 {
 namespace {
@@ -28,25 +29,11 @@ const char* Env(const char* name) {
 
 // "pcsc, usb, sim": each route at most once, at least one.
 Status ParseTransports(const std::string& value, const std::string& where, ModuleConfig& config) {
-  config.use_pcsc = config.use_usb = config.use_sim = false;
-  std::istringstream items(value);
-  std::string item;
-  int count = 0;
-  while (std::getline(items, item, ',')) {
-    item = Trim(item);
-    bool* flag = item == "pcsc"  ? &config.use_pcsc
-                 : item == "usb" ? &config.use_usb
-                 : item == "sim" ? &config.use_sim
-                                 : nullptr;
-    if (flag == nullptr) {
-      return Status::InvalidArgument(where + "unknown transport '" + item +
-                                     "' (known: pcsc, usb, sim)");
-    }
-    if (*flag) return Status::InvalidArgument(where + "transport '" + item + "' given twice");
-    *flag = true;
-    ++count;
-  }
-  if (count == 0) return Status::InvalidArgument(where + "transports names none");
+  TESSERA_ASSIGN_OR_RETURN(host::TransportSelection selection,
+                           host::ParseTransportSelection(value, where));
+  config.use_pcsc = selection.pcsc;
+  config.use_usb = selection.usb;
+  config.use_sim = selection.sim;
   return Status::Ok();
 }
 

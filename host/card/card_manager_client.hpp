@@ -1,0 +1,88 @@
+// CardManagerClient: the host's client for the card manager application
+// (applet 1, docs/card-manager.md) over an ApduChannel: the token's identity
+// and status without authentication, and an SCP03 secure channel (GP Amd D)
+// for the key commands of seed 003.
+//
+// The static keys come in as scp03::StaticKeys PRFs, so they may stay inside
+// an HSM; the session keys live in this object only while the channel is
+// open and are wiped when it closes. A failed check of the card's answer, or
+// any error status inside the channel, closes the channel, as the token does.
+// Errors are Status values from SwToStatus, so a wrong UNLOCK response is
+// PinIncorrect(tries left) and a missing key version ReferenceNotFound.
+// Borrows the channel; one thread at a time, like the transport under it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "common/scp03/secure_channel.hpp"
+#include "common/scp03/session_keys.hpp"
+#include "host/card/apdu_channel.hpp"
+
+namespace tessera::host {
+
+struct CardManagerKey {
+  std::uint8_t id = 0;   // 1 KRK, 2 MK
+  std::uint8_t kvn = 0;  // key version number
+};
+
+struct CardManagerStatus {
+  std::uint8_t lifecycle = 0;  // cm::Lifecycle value
+  int krk_tries_left = 0;
+  int krk_try_limit = 0;
+};
+
+// One key for PUT KEY: its data already encrypted under the session S-DEK
+// (docs/card-manager.md "PUT KEY") and its key check value.
+struct PutKeyEntry {
+  Bytes encrypted;  // 32 bytes
+  Bytes kcv;        // 3 bytes
+};
+
+class CardManagerClient {
+ public:
+  explicit CardManagerClient(ApduChannel& channel) : channel_(channel) {}
+
+  Status Select();
+  Result<Bytes> GetUid();
+  // The token serial from the CPLC "IC serial number".
+  Result<std::uint32_t> GetSerial();
+  Result<std::vector<CardManagerKey>> GetKeyInfo();
+  Result<CardManagerStatus> GetStatus();
+  // The version of key `id` per the key information template; nullopt when
+  // the token holds no such key.
+  Result<std::optional<std::uint8_t>> KeyVersion(std::uint8_t id);
+
+  // INITIALIZE UPDATE + EXTERNAL AUTHENTICATE under the key set `kvn`.
+  // Checks the card cryptogram before answering with the host's; a card
+  // that does not prove the keys is SecurityStatus.
+  Status OpenChannel(std::uint8_t kvn, const scp03::StaticKeys& keys, std::uint8_t level,
+                     scp03::Mode mode = scp03::Mode::kS8);
+  bool channel_open() const { return secure_.has_value(); }
+  // The session keys of the open channel (S-DEK wraps PUT KEY data).
+  const scp03::SessionKeys* session_keys() const;
+  void CloseChannel() { secure_.reset(); }
+
+  // Inside the channel (docs/card-manager.md "Commands").
+  Result<Bytes> GetChallenge();
+  Status Unlock(std::uint8_t krk_kvn, ByteView response);
+  Status DeleteMasterKey(std::uint8_t mk_kvn);
+  // PUT KEY; checks that the card answers the new KVN and every KCV. The
+  // channel is closed afterwards when the MK changed (the token closes it).
+  Status PutKeys(std::uint8_t p1, std::uint8_t p2, std::uint8_t new_kvn,
+                 const std::vector<PutKeyEntry>& keys);
+  Status Terminate();
+
+  // One protected command; non-9000 answers come back as a Status and close
+  // the channel.
+  Result<Bytes> TransmitSecure(const CommandApdu& plain, const char* what);
+
+ private:
+  Result<Bytes> GetData(std::uint16_t tag, const char* what);
+
+  ApduChannel& channel_;
+  std::optional<scp03::SecureChannel> secure_;
+};
+
+}  // namespace tessera::host

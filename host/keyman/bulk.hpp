@@ -1,0 +1,36 @@
+// RunBulk: runs one job per token on N worker threads and reports progress.
+//
+// Each worker calls `work(worker, index)` for the next unclaimed index; the
+// worker number lets the caller keep per-thread resources (an HSM session:
+// PKCS#11 sessions are single-threaded, §5.6.1). A job's failure is recorded
+// and the others go on, so one bad token never stops a bulk run. `progress`
+// is called from the calling thread about every 200 ms and once at the end.
+// Thread-safe as described; RunBulk returns once every worker has finished.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/status.hpp"
+
+namespace tessera::keyman {
+
+struct BulkProgress {
+  std::size_t done = 0;
+  std::size_t failed = 0;
+  std::size_t total = 0;
+  std::chrono::steady_clock::duration elapsed{};
+  double per_second() const;
+};
+
+std::vector<Status> RunBulk(std::size_t count, int jobs,
+                            const std::function<Status(int worker, std::size_t index)>& work,
+                            const std::function<void(const BulkProgress&)>& progress);
+
+// "[#####.........] 120/200 tokens, 3 failed, 41.2 tokens/s".
+std::string FormatProgress(const BulkProgress& progress);
+
+}  // namespace tessera::keyman

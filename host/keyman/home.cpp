@@ -1,0 +1,106 @@
+#include "host/keyman/home.hpp"
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "common/sim_socket_protocol.hpp"
+#include "host/directory/tessera_home.hpp"
+
+namespace tessera::keyman {
+namespace {
+
+const char* Env(const char* name) {
+  const char* v = ::secure_getenv(name);  // NOLINT(concurrency-mt-unsafe): read at start
+  return v != nullptr && *v != '\0' ? v : nullptr;
+}
+
+std::string Trim(const std::string& s) {
+  const auto first = s.find_first_not_of(" \t\r");
+  if (first == std::string::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r");
+  return s.substr(first, last - first + 1);
+}
+
+}  // namespace
+
+Result<Home> OpenHome() {
+  TESSERA_ASSIGN_OR_RETURN(std::filesystem::path root, directory::TesseraHome());
+  std::error_code ec;
+  std::filesystem::create_directories(root, ec);
+  if (ec)
+    return Status::IoError("cannot create TESSERA_HOME " + root.string() + ": " + ec.message());
+  if (!std::filesystem::is_directory(root)) {
+    return Status::InvalidArgument("TESSERA_HOME " + root.string() + " is not a directory");
+  }
+  ::chmod(root.c_str(), 0700);
+  return Home{root};
+}
+
+Result<Settings> ParseSettings(const std::string& text, const std::string& origin, Settings base) {
+  std::istringstream in(text);
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    line = Trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    const std::string where = origin + ":" + std::to_string(number) + ": ";
+    const auto eq = line.find('=');
+    if (eq == std::string::npos) return Status::InvalidArgument(where + "expected key = value");
+    const std::string key = Trim(line.substr(0, eq));
+    const std::string value = Trim(line.substr(eq + 1));
+    if (key == "hsm.module") {
+      if (value.empty()) return Status::InvalidArgument(where + "hsm.module is empty");
+      base.hsm_module = value;
+    } else if (key == "transports") {
+      TESSERA_ASSIGN_OR_RETURN(base.transports, host::ParseTransportSelection(value, where));
+    } else if (key == "sim.run_dir") {
+      if (value.empty()) return Status::InvalidArgument(where + "sim.run_dir is empty");
+      base.sim_run_dir = value;
+    } else {
+      return Status::InvalidArgument(where + "unknown key '" + key +
+                                     "' (known: hsm.module, transports, sim.run_dir)");
+    }
+  }
+  return base;
+}
+
+Result<Settings> LoadSettings(const Home& home) {
+  Settings settings;
+  settings.sim_run_dir = simsock::DefaultRunDir();
+  if (std::filesystem::exists(home.config_file())) {
+    std::ifstream file(home.config_file());
+    if (!file) return Status::IoError("cannot read " + home.config_file().string());
+    std::stringstream text;
+    text << file.rdbuf();
+    TESSERA_ASSIGN_OR_RETURN(settings,
+                             ParseSettings(text.str(), home.config_file().string(), settings));
+  }
+  if (const char* module = Env("TESSERA_HSM_MODULE")) settings.hsm_module = module;
+  if (const char* transports = Env("TESSERA_TRANSPORTS")) {
+    TESSERA_ASSIGN_OR_RETURN(settings.transports,
+                             host::ParseTransportSelection(transports, "TESSERA_TRANSPORTS: "));
+  }
+  if (const char* dir = Env("TESSERA_SIM_DIR")) settings.sim_run_dir = dir;
+  return settings;
+}
+
+Status CheckHsmName(const std::string& name) {
+  if (name.empty() || name.size() > 32) {
+    return Status::InvalidArgument("HSM name '" + name + "' must be 1 to 32 characters");
+  }
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
+    if (!ok) {
+      return Status::InvalidArgument("HSM name '" + name +
+                                     "' may hold only letters, digits, '.', '_' and '-'");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace tessera::keyman

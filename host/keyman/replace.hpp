@@ -1,0 +1,37 @@
+// Post-issuance master-key replacement of one token (seed 003 claims 15-28
+// and 35-40; docs/cli.md "mk-replace"):
+//
+//   1. read the UID; look up its cryptogram in the directory (claim 17);
+//   2. in the access-server HSM: R = RSA-OAEP-decrypt(private key, cryptogram)
+//      and KRK = derive(KRK block, R), R wiped (claims 19-20); the current
+//      MK and the new MK = derive(MK block W, UID) (claim 21);
+//   3. an SCP03 channel under the current MK; UNLOCK with a KRK
+//      challenge-response computed in the HSM (claims 22-23); DELETE KEY of
+//      the MK (claim 24); PUT KEY of the new MK wrapped under the session
+//      S-DEK (claim 25), which the token commits together with the relock
+//      (claim 26) in one transaction; the channel is released.
+//   4. the directory records the new version.
+//
+// The token is the source of truth for its MK version, so the step is
+// resumable: a token already at W (a crash after 3) only has its directory
+// row brought up to date. Borrows everything; the HsmToken's thread.
+#pragma once
+
+#include <cstdint>
+
+#include "host/directory/directory.hpp"
+#include "host/keyman/personalize.hpp"
+#include "hsm/hsm_token.hpp"
+
+namespace tessera::keyman {
+
+Result<Outcome> ReplaceMasterKey(hsm::HsmToken& hsm, directory::Directory& directory,
+                                 const std::shared_ptr<host::Reader>& reader,
+                                 std::uint8_t to_version);
+
+// Opens a secure channel to the token under MK version `version` derived in
+// the HSM (tessera token probe). OK only when the token proves the key.
+Status ProbeToken(hsm::HsmToken& hsm, const std::shared_ptr<host::Reader>& reader,
+                  std::uint8_t version);
+
+}  // namespace tessera::keyman

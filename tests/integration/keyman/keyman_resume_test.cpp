@@ -1,0 +1,76 @@
+// Interrupted runs: a power cut (tessera-sim's tear) in the middle of
+// personalization or MK replacement leaves the token with the old keys or
+// the new ones, never none, and a re-run completes it.
+#include <gtest/gtest.h>
+
+#include "tests/integration/keyman/keyman_steps.hpp"
+
+namespace tessera::testing {
+namespace {
+
+class KeymanResumeTest : public KeymanTest {
+ protected:
+  std::size_t TokenCount() const override { return 1; }
+};
+
+// Storage writes of one replacement on the token: INITIALIZE UPDATE's
+// counter, UNLOCK's try counter and its reset, PUT KEY's commit; each is a
+// journal record and its end marker (docs/card-manager.md "Token side").
+constexpr std::size_t kReplacementWrites = 8;
+constexpr std::size_t kPersonalizationWrites = 4;
+
+TEST_F(KeymanResumeTest, ReplacementCutAtEveryWriteResumes) {
+  ASSERT_NO_FATAL_FAILURE(Ceremony(*this, {1, 2, 3}));
+  const std::uint32_t serial = Serials().front();
+  const std::string s = std::to_string(serial);
+  ASSERT_EQ(Tessera({"personalize", "--hsm", "as", "--token", s, "--mk-version", "1"}).exit_code,
+            0);
+  int version = 1;
+  for (std::size_t cut = 0; cut < kReplacementWrites; ++cut) {
+    SCOPED_TRACE("cut after " + std::to_string(cut) + " writes");
+    const int target = version == 3 ? 2 : version + 1;
+    ASSERT_TRUE(Tear(serial, cut));
+    RunResult cut_run = Tessera(
+        {"mk-replace", "--hsm", "as", "--to-version", std::to_string(target), "--token", s});
+    EXPECT_EQ(cut_run.exit_code, 1) << cut_run.Describe();
+    ASSERT_TRUE(PowerCycle(serial));
+    const std::string mk = TokenLine(*this, serial).mk;
+    ASSERT_TRUE(mk == std::to_string(version) || mk == std::to_string(target)) << mk;
+    EXPECT_TRUE(Probe(*this, serial, std::stoi(mk)));
+    RunResult resumed = Tessera(
+        {"mk-replace", "--hsm", "as", "--to-version", std::to_string(target), "--token", s});
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.Describe();
+    EXPECT_EQ(TokenLine(*this, serial).mk, std::to_string(target));
+    EXPECT_EQ(DirectoryRow(*this, serial), "1|" + std::to_string(target) + "||personalized|384");
+    EXPECT_TRUE(Probe(*this, serial, target));
+    version = target;
+  }
+}
+
+TEST_F(KeymanResumeTest, PersonalizationCutAtEveryWriteResumes) {
+  ASSERT_NO_FATAL_FAILURE(Ceremony(*this, {1}));
+  const std::uint32_t serial = Serials().front();
+  const std::string s = std::to_string(serial);
+  for (std::size_t cut = 0; cut < kPersonalizationWrites; ++cut) {
+    SCOPED_TRACE("cut after " + std::to_string(cut) + " writes");
+    ASSERT_TRUE(Tear(serial, cut));
+    RunResult cut_run = Tessera({"personalize", "--hsm", "as", "--token", s});
+    EXPECT_EQ(cut_run.exit_code, 1) << cut_run.Describe();
+    ASSERT_TRUE(PowerCycle(serial));
+    // Keys all or nothing: still manufactured, and the directory remembers a
+    // cryptogram for a personalization in progress.
+    EXPECT_EQ(TokenLine(*this, serial).lifecycle, "manufactured");
+    EXPECT_EQ(DirectoryRow(*this, serial), "1|1||personalizing|384");
+  }
+  RunResult done = Tessera({"personalize", "--hsm", "as", "--token", s});
+  ASSERT_EQ(done.exit_code, 0) << done.Describe();
+  EXPECT_EQ(TokenLine(*this, serial).lifecycle, "personalized");
+  EXPECT_EQ(DirectoryRow(*this, serial), "1|1||personalized|384");
+  EXPECT_TRUE(Probe(*this, serial, 1));
+  // The directory's cryptogram is the one that matches the token's KRK.
+  RunResult replace = Tessera({"mk-replace", "--hsm", "as", "--to-version", "1", "--token", s});
+  EXPECT_EQ(replace.exit_code, 0) << replace.Describe();
+}
+
+}  // namespace
+}  // namespace tessera::testing
