@@ -4,6 +4,16 @@
 
 namespace tessera::hsm {
 
+std::optional<CK_OBJECT_HANDLE> HsmSession::CachedObject(const std::string& key) const {
+  auto it = object_cache_.find(key);
+  if (it == object_cache_.end()) return std::nullopt;
+  return it->second;
+}
+
+void HsmSession::RememberObject(std::string key, CK_OBJECT_HANDLE handle) {
+  object_cache_[std::move(key)] = handle;
+}
+
 Result<HsmSession> HsmSession::OpenReadWrite(std::shared_ptr<const Pkcs11Library> library,
                                              CK_SLOT_ID slot, std::string token_label) {
   CK_SESSION_HANDLE handle = CK_INVALID_HANDLE;
@@ -22,7 +32,8 @@ HsmSession::HsmSession(HsmSession&& other) noexcept
       slot_(other.slot_),
       handle_(other.handle_),
       token_label_(std::move(other.token_label_)),
-      logged_in_(other.logged_in_) {
+      logged_in_(other.logged_in_),
+      object_cache_(std::move(other.object_cache_)) {
   other.library_.reset();
   other.logged_in_ = false;
 }
@@ -36,6 +47,7 @@ HsmSession& HsmSession::operator=(HsmSession&& other) noexcept {
     handle_ = other.handle_;
     token_label_ = std::move(other.token_label_);
     logged_in_ = other.logged_in_;
+    object_cache_ = std::move(other.object_cache_);
     other.logged_in_ = false;
   }
   return *this;

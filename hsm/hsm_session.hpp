@@ -13,7 +13,9 @@
 
 #include <p11-kit/pkcs11.h>
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/secure_bytes.hpp"
@@ -45,6 +47,15 @@ class HsmSession {
   CK_SESSION_HANDLE handle() const { return handle_; }
   CK_SLOT_ID slot() const { return slot_; }
   bool logged_in() const { return logged_in_; }
+
+  // Handles of long-term token objects this session has looked up, by
+  // class and label (RequireTokenObject): a file-backed HSM such as SoftHSM2
+  // rereads every object file on each C_FindObjectsInit, which would
+  // otherwise cost more than the operation itself. Token objects keep their
+  // handle for the session's life; the adapter never deletes the keys it
+  // looks up this way.
+  std::optional<CK_OBJECT_HANDLE> CachedObject(const std::string& key) const;
+  void RememberObject(std::string key, CK_OBJECT_HANDLE handle);
   const Pkcs11Library& library() const { return *library_; }
   const std::shared_ptr<const Pkcs11Library>& shared_library() const { return library_; }
   // The token's label, for error messages.
@@ -64,6 +75,7 @@ class HsmSession {
   CK_SESSION_HANDLE handle_ = CK_INVALID_HANDLE;
   std::string token_label_;
   bool logged_in_ = false;
+  std::map<std::string, CK_OBJECT_HANDLE> object_cache_;
 };
 
 }  // namespace tessera::hsm

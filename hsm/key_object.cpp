@@ -29,6 +29,9 @@ class FindOperation {
   CK_RV Next(CK_OBJECT_HANDLE (&found)[2], CK_ULONG& count) {
     return session_.library().functions().C_FindObjects(session_.handle(), found, 2, &count);
   }
+  CK_RV NextBatch(CK_OBJECT_HANDLE* found, CK_ULONG capacity, CK_ULONG& count) {
+    return session_.library().functions().C_FindObjects(session_.handle(), found, capacity, &count);
+  }
 
  private:
   HsmSession& session_;
@@ -106,11 +109,42 @@ Result<std::optional<CK_OBJECT_HANDLE>> FindTokenObject(HsmSession& session,
   return std::optional<CK_OBJECT_HANDLE>(found[0]);
 }
 
+Result<std::vector<std::string>> TokenObjectLabels(HsmSession& session, ObjectClass object_class) {
+  const std::string what = std::string(ClassName(object_class)) + " objects on HSM token '" +
+                           session.token_label() + "'";
+  AttributeTemplate pattern;
+  pattern.Add(Attr::kClass, object_class).Add(Attr::kToken, true);
+  std::vector<CK_OBJECT_HANDLE> handles;
+  {
+    FindOperation find(session);
+    if (CK_RV rv = find.Init(pattern); rv != CKR_OK) {
+      return CkRvStatus("listing " + what, "C_FindObjectsInit", rv);
+    }
+    CK_OBJECT_HANDLE batch[64];
+    CK_ULONG count = 0;
+    do {
+      if (CK_RV rv = find.NextBatch(batch, 64, count); rv != CKR_OK) {
+        return CkRvStatus("listing " + what, "C_FindObjects", rv);
+      }
+      handles.insert(handles.end(), batch, batch + count);
+    } while (count == 64);
+  }
+  std::vector<std::string> labels;
+  for (CK_OBJECT_HANDLE handle : handles) {
+    Result<Bytes> label = ReadBytes(session, handle, Attr::kLabel, what);
+    if (label.ok()) labels.emplace_back(label->begin(), label->end());
+  }
+  return labels;
+}
+
 Result<CK_OBJECT_HANDLE> RequireTokenObject(HsmSession& session, ObjectClass object_class,
                                             std::string_view label) {
+  std::string key = std::to_string(Raw(object_class)) + ":" + std::string(label);
+  if (auto cached = session.CachedObject(key)) return *cached;
   TESSERA_ASSIGN_OR_RETURN(std::optional<CK_OBJECT_HANDLE> found,
                            FindTokenObject(session, object_class, label));
   if (!found) return Status::NotFound("no " + Describe(session, object_class, label));
+  session.RememberObject(std::move(key), *found);
   return *found;
 }
 

@@ -2,7 +2,7 @@
 // when it goes; and finding token objects by label.
 //
 // Session objects the adapter makes (per-token MKs and KRKs, SCP03 static
-// keys, an imported S-DEK, the KEK during a transfer) are KeyObjects, so no
+// keys, a derived S-DEK, the KEK during a transfer) are KeyObjects, so no
 // key outlives its use even when a step fails half-way. A token object being
 // created is a KeyObject too until the whole set it belongs to is made; then
 // Keep() gives up ownership and it stays on the token.
@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.hpp"
 #include "hsm/hsm_session.hpp"
@@ -61,7 +62,11 @@ class KeyObject {
 Result<std::optional<CK_OBJECT_HANDLE>> FindTokenObject(HsmSession& session,
                                                         ObjectClass object_class,
                                                         std::string_view label);
+// The labels of every token object of `object_class` (one find, then a
+// C_GetAttributeValue per object); objects without a label are left out.
+Result<std::vector<std::string>> TokenObjectLabels(HsmSession& session, ObjectClass object_class);
 // As FindTokenObject, but none is kNotFound naming the token and the label.
+// Found handles are remembered in the session (HsmSession::CachedObject).
 Result<CK_OBJECT_HANDLE> RequireTokenObject(HsmSession& session, ObjectClass object_class,
                                             std::string_view label);
 

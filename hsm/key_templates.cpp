@@ -115,15 +115,29 @@ AttributeTemplate StaticKeyTemplate() {
   return t;
 }
 
-AttributeTemplate CheckKeyTemplate() {
-  AttributeTemplate t = SecretKey({}, false, /*extractable=*/false, Uses{.encrypt = true});
+AttributeTemplate StaticDekTemplate() {
+  AttributeTemplate t = SecretKey({}, false, /*extractable=*/false, Uses{.derive = true});
   t.Add(Attr::kValueLen, kAesKeyBytes);
   return t;
 }
 
-AttributeTemplate ImportedWrappingKeyTemplate(ByteView value) {
-  AttributeTemplate t = SecretKey({}, false, /*extractable=*/false, Uses{.wrap = true});
+// The value is public (docs/card-manager.md "Factory transport key"), but the
+// key is made like any other, so only derivation can use it.
+AttributeTemplate PublicBaseKeyTemplate(ByteView value) {
+  AttributeTemplate t = SecretKey({}, false, /*extractable=*/false, Uses{.derive = true});
   t.Add(Attr::kValue, value);
+  return t;
+}
+
+AttributeTemplate SessionDekTemplate() {
+  AttributeTemplate t = SecretKey({}, false, /*extractable=*/false, Uses{.wrap = true});
+  t.Add(Attr::kValueLen, kAesKeyBytes);
+  return t;
+}
+
+AttributeTemplate CheckKeyTemplate() {
+  AttributeTemplate t = SecretKey({}, false, /*extractable=*/false, Uses{.encrypt = true});
+  t.Add(Attr::kValueLen, kAesKeyBytes);
   return t;
 }
 

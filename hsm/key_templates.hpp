@@ -49,11 +49,17 @@ AttributeTemplate KekDestinationTemplate();
 // leaves only by C_WrapKey into PUT KEY), CKA_SIGN (CMAC), CKA_ENCRYPT (key
 // check value), CKA_DERIVE (SCP03 static keys).
 AttributeTemplate PerTokenKeyTemplate();
-// An SCP03 static key: CKA_SIGN (CMAC) only, not extractable.
+// An SCP03 static key K-ENC or K-MAC: CKA_SIGN (CMAC) only, not extractable.
 AttributeTemplate StaticKeyTemplate();
+// The SCP03 K-DEK: CKA_DERIVE (S-DEK) only, not extractable.
+AttributeTemplate StaticDekTemplate();
+// A public base key given by value (the factory transport key), from which
+// the static keys are derived: CKA_DERIVE only.
+AttributeTemplate PublicBaseKeyTemplate(ByteView value);
+// A session S-DEK derived from K-DEK for one PUT KEY wrap: CKA_WRAP only,
+// sensitive, not extractable.
+AttributeTemplate SessionDekTemplate();
 // A throw-away key for a block check value: CKA_ENCRYPT only.
 AttributeTemplate CheckKeyTemplate();
-// A session key given by value (S-DEK) that wraps keys for PUT KEY.
-AttributeTemplate ImportedWrappingKeyTemplate(ByteView value);
 
 }  // namespace tessera::hsm

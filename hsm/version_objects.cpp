@@ -1,5 +1,6 @@
 #include "hsm/version_objects.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "hsm/key_object.hpp"
@@ -66,6 +67,24 @@ Result<VersionObjects> FindVersion(HsmSession& session, std::uint8_t version) {
   TESSERA_ASSIGN_OR_RETURN(found.private_key,
                            FindTokenObject(session, ObjectClass::kPrivateKey, pair));
   return found;
+}
+
+Result<std::uint8_t> HighestCompleteVersion(HsmSession& session) {
+  TESSERA_ASSIGN_OR_RETURN(std::vector<std::string> labels,
+                           TokenObjectLabels(session, ObjectClass::kSecretKey));
+  std::vector<std::uint8_t> candidates;
+  for (int v = kMaxVersion; v >= kMinVersion; --v) {
+    const std::string label = MkBlockLabel(static_cast<std::uint8_t>(v));
+    if (std::find(labels.begin(), labels.end(), label) != labels.end()) {
+      candidates.push_back(static_cast<std::uint8_t>(v));
+    }
+  }
+  for (std::uint8_t v : candidates) {
+    TESSERA_ASSIGN_OR_RETURN(VersionObjects objects, FindVersion(session, v));
+    if (objects.complete()) return v;
+  }
+  return Status::NotFound("HSM token '" + session.token_label() +
+                          "' holds no complete key version");
 }
 
 Result<VersionHandles> RequireVersion(HsmSession& session, std::uint8_t version) {

@@ -57,6 +57,9 @@ struct VersionHandles {
 };
 
 Result<VersionObjects> FindVersion(HsmSession& session, std::uint8_t version);
+// The highest version the token holds completely; kNotFound when none. One
+// listing of the token's secret keys, not a lookup per possible version.
+Result<std::uint8_t> HighestCompleteVersion(HsmSession& session);
 // kNotFound "HSM token 'x' does not hold key version 01 (...)" unless complete.
 Result<VersionHandles> RequireVersion(HsmSession& session, std::uint8_t version);
 

@@ -17,15 +17,14 @@
 
 namespace tessera::scp03 {
 
-// Amd D table 6-1 derivation constants, plus Tessera's S-DEK
-// (docs/card-manager.md "Session keys").
+// Amd D table 6-1 derivation constants. Tessera's S-DEK is not made with
+// this KDF (key_set.hpp SessionDekFromStatic).
 inline constexpr std::uint8_t kCardCryptogram = 0x00;
 inline constexpr std::uint8_t kHostCryptogram = 0x01;
 inline constexpr std::uint8_t kCardChallenge = 0x02;
 inline constexpr std::uint8_t kSessionEnc = 0x04;
 inline constexpr std::uint8_t kSessionMac = 0x06;
 inline constexpr std::uint8_t kSessionRmac = 0x07;
-inline constexpr std::uint8_t kSessionDek = 0x80;  // Tessera extension
 
 // AES-CMAC (NIST SP 800-38B) of `data` under an AES key of the PRF's choice;
 // returns the full 16-byte tag.

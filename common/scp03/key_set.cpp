@@ -1,5 +1,7 @@
 #include "common/scp03/key_set.hpp"
 
+#include <openssl/evp.h>
+
 #include <string>
 #include <string_view>
 
@@ -10,6 +12,7 @@ namespace {
 
 constexpr std::string_view kDerivationLabel = "TESSERA-SCP03";  // 13 bytes
 constexpr std::string_view kUnlockLabel = "TESSERA-UNLOCK";     // 14 bytes
+constexpr std::string_view kSessionDekLabel = "TESSERA-S-DEK";  // 13 bytes
 
 // B(role, i) = "TESSERA-SCP03" || role || 00 || i (16 bytes: one AES block).
 void AppendDerivationBlock(Bytes& out, KeyRole role, std::uint8_t i) {
@@ -42,8 +45,30 @@ Result<SecureBytes> StaticKeyFromBase(ByteView base, KeyRole role) {
 Result<StaticKeys> StaticKeysFromBase(ByteView base) {
   TESSERA_ASSIGN_OR_RETURN(SecureBytes enc, StaticKeyFromBase(base, KeyRole::kEnc));
   TESSERA_ASSIGN_OR_RETURN(SecureBytes mac, StaticKeyFromBase(base, KeyRole::kMac));
-  TESSERA_ASSIGN_OR_RETURN(SecureBytes dek, StaticKeyFromBase(base, KeyRole::kDek));
-  return StaticKeys{CmacPrf(enc.view()), CmacPrf(mac.view()), CmacPrf(dek.view())};
+  return StaticKeys{CmacPrf(enc.view()), CmacPrf(mac.view())};
+}
+
+// docs/card-manager.md "Session keys": hashing makes X one fixed-size value
+// for both modes, two AES blocks, as CKM_AES_ECB_ENCRYPT_DATA wants.
+Bytes SessionDekDerivationData(ByteView context) {
+  const Bytes message = Concat({AsBytes(kSessionDekLabel), context});
+  Bytes x(EVP_MAX_MD_SIZE);
+  unsigned int len = 0;
+  if (EVP_Digest(message.data(), message.size(), x.data(), &len, EVP_sha256(), nullptr) != 1) {
+    return {};
+  }
+  x.resize(len);
+  return x;
+}
+
+Result<SecureBytes> SessionDekFromStatic(ByteView k_dek, ByteView context) {
+  if (k_dek.size() != 32) return Status::InvalidArgument("K-DEK must be 32 bytes");
+  if (context.size() != 16 && context.size() != 32) {
+    return Status::WrongLength("SCP03 context must be host || card challenge (16 or 32 bytes)");
+  }
+  Bytes x = SessionDekDerivationData(context);
+  if (x.size() != 32) return Status::Internal("SHA-256 of the S-DEK derivation input failed");
+  return AesEcbEncrypt(k_dek, x);
 }
 
 // GlobalPlatform AES key check value (Amd D, PUT KEY key data; docs/card-manager.md

@@ -1,9 +1,11 @@
 // Tessera's key material around SCP03 (docs/card-manager.md "Keys"): the
 // factory transport key, the three static keys derived from one base key,
-// key check values, and PUT KEY key data.
+// the session S-DEK, key check values, and PUT KEY key data.
 //
-// StaticKeyDerivationData gives the 32 bytes an HSM feeds to
-// CKM_AES_ECB_ENCRYPT_DATA to derive the same static keys inside the HSM.
+// StaticKeyDerivationData and SessionDekDerivationData give the 32 bytes an
+// HSM feeds to CKM_AES_ECB_ENCRYPT_DATA to derive the same static keys, and
+// the same S-DEK, inside the HSM: the host never holds S-DEK, so it cannot
+// read the keys it installs. The byte versions here are the token's.
 // Stateless functions; thread-safe.
 #pragma once
 
@@ -27,12 +29,22 @@ std::array<std::uint8_t, 32> FactoryBaseKey();
 Bytes StaticKeyDerivationData(KeyRole role);
 // AES-256-ECB(base, D(role)); `base` must be 32 bytes.
 Result<SecureBytes> StaticKeyFromBase(ByteView base, KeyRole role);
-// The three static keys of `base` as OpenSSL-backed PRFs.
+// K-ENC and K-MAC of `base` as OpenSSL-backed PRFs (K-DEK only derives
+// S-DEK: StaticKeyFromBase(base, KeyRole::kDek)).
 Result<StaticKeys> StaticKeysFromBase(ByteView base);
+
+// docs/card-manager.md "Session keys": X = SHA-256("TESSERA-S-DEK" ||
+// context), 32 bytes, context = host challenge || card challenge. Empty only
+// if OpenSSL fails, which every user refuses as a wrong length.
+Bytes SessionDekDerivationData(ByteView context);
+// S-DEK = AES-256-ECB(K-DEK, X). `k_dek` must be 32 bytes (kInvalidArgument)
+// and `context` 16 or 32 bytes (kWrongLength).
+Result<SecureBytes> SessionDekFromStatic(ByteView k_dek, ByteView context);
 
 // First 3 bytes of AES-ECB(key, 16 x 01) (GlobalPlatform AES KCV).
 Result<Bytes> KeyCheckValue(ByteView key);
-// AES-CBC with a zero ICV, no padding; `key_data` a multiple of 16 bytes.
+// PUT KEY key data under S-DEK: AES-CBC with a zero ICV, no padding;
+// `key_data` a multiple of 16 bytes.
 Result<Bytes> EncryptKeyData(ByteView dek, ByteView key_data);
 Result<SecureBytes> DecryptKeyData(ByteView dek, ByteView encrypted);
 

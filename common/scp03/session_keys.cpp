@@ -24,22 +24,21 @@ Result<Mode> ModeForChallengeLength(std::size_t length) {
                              std::to_string(length));
 }
 
-// Amd D §6.2.1: S-ENC from K-ENC, S-MAC and S-RMAC from K-MAC; S-DEK from
-// K-DEK is Tessera's (docs/card-manager.md "Session keys").
+// Amd D §6.2.1: S-ENC from K-ENC, S-MAC and S-RMAC from K-MAC. S-DEK is
+// Tessera's and made elsewhere (key_set.hpp SessionDekFromStatic).
 Result<SessionKeys> DeriveSessionKeys(const StaticKeys& keys, ByteView context,
                                       std::uint16_t key_bits) {
   if (key_bits != 128 && key_bits != 192 && key_bits != 256) {
     return Status::InvalidArgument("SCP03 session keys must be 128, 192 or 256 bits");
   }
   TESSERA_RETURN_IF_ERROR(CheckContext(context));
-  if (!keys.enc || !keys.mac || !keys.dek) {
+  if (!keys.enc || !keys.mac) {
     return Status::InvalidArgument("SCP03 static key set is incomplete");
   }
   SessionKeys out;
   TESSERA_ASSIGN_OR_RETURN(out.enc, Kdf(keys.enc, kSessionEnc, key_bits, context));
   TESSERA_ASSIGN_OR_RETURN(out.mac, Kdf(keys.mac, kSessionMac, key_bits, context));
   TESSERA_ASSIGN_OR_RETURN(out.rmac, Kdf(keys.mac, kSessionRmac, key_bits, context));
-  TESSERA_ASSIGN_OR_RETURN(out.dek, Kdf(keys.dek, kSessionDek, key_bits, context));
   return out;
 }
 

@@ -2,8 +2,10 @@
 //
 // Static keys are given as PRFs (see kdf.hpp) so the host can keep them in
 // an HSM; session keys come out as bytes, because they live in host memory
-// for as long as the channel is open (DESIGN.md "The HSM adapter"). Value
-// types; thread-compatible.
+// for as long as the channel is open (DESIGN.md "The HSM adapter"). S-DEK is
+// not among them: it must never reach host memory, so it is derived from
+// K-DEK inside the HSM (key_set.hpp SessionDekFromStatic, docs/card-
+// manager.md "Session keys"). Value types; thread-compatible.
 #pragma once
 
 #include <cstddef>
@@ -23,18 +25,17 @@ inline std::size_t Len(Mode mode) { return static_cast<std::size_t>(mode); }
 // 8 -> kS8, 16 -> kS16, else kWrongLength.
 Result<Mode> ModeForChallengeLength(std::size_t length);
 
-// The three static keys of a key set, as PRFs.
+// The static keys the channel is keyed from, as PRFs. K-DEK is not one:
+// it only derives S-DEK, by AES-ECB rather than CMAC (key_set.hpp).
 struct StaticKeys {
   Prf enc;
   Prf mac;
-  Prf dek;
 };
 
 struct SessionKeys {
   SecureBytes enc;   // S-ENC, key_bits / 8 bytes (32 in Tessera)
   SecureBytes mac;   // S-MAC
   SecureBytes rmac;  // S-RMAC
-  SecureBytes dek;   // S-DEK (Tessera extension)
 };
 
 // Session keys of `key_bits` (128, 192 or 256: the static keys' length;

@@ -51,10 +51,6 @@ Result<InitializeUpdateAnswer> ParseInitializeUpdate(ByteView answer, scp03::Mod
 
 }  // namespace
 
-const scp03::SessionKeys* CardManagerClient::session_keys() const {
-  return secure_ ? &secure_->keys() : nullptr;
-}
-
 Status CardManagerClient::OpenChannel(std::uint8_t kvn, const scp03::StaticKeys& keys,
                                       std::uint8_t level, scp03::Mode mode) {
   secure_.reset();
@@ -96,6 +92,7 @@ Status CardManagerClient::OpenChannel(std::uint8_t kvn, const scp03::StaticKeys&
   TESSERA_RETURN_IF_ERROR(SwToStatus(answer.sw, "EXTERNAL AUTHENTICATE"));
   secure.Activate(level);
   secure_.emplace(std::move(secure));
+  context_ = std::move(context);
   return Status::Ok();
 }
 

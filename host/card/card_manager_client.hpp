@@ -5,8 +5,12 @@
 //
 // The static keys come in as scp03::StaticKeys PRFs, so they may stay inside
 // an HSM; the session keys live in this object only while the channel is
-// open and are wiped when it closes. A failed check of the card's answer, or
-// any error status inside the channel, closes the channel, as the token does.
+// open, are wiped when it closes, and never leave it. S-DEK is not among
+// them: PUT KEY data comes in already encrypted, by an HSM that derives
+// S-DEK from K-DEK and channel_context() (docs/card-manager.md "Session
+// keys"), so this host never holds a key that decrypts what it installs.
+// A failed check of the card's answer, or any error status inside the
+// channel, closes the channel, as the token does.
 // Errors are Status values from SwToStatus, so a wrong UNLOCK response is
 // PinIncorrect(tries left) and a missing key version ReferenceNotFound.
 // Borrows the channel; one thread at a time, like the transport under it.
@@ -34,7 +38,8 @@ struct CardManagerStatus {
 };
 
 // One key for PUT KEY: its data already encrypted under the session S-DEK
-// (docs/card-manager.md "PUT KEY") and its key check value.
+// (docs/card-manager.md "PUT KEY"; hsm::WrapForPutKey) and its key check
+// value.
 struct PutKeyEntry {
   Bytes encrypted;  // 32 bytes
   Bytes kcv;        // 3 bytes
@@ -60,8 +65,9 @@ class CardManagerClient {
   Status OpenChannel(std::uint8_t kvn, const scp03::StaticKeys& keys, std::uint8_t level,
                      scp03::Mode mode = scp03::Mode::kS8);
   bool channel_open() const { return secure_.has_value(); }
-  // The session keys of the open channel (S-DEK wraps PUT KEY data).
-  const scp03::SessionKeys* session_keys() const;
+  // Host challenge || card challenge of the open channel, from which an HSM
+  // derives its S-DEK; nullptr when no channel is open.
+  const Bytes* channel_context() const { return secure_ ? &context_ : nullptr; }
   void CloseChannel() { secure_.reset(); }
 
   // Inside the channel (docs/card-manager.md "Commands").
@@ -83,6 +89,7 @@ class CardManagerClient {
 
   ApduChannel& channel_;
   std::optional<scp03::SecureChannel> secure_;
+  Bytes context_;  // of secure_, meaningful only while it is open
 };
 
 }  // namespace tessera::host

@@ -54,17 +54,26 @@ class Directory {
   // UID. A replaced row keeps its created_at.
   virtual Status RecordPersonalizing(ByteView uid, std::uint32_t serial, ByteView cryptogram,
                                      std::uint8_t krk_version, std::uint8_t mk_version) = 0;
-  // kPersonalizing -> kPersonalized, once the card holds both keys.
-  virtual Status MarkPersonalized(ByteView uid) = 0;
+  // kPersonalizing -> kPersonalized, once the card holds both keys, and only
+  // while the row still holds `cryptogram`, the one whose KRK went onto the
+  // card: a compare-and-swap, so that a second run that replaced the row in
+  // the meantime cannot have its cryptogram confirmed for another KRK.
+  virtual Status MarkPersonalized(ByteView uid, ByteView cryptogram) = 0;
   // Records that the MK is being replaced by version `target_mk_version`.
   // Needs kPersonalized and a target other than the current MK version. The
-  // same target again is a no-op (a resumed run); another target while one
-  // is in flight is refused.
+  // same target again is a no-op (a resumed run). Another target while one
+  // is in flight replaces it: the caller has just proved which MK the card
+  // holds (a secure channel under it), so the earlier attempt is settled.
   virtual Status BeginReplacement(ByteView uid, std::uint8_t target_mk_version) = 0;
   // The card now holds MK `new_mk_version`, which must be the target in
   // flight: sets mk_version and clears the target. Repeating a finished
   // replacement is a no-op.
   virtual Status FinishReplacement(ByteView uid, std::uint8_t new_mk_version) = 0;
+  // The caller has just proved, with a secure channel under it, that the
+  // card holds MK `proven_mk_version`: sets mk_version to it and clears any
+  // target in flight (a resumed run settling an interrupted replacement,
+  // whichever way it went). Needs kPersonalized; no change is a no-op.
+  virtual Status SettleMkVersion(ByteView uid, std::uint8_t proven_mk_version) = 0;
   // Any state -> kTerminated, clearing a replacement in flight. The row and
   // its cryptogram stay. Terminating twice is a no-op.
   virtual Status MarkTerminated(ByteView uid) = 0;

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "common/secure_bytes.hpp"
+
 namespace tessera::directory {
 namespace {
 
@@ -55,9 +57,15 @@ Result<TokenRecord> PlanRecordPersonalizing(const std::optional<TokenRecord>& by
   return record;
 }
 
-Result<TokenRecord> PlanMarkPersonalized(const TokenRecord& current, std::int64_t now) {
+Result<TokenRecord> PlanMarkPersonalized(const TokenRecord& current, ByteView cryptogram,
+                                         std::int64_t now) {
   if (current.lifecycle != Lifecycle::kPersonalizing) {
     return WrongState(current, "mark it personalized");
+  }
+  if (!ConstantTimeEqual(current.cryptogram, cryptogram)) {
+    return Status::ConditionsNotSatisfied(
+        "cannot mark it personalized: the cryptogram of " + Describe(current) +
+        " was replaced by another run since this one recorded it");
   }
   TokenRecord next = Touched(current, now);
   next.lifecycle = Lifecycle::kPersonalized;
@@ -70,11 +78,6 @@ Result<TokenRecord> PlanBeginReplacement(const TokenRecord& current, std::uint8_
       "begin a replacement to MK version " + std::to_string(target_mk_version);
   if (current.lifecycle != Lifecycle::kPersonalized) return WrongState(current, action);
   if (current.target_mk_version == target_mk_version) return current;  // resumed run
-  if (current.target_mk_version) {
-    return Status::ConditionsNotSatisfied(
-        "cannot " + action + ": " + Describe(current) + " has a replacement to version " +
-        std::to_string(*current.target_mk_version) + " in flight");
-  }
   if (current.mk_version == target_mk_version) {
     return Status::ConditionsNotSatisfied("cannot " + action + ": " + Describe(current) +
                                           " already has that version");
@@ -102,6 +105,18 @@ Result<TokenRecord> PlanFinishReplacement(const TokenRecord& current, std::uint8
   }
   TokenRecord next = Touched(current, now);
   next.mk_version = new_mk_version;
+  next.target_mk_version.reset();
+  return next;
+}
+
+Result<TokenRecord> PlanSettleMkVersion(const TokenRecord& current, std::uint8_t proven_mk_version,
+                                        std::int64_t now) {
+  if (current.lifecycle != Lifecycle::kPersonalized) {
+    return WrongState(current, "settle its MK version");
+  }
+  if (current.mk_version == proven_mk_version && !current.target_mk_version) return current;
+  TokenRecord next = Touched(current, now);
+  next.mk_version = proven_mk_version;
   next.target_mk_version.reset();
   return next;
 }

@@ -33,11 +33,14 @@ Status UnknownUid(ByteView uid);
 Result<TokenRecord> PlanRecordPersonalizing(const std::optional<TokenRecord>& by_uid,
                                             const std::optional<TokenRecord>& by_serial,
                                             const PersonalizingRequest& request, std::int64_t now);
-Result<TokenRecord> PlanMarkPersonalized(const TokenRecord& current, std::int64_t now);
+Result<TokenRecord> PlanMarkPersonalized(const TokenRecord& current, ByteView cryptogram,
+                                         std::int64_t now);
 Result<TokenRecord> PlanBeginReplacement(const TokenRecord& current, std::uint8_t target_mk_version,
                                          std::int64_t now);
 Result<TokenRecord> PlanFinishReplacement(const TokenRecord& current, std::uint8_t new_mk_version,
                                           std::int64_t now);
+Result<TokenRecord> PlanSettleMkVersion(const TokenRecord& current, std::uint8_t proven_mk_version,
+                                        std::int64_t now);
 Result<TokenRecord> PlanMarkTerminated(const TokenRecord& current, std::int64_t now);
 
 }  // namespace tessera::directory

@@ -8,6 +8,21 @@
 #include <thread>
 
 namespace tessera::keyman {
+namespace {
+
+// An exception out of one job (bad_alloc, system_error) fails that job, not
+// the process.
+Status Guarded(const std::function<Status(int, std::size_t)>& work, int worker, std::size_t index) {
+  try {
+    return work(worker, index);
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("unexpected failure: ") + e.what());
+  } catch (...) {
+    return Status::Internal("unexpected failure");
+  }
+}
+
+}  // namespace
 
 double BulkProgress::per_second() const {
   const double seconds = std::chrono::duration<double>(elapsed).count();
@@ -29,10 +44,19 @@ std::vector<Status> RunBulk(std::size_t count, int jobs,
 
   std::vector<std::thread> threads;
   threads.reserve(static_cast<std::size_t>(workers));
+  // Joins whatever started, also when starting another thread throws.
+  struct Joiner {
+    std::vector<std::thread>& threads;
+    ~Joiner() {
+      for (auto& t : threads) {
+        if (t.joinable()) t.join();
+      }
+    }
+  } joiner{threads};
   for (int w = 0; w < workers; ++w) {
     threads.emplace_back([&, w] {
       for (std::size_t i = next.fetch_add(1); i < count; i = next.fetch_add(1)) {
-        Status status = work(w, i);
+        Status status = Guarded(work, w, i);
         if (!status.ok()) failed.fetch_add(1);
         results[i] = std::move(status);
         done.fetch_add(1);

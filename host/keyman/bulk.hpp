@@ -5,6 +5,7 @@
 // PKCS#11 sessions are single-threaded, §5.6.1). A job's failure is recorded
 // and the others go on, so one bad token never stops a bulk run. `progress`
 // is called from the calling thread about every 200 ms and once at the end.
+// An exception out of `work` fails that job with kInternal.
 // Thread-safe as described; RunBulk returns once every worker has finished.
 #pragma once
 

@@ -1,12 +1,17 @@
 #include "host/keyman/home.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include "common/sim_socket_protocol.hpp"
+#include "common/text.hpp"
 #include "host/directory/tessera_home.hpp"
 
 namespace tessera::keyman {
@@ -17,26 +22,40 @@ const char* Env(const char* name) {
   return v != nullptr && *v != '\0' ? v : nullptr;
 }
 
-std::string Trim(const std::string& s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r");
-  return s.substr(first, last - first + 1);
-}
+std::string Trim(const std::string& s) { return std::string(TrimBlanks(s)); }
 
 }  // namespace
 
 Result<Home> OpenHome() {
   TESSERA_ASSIGN_OR_RETURN(std::filesystem::path root, directory::TesseraHome());
   std::error_code ec;
-  std::filesystem::create_directories(root, ec);
+  const bool created = std::filesystem::create_directories(root, ec);
   if (ec)
     return Status::IoError("cannot create TESSERA_HOME " + root.string() + ": " + ec.message());
   if (!std::filesystem::is_directory(root)) {
     return Status::InvalidArgument("TESSERA_HOME " + root.string() + " is not a directory");
   }
-  ::chmod(root.c_str(), 0700);
+  // Only a directory made here: an existing one (even $HOME) keeps its mode.
+  if (created) ::chmod(root.c_str(), 0700);
   return Home{root};
+}
+
+Result<HomeLock> HomeLock::Acquire(const Home& home) {
+  const std::filesystem::path path = home.root / "keyman.lock";
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (!fd.valid()) {
+    return Status::IoError("cannot open " + path.string() + ": " + std::strerror(errno));
+  }
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) {
+      return Status::ConditionsNotSatisfied(
+          "another tessera personalize or mk-replace is "
+          "running on " +
+          home.root.string() + " (" + path.string() + " is locked)");
+    }
+    return Status::IoError("cannot lock " + path.string() + ": " + std::strerror(errno));
+  }
+  return HomeLock(std::move(fd));
 }
 
 Result<Settings> ParseSettings(const std::string& text, const std::string& origin, Settings base) {

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "common/status.hpp"
+#include "common/unique_fd.hpp"
 #include "host/directory/tessera_home.hpp"
 #include "host/transport/transport_selection.hpp"
 
@@ -48,6 +49,22 @@ struct Settings {
   // True when the module is the embedded SoftHSM2: its SOFTHSM2_CONF is then
   // the one in TESSERA_HOME.
   bool embedded_softhsm() const { return hsm_module == kDefaultHsmModule; }
+};
+
+// An exclusive lock on TESSERA_HOME (flock of TESSERA_HOME/keyman.lock) for
+// the commands that write keys to tokens: two runs on one directory could
+// otherwise both personalize a token and confirm the wrong cryptogram.
+// Released by the destructor (or when the process dies). Move-only.
+class HomeLock {
+ public:
+  // kConditionsNotSatisfied when another process holds it.
+  static Result<HomeLock> Acquire(const Home& home);
+  HomeLock(HomeLock&&) noexcept = default;
+  HomeLock& operator=(HomeLock&&) noexcept = default;
+
+ private:
+  explicit HomeLock(UniqueFd fd) : fd_(std::move(fd)) {}
+  UniqueFd fd_;
 };
 
 // TESSERA_HOME (directory::TesseraHome); created (0700) when missing.

@@ -13,10 +13,12 @@
 //      transaction;
 //   5. the directory marks the token "personalized".
 //
-// Resumable: a token already PERSONALIZED with version V whose directory row
-// is still "personalizing" (a crash between 4 and 5) is marked personalized;
-// a token still MANUFACTURED is personalized again with a fresh R, which
-// replaces the row. Borrows everything; the HsmToken's thread.
+// Resumable: a token still MANUFACTURED is personalized again with a fresh
+// R, which replaces the row. A token already PERSONALIZED whose row is still
+// "personalizing" (a crash between 4 and 5) is marked personalized only once
+// it has proved both keys: a secure channel under the MK of the row, and an
+// UNLOCK answered with the KRK recovered from the row's cryptogram.
+// Borrows everything; the HsmToken's thread.
 #pragma once
 
 #include <cstdint>
@@ -31,10 +33,13 @@ namespace tessera::keyman {
 enum class Outcome { kDone, kAlreadyDone, kResumed };
 const char* OutcomeName(Outcome outcome);
 
-Result<Outcome> PersonalizeToken(hsm::HsmToken& hsm, directory::Directory& directory,
-                                 const std::shared_ptr<host::Reader>& reader, std::uint8_t version);
+struct StepOptions {
+  std::uint8_t version = 0;  // the MK version to install
+  bool force = false;        // spend a KRK try although an earlier one failed
+};
 
-// The highest key version the HSM holds completely; kNotFound when none.
-Result<std::uint8_t> LatestVersion(hsm::HsmToken& hsm);
+Result<Outcome> PersonalizeToken(hsm::HsmToken& hsm, directory::Directory& directory,
+                                 const std::shared_ptr<host::Reader>& reader,
+                                 const StepOptions& options);
 
 }  // namespace tessera::keyman

@@ -1,17 +1,16 @@
 #include "host/keyman/replace.hpp"
 
 #include "common/card_manager_constants.hpp"
-#include "common/scp03/key_set.hpp"
-#include "hsm/cryptogram.hpp"
+#include "host/keyman/channel_steps.hpp"
 #include "hsm/diversify.hpp"
 #include "hsm/scp03_keys.hpp"
 
 namespace tessera::keyman {
 namespace {
 
-constexpr std::uint8_t kFullProtection = 0x33;
-
-std::string VersionText(std::uint8_t v) { return std::to_string(v); }
+std::string VersionText(std::optional<std::uint8_t> v) {
+  return v ? std::to_string(*v) : std::string("none");
+}
 
 // The directory row of `uid`, checked for what a replacement needs.
 Result<directory::TokenRecord> RecordFor(directory::Directory& directory, const Bytes& uid) {
@@ -33,12 +32,21 @@ Result<directory::TokenRecord> RecordFor(directory::Directory& directory, const 
   return std::move(*record);
 }
 
-// Opens the channel under the token's current MK, derived in the HSM.
-Status OpenUnderMk(hsm::HsmToken& hsm, host::CardManagerClient& client, const Bytes& uid,
-                   std::uint8_t version) {
-  TESSERA_ASSIGN_OR_RETURN(hsm::KeyObject mk, hsm::DeriveTokenMk(hsm, version, uid));
-  TESSERA_ASSIGN_OR_RETURN(hsm::HsmStaticKeys keys, hsm::HsmStaticKeys::Derive(hsm, mk));
-  return client.OpenChannel(version, keys.Prfs(), kFullProtection);
+// The token's MK must be the row's, or the target of the row's replacement
+// in flight (which then committed).
+Status CheckAgainstRow(const directory::TokenRecord& record, const TokenKeyVersions& keys) {
+  if (!keys.mk) return Status::ConditionsNotSatisfied("the token holds no MK");
+  if (keys.krk != record.krk_version) {
+    return Status::ConditionsNotSatisfied("the token's KRK version " + VersionText(keys.krk) +
+                                          " differs from the directory's " +
+                                          VersionText(record.krk_version));
+  }
+  if (*keys.mk != record.mk_version && keys.mk != record.target_mk_version) {
+    return Status::ConditionsNotSatisfied("the token holds MK version " + VersionText(keys.mk) +
+                                          ", the directory expects " +
+                                          VersionText(record.mk_version));
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -48,7 +56,7 @@ Status ProbeToken(hsm::HsmToken& hsm, const std::shared_ptr<host::Reader>& reade
   TESSERA_ASSIGN_OR_RETURN(TokenConnection connection, TokenConnection::Open(reader));
   host::CardManagerClient& client = connection.client();
   TESSERA_ASSIGN_OR_RETURN(Bytes uid, client.GetUid());
-  TESSERA_RETURN_IF_ERROR(OpenUnderMk(hsm, client, uid, version));
+  TESSERA_RETURN_IF_ERROR(OpenUnderMk(hsm, client, uid, version).status());
   // A protected command proves the channel works both ways (R-MAC checked).
   TESSERA_ASSIGN_OR_RETURN(Bytes echoed_uid, client.GetUid());
   if (echoed_uid != uid) return Status::SecurityStatus("the token changed its UID in the channel");
@@ -58,46 +66,48 @@ Status ProbeToken(hsm::HsmToken& hsm, const std::shared_ptr<host::Reader>& reade
 
 Result<Outcome> ReplaceMasterKey(hsm::HsmToken& hsm, directory::Directory& directory,
                                  const std::shared_ptr<host::Reader>& reader,
-                                 std::uint8_t to_version) {
+                                 const StepOptions& options) {
+  const std::uint8_t to_version = options.version;
   TESSERA_ASSIGN_OR_RETURN(TokenConnection connection, TokenConnection::Open(reader));
   host::CardManagerClient& client = connection.client();
   TESSERA_ASSIGN_OR_RETURN(Bytes uid, client.GetUid());
   TESSERA_ASSIGN_OR_RETURN(directory::TokenRecord record, RecordFor(directory, uid));
-  TESSERA_ASSIGN_OR_RETURN(auto token_mk, client.KeyVersion(cm::kKeyIdMk));
-  if (!token_mk) return Status::ConditionsNotSatisfied("the token holds no MK");
-  if (*token_mk == to_version) {
-    if (record.mk_version == to_version && !record.target_mk_version) return Outcome::kAlreadyDone;
-    TESSERA_RETURN_IF_ERROR(directory.FinishReplacement(uid, to_version));
+  TESSERA_ASSIGN_OR_RETURN(TokenKeyVersions keys, ReadKeyVersions(client));
+  if (keys.mk == to_version && record.mk_version == to_version && !record.target_mk_version) {
+    return Outcome::kAlreadyDone;
+  }
+  TESSERA_RETURN_IF_ERROR(CheckAgainstRow(record, keys));
+  const std::uint8_t token_mk = *keys.mk;
+  if (token_mk == to_version) {
+    // A replacement cut off after the token committed: settle the row once
+    // the token has proved the new MK.
+    TESSERA_RETURN_IF_ERROR(OpenUnderMk(hsm, client, uid, token_mk).status());
+    client.CloseChannel();
+    TESSERA_RETURN_IF_ERROR(directory.SettleMkVersion(uid, to_version));
     return Outcome::kResumed;
   }
-  TESSERA_ASSIGN_OR_RETURN(auto token_krk, client.KeyVersion(cm::kKeyIdKrk));
-  if (token_krk != record.krk_version) {
-    return Status::ConditionsNotSatisfied(
-        "the token's KRK version " + (token_krk ? VersionText(*token_krk) : "none") +
-        " differs from the directory's " + VersionText(record.krk_version));
-  }
+  TESSERA_RETURN_IF_ERROR(CheckKrkTries(client, options.force));
 
-  // Everything from the HSM first, so a missing version fails before the
+  // The new MK from the HSM first, so a missing version fails before the
   // token is touched.
-  TESSERA_ASSIGN_OR_RETURN(hsm::KeyObject krk,
-                           hsm::RecoverKrk(hsm, record.krk_version, record.cryptogram));
   TESSERA_ASSIGN_OR_RETURN(hsm::KeyObject new_mk, hsm::DeriveTokenMk(hsm, to_version, uid));
-
-  TESSERA_RETURN_IF_ERROR(OpenUnderMk(hsm, client, uid, *token_mk));
-  TESSERA_ASSIGN_OR_RETURN(Bytes challenge, client.GetChallenge());
-  TESSERA_ASSIGN_OR_RETURN(SecureBytes response,
-                           hsm::Cmac(hsm, krk, scp03::UnlockMessage(challenge, uid)));
-  TESSERA_RETURN_IF_ERROR(client.Unlock(record.krk_version, response.view()));
-  TESSERA_RETURN_IF_ERROR(client.DeleteMasterKey(*token_mk));
-  const scp03::SessionKeys* session = client.session_keys();
-  if (session == nullptr) return Status::Internal("PUT KEY: the channel closed");
+  TESSERA_ASSIGN_OR_RETURN(hsm::HsmStaticKeys static_keys, OpenUnderMk(hsm, client, uid, token_mk));
+  if (token_mk != record.mk_version) {
+    // An earlier replacement to token_mk did commit; the channel proved it.
+    TESSERA_RETURN_IF_ERROR(directory.SettleMkVersion(uid, token_mk));
+  }
+  TESSERA_RETURN_IF_ERROR(
+      UnlockWithCryptogram(hsm, client, uid, record.krk_version, record.cryptogram));
+  TESSERA_RETURN_IF_ERROR(client.DeleteMasterKey(token_mk));
+  const Bytes* context = client.channel_context();
+  if (context == nullptr) return Status::Internal("PUT KEY: the channel closed");
   TESSERA_ASSIGN_OR_RETURN(hsm::PutKeyData data,
-                           hsm::WrapForPutKey(hsm, session->dek.view(), new_mk));
+                           hsm::WrapForPutKey(hsm, static_keys, *context, new_mk));
   // From here the token may end up with either MK (a cut link can hide the
   // commit): the row says a replacement is in flight until it is settled.
   TESSERA_RETURN_IF_ERROR(directory.BeginReplacement(uid, to_version));
   TESSERA_RETURN_IF_ERROR(
-      client.PutKeys(*token_mk, cm::kKeyIdMk, to_version,
+      client.PutKeys(token_mk, cm::kKeyIdMk, to_version,
                      {host::PutKeyEntry{std::move(data.encrypted), std::move(data.kcv)}}));
   TESSERA_RETURN_IF_ERROR(directory.FinishReplacement(uid, to_version));
   return Outcome::kDone;

@@ -12,9 +12,12 @@
 //      (claim 26) in one transaction; the channel is released.
 //   4. the directory records the new version.
 //
-// The token is the source of truth for its MK version, so the step is
-// resumable: a token already at W (a crash after 3) only has its directory
-// row brought up to date. Borrows everything; the HsmToken's thread.
+// Resumable, with the token as the source of truth for its MK version once
+// it has proved it (a secure channel under that MK): a token already at W (a
+// crash after 3) only has its directory row settled; an interrupted
+// replacement to another version is settled whichever way it went before
+// this one starts. UNLOCK is not tried when an earlier one failed, unless
+// options.force (CheckKrkTries). Borrows everything; the HsmToken's thread.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +30,7 @@ namespace tessera::keyman {
 
 Result<Outcome> ReplaceMasterKey(hsm::HsmToken& hsm, directory::Directory& directory,
                                  const std::shared_ptr<host::Reader>& reader,
-                                 std::uint8_t to_version);
+                                 const StepOptions& options);
 
 // Opens a secure channel to the token under MK version `version` derived in
 // the HSM (tessera token probe). OK only when the token proves the key.

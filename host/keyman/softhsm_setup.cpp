@@ -19,23 +19,21 @@
 namespace tessera::keyman {
 namespace {
 
-// 16 hex digits from the OpenSSL DRBG, wiped by the caller.
-Result<std::string> RandomPin() {
-  unsigned char raw[8];
-  if (RAND_bytes(raw, sizeof raw) != 1) return Status::Internal("RAND_bytes failed");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string pin;
-  for (unsigned char b : raw) {
-    pin.push_back(kHex[b >> 4]);
-    pin.push_back(kHex[b & 0x0F]);
-  }
-  OPENSSL_cleanse(raw, sizeof raw);
-  return pin;
-}
+constexpr std::size_t kPinDigits = 16;
 
-void Wipe(std::string& s) {
-  if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
-  s.clear();
+// 16 hex digits from the OpenSSL DRBG, in a buffer that wipes itself.
+Result<SecureBytes> RandomPin() {
+  SecureBytes raw(kPinDigits / 2);
+  if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) {
+    return Status::Internal("RAND_bytes failed");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  SecureBytes pin(kPinDigits);
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    pin[2 * i] = static_cast<std::uint8_t>(kHex[raw[i] >> 4]);
+    pin[2 * i + 1] = static_cast<std::uint8_t>(kHex[raw[i] & 0x0F]);
+  }
+  return pin;
 }
 
 Result<CK_SLOT_ID> FreeSlot(const CK_FUNCTION_LIST& f) {
@@ -58,14 +56,16 @@ Result<CK_SLOT_ID> FreeSlot(const CK_FUNCTION_LIST& f) {
   return Status::NotFound("SoftHSM2 offers no free slot for a new token");
 }
 
-CK_UTF8CHAR_PTR Utf8(std::string& s) { return reinterpret_cast<CK_UTF8CHAR_PTR>(s.data()); }
+CK_UTF8CHAR_PTR Utf8(SecureBytes& s) { return s.data(); }
 
 // C_InitToken, then the user PIN through an SO session (PKCS#11 3.0 §5.5, §5.7).
 Status InitToken(const CK_FUNCTION_LIST& f, CK_SLOT_ID slot, const std::string& name,
-                 std::string& so_pin, std::string& user_pin) {
+                 SecureBytes& so_pin, SecureBytes& user_pin) {
   std::string label = name;
   label.resize(32, ' ');
-  if (CK_RV rv = f.C_InitToken(slot, Utf8(so_pin), so_pin.size(), Utf8(label)); rv != CKR_OK) {
+  if (CK_RV rv = f.C_InitToken(slot, Utf8(so_pin), so_pin.size(),
+                               reinterpret_cast<CK_UTF8CHAR_PTR>(label.data()));
+      rv != CKR_OK) {
     return hsm::CkRvStatus("creating SoftHSM2 token '" + name + "'", "C_InitToken", rv);
   }
   // SoftHSM2 moves the new token to a fresh slot: look it up by label.
@@ -104,15 +104,15 @@ Status InitToken(const CK_FUNCTION_LIST& f, CK_SLOT_ID slot, const std::string& 
 
 }  // namespace
 
-Status WriteSecretFile(const std::filesystem::path& path, const std::string& secret) {
+Status WriteSecretFile(const std::filesystem::path& path, ByteView secret) {
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (!fd.valid()) {
     if (errno == EEXIST) return Status::ConditionsNotSatisfied(path.string() + " already exists");
     return Status::IoError("cannot create " + path.string() + ": " + std::strerror(errno));
   }
-  std::string line = secret + "\n";
+  SecureBytes line(secret);
+  line.Append(ByteView(reinterpret_cast<const std::uint8_t*>("\n"), 1));
   const bool ok = ::write(fd.get(), line.data(), line.size()) == static_cast<ssize_t>(line.size());
-  Wipe(line);
   if (!ok || ::fsync(fd.get()) != 0) return Status::IoError("cannot write " + path.string());
   return Status::Ok();
 }
@@ -138,20 +138,18 @@ Status InitSoftHsmToken(const Home& home, const Settings& settings, const std::s
   }
   const CK_FUNCTION_LIST& f = library->functions();
   TESSERA_ASSIGN_OR_RETURN(CK_SLOT_ID slot, FreeSlot(f));
-  TESSERA_ASSIGN_OR_RETURN(std::string so_pin, RandomPin());
-  TESSERA_ASSIGN_OR_RETURN(std::string user_pin, RandomPin());
+  TESSERA_ASSIGN_OR_RETURN(SecureBytes so_pin, RandomPin());
+  TESSERA_ASSIGN_OR_RETURN(SecureBytes user_pin, RandomPin());
   // The SO PIN is kept first: a token whose SO PIN is lost cannot be reset.
-  Status status = WriteSecretFile(home.so_pin_file(name), so_pin);
+  Status status = WriteSecretFile(home.so_pin_file(name), so_pin.view());
   if (status.ok()) status = InitToken(f, slot, name, so_pin, user_pin);
-  if (status.ok()) status = WriteSecretFile(home.pin_file(name), user_pin);
+  if (status.ok()) status = WriteSecretFile(home.pin_file(name), user_pin.view());
   if (!status.ok()) {
     std::filesystem::remove(home.pin_file(name), ec);
     if (!hsm::HsmToken::FindSlot(*library, name).ok()) {
       std::filesystem::remove(home.so_pin_file(name), ec);
     }
   }
-  Wipe(so_pin);
-  Wipe(user_pin);
   return status;
 }
 

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "common/bytes.hpp"
 #include "common/status.hpp"
 #include "host/keyman/home.hpp"
 
@@ -16,6 +17,6 @@ Status InitSoftHsmToken(const Home& home, const Settings& settings, const std::s
 
 // Writes `secret` and a newline to `path`, created exclusively with mode
 // 0600; kConditionsNotSatisfied when the file exists.
-Status WriteSecretFile(const std::filesystem::path& path, const std::string& secret);
+Status WriteSecretFile(const std::filesystem::path& path, ByteView secret);
 
 }  // namespace tessera::keyman

@@ -1,24 +1,16 @@
 #include "host/transport/transport_selection.hpp"
 
+#include "common/text.hpp"
+
 namespace tessera::host {
-namespace {
-
-std::string_view Trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r");
-  return s.substr(first, last - first + 1);
-}
-
-}  // namespace
 
 Result<TransportSelection> ParseTransportSelection(std::string_view value,
                                                    const std::string& where) {
   TransportSelection selection{false, false, false};
-  if (Trim(value).empty()) return Status::InvalidArgument(where + "transports names none");
+  if (TrimBlanks(value).empty()) return Status::InvalidArgument(where + "transports names none");
   while (true) {
     const auto comma = value.find(',');
-    const std::string_view item = Trim(value.substr(0, comma));
+    const std::string_view item = TrimBlanks(value.substr(0, comma));
     bool* flag = item == "pcsc"  ? &selection.pcsc
                  : item == "usb" ? &selection.usb
                  : item == "sim" ? &selection.sim

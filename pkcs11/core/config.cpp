@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/sim_socket_protocol.hpp"
+#include "common/text.hpp"
 #include "host/transport/transport_selection.hpp"
 
 namespace tessera::p11 {
@@ -13,12 +14,7 @@ namespace {
 
 constexpr const char* kDefaultConfigPath = "/etc/tessera/tessera.conf";
 
-std::string Trim(const std::string& s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r");
-  return s.substr(first, last - first + 1);
-}
+std::string Trim(const std::string& s) { return std::string(TrimBlanks(s)); }
 
 const char* Env(const char* name) {
   // secure_getenv: a setuid host never takes its configuration from the

@@ -74,6 +74,9 @@ Result<Bytes> HandleInitializeUpdate(CmContext& c, const CommandApdu& apdu) {
                            scp03::PseudoRandomCardChallenge(keys.enc, sequence, cm::kAid, mode));
   const Bytes context = Concat({apdu.data, card_challenge});
   TESSERA_ASSIGN_OR_RETURN(scp03::SessionKeys session, scp03::DeriveSessionKeys(keys, context));
+  TESSERA_ASSIGN_OR_RETURN(SecureBytes k_dek,
+                           scp03::StaticKeyFromBase(key_set.base, scp03::KeyRole::kDek));
+  TESSERA_ASSIGN_OR_RETURN(SecureBytes s_dek, scp03::SessionDekFromStatic(k_dek.view(), context));
   TESSERA_ASSIGN_OR_RETURN(
       Bytes card_cryptogram,
       scp03::Cryptogram(session.mac.view(), scp03::kCardCryptogram, mode, context));
@@ -89,8 +92,8 @@ Result<Bytes> HandleInitializeUpdate(CmContext& c, const CommandApdu& apdu) {
   Append(answer, card_challenge);
   Append(answer, card_cryptogram);
   Append(answer, sequence);
-  c.session().handshake =
-      Handshake{std::move(session), mode, std::move(host_cryptogram), key_set.kvn};
+  c.session().handshake = Handshake{std::move(session), std::move(s_dek), mode,
+                                    std::move(host_cryptogram), key_set.kvn};
   return answer;
 }
 
@@ -113,7 +116,7 @@ Result<Bytes> HandleExternalAuthenticate(CmContext& c, const CommandApdu& apdu) 
     return Status::SecurityStatus("EXTERNAL AUTHENTICATE: wrong host cryptogram");
   }
   secure.Activate(apdu.p1);
-  c.session().channel.emplace(std::move(secure), handshake->kvn);
+  c.session().channel.emplace(std::move(secure), std::move(handshake->s_dek), handshake->kvn);
   return Bytes{};
 }
 

@@ -29,16 +29,18 @@ namespace tessera::sim::card_manager {
 // INITIALIZE UPDATE's outcome, consumed by the very next command.
 struct Handshake {
   scp03::SessionKeys keys;
+  SecureBytes s_dek;  // PUT KEY key data (docs/card-manager.md "Session keys")
   scp03::Mode mode = scp03::Mode::kS8;
   Bytes host_cryptogram;  // what EXTERNAL AUTHENTICATE must carry
   std::uint8_t kvn = 0;   // the key set the channel is keyed from
 };
 
 struct Channel {
-  Channel(scp03::SecureChannel s, std::uint8_t key_version)
-      : secure(std::move(s)), kvn(key_version) {}
+  Channel(scp03::SecureChannel s, SecureBytes session_dek, std::uint8_t key_version)
+      : secure(std::move(s)), s_dek(std::move(session_dek)), kvn(key_version) {}
 
   scp03::SecureChannel secure;
+  SecureBytes s_dek;  // decrypts PUT KEY key data
   std::uint8_t kvn;
   bool unlocked = false;            // UNLOCK succeeded in this channel
   bool mk_deletion_staged = false;  // DELETE KEY of the MK, applied by PUT KEY

@@ -46,7 +46,7 @@ Result<NewKeys> ParseKeyData(const Channel& channel, ByteView data, std::size_t 
     ByteView encrypted = block.subspan(3, cm::kKeyLength);
     ByteView kcv = block.subspan(4 + cm::kKeyLength, kKcvLength);
     TESSERA_ASSIGN_OR_RETURN(SecureBytes key,
-                             scp03::DecryptKeyData(channel.secure.keys().dek.view(), encrypted));
+                             scp03::DecryptKeyData(channel.s_dek.view(), encrypted));
     TESSERA_ASSIGN_OR_RETURN(Bytes actual, scp03::KeyCheckValue(key.view()));
     if (!ConstantTimeEqual(actual, kcv)) {
       return Status::InvalidArgument("PUT KEY: key check value mismatch");

@@ -81,9 +81,15 @@ class SqliteDirectory final : public Directory {
     return tx.Commit();
   }
 
-  Status MarkPersonalized(ByteView uid) override {
-    return Change(uid, [this](const TokenRecord& current) {
-      return PlanMarkPersonalized(current, clock_());
+  Status MarkPersonalized(ByteView uid, ByteView cryptogram) override {
+    return Change(uid, [&](const TokenRecord& current) {
+      return PlanMarkPersonalized(current, cryptogram, clock_());
+    });
+  }
+
+  Status SettleMkVersion(ByteView uid, std::uint8_t proven_mk_version) override {
+    return Change(uid, [&](const TokenRecord& current) {
+      return PlanSettleMkVersion(current, proven_mk_version, clock_());
     });
   }
 

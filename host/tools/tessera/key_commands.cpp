@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <mutex>
 
+#include "common/card_manager_constants.hpp"
 #include "host/directory/sqlite/sqlite_directory.hpp"
 #include "host/keyman/bulk.hpp"
 #include "host/keyman/hsm_access.hpp"
@@ -12,6 +13,7 @@
 #include "host/keyman/replace.hpp"
 #include "host/tools/tessera/commands.hpp"
 #include "host/tools/tessera/common_options.hpp"
+#include "hsm/version_objects.hpp"
 
 namespace tessera::cli {
 namespace {
@@ -22,97 +24,139 @@ struct KeyOptions {
   bool all = false;
   int version = 0;
   int jobs = 1;
+  bool force = false;
 };
 
 enum class Job { kPersonalize, kReplace };
 
 using TokenStep = Result<keyman::Outcome> (*)(hsm::HsmToken&, directory::Directory&,
-                                              const std::shared_ptr<host::Reader>&, std::uint8_t);
+                                              const std::shared_ptr<host::Reader>&,
+                                              const keyman::StepOptions&);
 
 void PrintProgress(const keyman::BulkProgress& progress, bool tty) {
   if (!tty) return;
   (void)std::fprintf(stderr, "\r%s", keyman::FormatProgress(progress).c_str());
 }
 
-void Run(Context& ctx, const KeyOptions& o, Job job) {
-  const char* verb = job == Job::kPersonalize ? "personalize" : "mk-replace";
+// What a run works with, opened before any token is touched: the lock, the
+// HSM (its PIN and key version are checked here), the directory, the tokens.
+struct RunSetup {
+  keyman::HomeLock lock;
+  std::optional<keyman::HsmAccess> access;
+  std::optional<hsm::HsmToken> first_session;
+  std::unique_ptr<directory::Directory> directory;
+  std::uint8_t version = 0;
+  std::vector<keyman::TokenSummary> tokens;
+  std::size_t skipped = 0;  // --all: tokens in a lifecycle the job does not apply to
+};
+
+// --all takes the tokens the job applies to: MANUFACTURED or PERSONALIZED
+// ones for personalize (the latter are counted as already done or resumed),
+// PERSONALIZED ones for mk-replace.
+bool Applies(Job job, std::uint8_t lifecycle) {
+  const auto l = static_cast<cm::Lifecycle>(lifecycle);
+  if (job == Job::kReplace) return l == cm::Lifecycle::kPersonalized;
+  return l == cm::Lifecycle::kManufactured || l == cm::Lifecycle::kPersonalized;
+}
+
+std::optional<RunSetup> Prepare(Context& ctx, const KeyOptions& o, Job job, const char* verb) {
   auto env = LoadEnvironment(ctx);
-  if (!env) return;
+  if (!env) return std::nullopt;
+  auto lock = keyman::HomeLock::Acquire(env->home);
+  if (!ctx.Check(verb, lock.status())) return std::nullopt;
+  RunSetup setup{std::move(*lock), {}, {}, {}, 0, {}, 0};
   auto access = keyman::HsmAccess::Load(env->home, env->settings);
-  if (!ctx.Check("loading the HSM module", access.status())) return;
-  // The first session also checks the HSM, its PIN and the key version
-  // before any token is touched.
-  auto first = access->Open(o.hsm);
-  if (!ctx.Check("opening HSM '" + o.hsm + "'", first.status())) return;
-  std::uint8_t version = static_cast<std::uint8_t>(o.version);
-  if (version == 0) {
-    auto latest = keyman::LatestVersion(*first);
-    if (!ctx.Check(verb, latest.status())) return;
-    version = *latest;
+  if (!ctx.Check("loading the HSM module", access.status())) return std::nullopt;
+  setup.access.emplace(std::move(*access));
+  auto first = setup.access->Open(o.hsm);
+  if (!ctx.Check("opening HSM '" + o.hsm + "'", first.status())) return std::nullopt;
+  setup.first_session.emplace(std::move(*first));
+  setup.version = static_cast<std::uint8_t>(o.version);
+  if (setup.version == 0) {
+    auto latest = hsm::HighestCompleteVersion(setup.first_session->session());
+    if (!ctx.Check(verb, latest.status())) return std::nullopt;
+    setup.version = *latest;
   }
   auto directory = directory::OpenSqliteDirectory(env->home.directory_db());
-  if (!ctx.Check("opening the directory", directory.status())) return;
-
-  std::vector<keyman::TokenSummary> tokens;
-  if (o.all) {
-    std::vector<std::string> problems;
-    tokens = keyman::FindTokens(env->settings, &problems);
-    for (const auto& p : problems) (void)std::fprintf(stderr, "tessera: %s: %s\n", verb, p.c_str());
-    if (!problems.empty()) ctx.exit_code = kExitFailed;
-  } else {
+  if (!ctx.Check("opening the directory", directory.status())) return std::nullopt;
+  setup.directory = std::move(*directory);
+  if (!o.all) {
     auto token = FindBySerial(ctx, env->settings, o.serial);
-    if (!token) return;
-    tokens.push_back(std::move(*token));
+    if (!token) return std::nullopt;
+    setup.tokens.push_back(std::move(*token));
+    return setup;
   }
+  std::vector<std::string> problems;
+  for (auto& token : keyman::FindTokens(env->settings, &problems)) {
+    if (Applies(job, token.lifecycle)) {
+      setup.tokens.push_back(std::move(token));
+    } else {
+      ++setup.skipped;
+    }
+  }
+  for (const auto& p : problems) (void)std::fprintf(stderr, "tessera: %s: %s\n", verb, p.c_str());
+  if (!problems.empty()) ctx.exit_code = kExitFailed;
+  return setup;
+}
 
+void Report(Context& ctx, const KeyOptions& o, const char* verb, const RunSetup& setup,
+            const std::vector<Status>& results,
+            const std::vector<std::optional<keyman::Outcome>>& outcomes, bool tty) {
+  std::size_t done = 0, already = 0, failed = 0;
+  if (tty) (void)std::fprintf(stderr, "\n");
+  for (std::size_t i = 0; i < setup.tokens.size(); ++i) {
+    const std::uint32_t serial = setup.tokens[i].serial;
+    if (!results[i].ok()) {
+      ++failed;
+      (void)std::fprintf(stderr, "tessera: %s: token %u: %s\n", verb, serial,
+                         results[i].ToString().c_str());
+      continue;
+    }
+    (*outcomes[i] == keyman::Outcome::kAlreadyDone ? already : done) += 1;
+    if (!o.all) {
+      std::printf("token %u: %s (MK version %d)\n", serial, keyman::OutcomeName(*outcomes[i]),
+                  setup.version);
+    }
+  }
+  if (o.all) {
+    std::printf(
+        "%s: %zu done, %zu already done, %zu failed, %zu skipped (lifecycle), "
+        "MK version %d\n",
+        verb, done, already, failed, setup.skipped, setup.version);
+  }
+  if (failed > 0) ctx.exit_code = kExitFailed;
+}
+
+void Run(Context& ctx, const KeyOptions& o, Job job) {
+  const char* verb = job == Job::kPersonalize ? "personalize" : "mk-replace";
+  std::optional<RunSetup> setup = Prepare(ctx, o, job, verb);
+  if (!setup) return;
   const TokenStep step =
       job == Job::kPersonalize ? &keyman::PersonalizeToken : &keyman::ReplaceMasterKey;
+  const auto& tokens = setup->tokens;
   const int jobs = std::max(1, std::min<int>(o.jobs, static_cast<int>(tokens.size())));
+  // PKCS#11 sessions are single-threaded (§5.6.1): one per worker.
   std::vector<std::optional<hsm::HsmToken>> sessions(static_cast<std::size_t>(jobs));
-  sessions[0].emplace(std::move(*first));
+  sessions[0] = std::move(setup->first_session);
   std::vector<std::optional<keyman::Outcome>> outcomes(tokens.size());
   const bool tty = ::isatty(STDERR_FILENO) == 1;
-
+  const keyman::StepOptions step_options{setup->version, o.force};
   auto results = keyman::RunBulk(
       tokens.size(), jobs,
       [&](int worker, std::size_t i) -> Status {
         auto& session = sessions[static_cast<std::size_t>(worker)];
         if (!session) {
-          auto opened = access->Open(o.hsm);
+          auto opened = setup->access->Open(o.hsm);
           if (!opened.ok()) return opened.status();
           session.emplace(std::move(*opened));
         }
-        auto outcome = step(*session, **directory, tokens[i].reader, version);
+        auto outcome = step(*session, *setup->directory, tokens[i].reader, step_options);
         if (!outcome.ok()) return outcome.status();
         outcomes[i] = *outcome;
         return Status::Ok();
       },
       [&](const keyman::BulkProgress& progress) { PrintProgress(progress, tty); });
-
-  std::size_t done = 0, skipped = 0, failed = 0;
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    if (!results[i].ok()) {
-      ++failed;
-      (void)std::fprintf(stderr, "%stessera: %s: token %u: %s\n", tty && failed == 1 ? "\n" : "",
-                         verb, tokens[i].serial, results[i].ToString().c_str());
-      continue;
-    }
-    if (*outcomes[i] == keyman::Outcome::kAlreadyDone) {
-      ++skipped;
-    } else {
-      ++done;
-    }
-    if (!o.all) {
-      std::printf("token %u: %s (MK version %d)\n", tokens[i].serial,
-                  keyman::OutcomeName(*outcomes[i]), version);
-    }
-  }
-  if (tty) (void)std::fprintf(stderr, "\n");
-  if (o.all) {
-    std::printf("%s: %zu done, %zu already at MK version %d, %zu failed, of %zu tokens\n", verb,
-                done, skipped, version, failed, tokens.size());
-  }
-  if (failed > 0) ctx.exit_code = kExitFailed;
+  Report(ctx, o, verb, *setup, results, outcomes, tty);
 }
 
 void AddTargetOptions(CLI::App& command, KeyOptions& o) {
@@ -148,6 +192,8 @@ void AddKeyCommands(CLI::App& app, Context& ctx) {
       "mk-replace",
       "Replace the MK of issued tokens under their KRK (seed 003 claims 15-28, 35-40)");
   AddTargetOptions(*replace, *options);
+  replace->add_flag("--force", options->force,
+                    "UNLOCK even when an earlier UNLOCK failed on the token (spends a KRK try)");
   replace->add_option("--to-version", options->version, "New MK version, 1 to 127")
       ->required()
       ->check(CLI::Range(1, 127));

@@ -34,6 +34,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     (void)app.exit(e);
     return tessera::cli::kExitUsage;
+  } catch (const std::exception& e) {
+    (void)std::fprintf(stderr, "tessera: unexpected failure: %s\n", e.what());
+    return tessera::cli::kExitFailed;
   }
   return ctx.exit_code;
 }

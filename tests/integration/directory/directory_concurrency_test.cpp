@@ -53,8 +53,9 @@ TEST_F(DirectoryConcurrencyTest, FourThreadsSharingOneDirectoryEndWithEveryRow) 
         const Bytes uid = Uid(number);
         const bool ok =
             directory->RecordPersonalizing(uid, 1000 + number, Cryptogram(number), 1, 1).ok() &&
-            directory->MarkPersonalized(uid).ok() && directory->BeginReplacement(uid, 2).ok() &&
-            directory->FindByUid(uid).ok() && directory->FinishReplacement(uid, 2).ok();
+            directory->MarkPersonalized(uid, Cryptogram(number)).ok() &&
+            directory->BeginReplacement(uid, 2).ok() && directory->FindByUid(uid).ok() &&
+            directory->FinishReplacement(uid, 2).ok();
         if (!ok) ++failures;
       }
     });
@@ -85,7 +86,7 @@ TEST_F(DirectoryConcurrencyTest, FourConnectionsToOneFileEndWithEveryRow) {
         const std::uint32_t number = TokenNumber(t, n);
         const Bytes uid = Uid(number);
         Status s = directory.RecordPersonalizing(uid, 1000 + number, Cryptogram(number), 1, 1);
-        if (s.ok()) s = directory.MarkPersonalized(uid);
+        if (s.ok()) s = directory.MarkPersonalized(uid, Cryptogram(number));
         if (!s.ok()) {
           ++failures;
           ADD_FAILURE() << s.ToString();

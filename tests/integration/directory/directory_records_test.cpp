@@ -87,7 +87,7 @@ TEST_F(DirectoryTest, MarkPersonalizedMovesOnAndKeepsCreatedAt) {
   auto directory = Open();
   Record(*directory, 1);
   SetNow(1'700'000'100);
-  ASSERT_TRUE(directory->MarkPersonalized(Uid(1)).ok());
+  ASSERT_TRUE(directory->MarkPersonalized(Uid(1), Cryptogram(1)).ok());
   TokenRecord token = Get(*directory, 1);
   EXPECT_EQ(token.lifecycle, Lifecycle::kPersonalized);
   EXPECT_EQ(token.created_at, 1'700'000'000);
@@ -98,8 +98,8 @@ TEST_F(DirectoryTest, MarkPersonalizedMovesOnAndKeepsCreatedAt) {
 TEST_F(DirectoryTest, MarkPersonalizedTwiceIsRefused) {
   auto directory = Open();
   Record(*directory, 1);
-  ASSERT_TRUE(directory->MarkPersonalized(Uid(1)).ok());
-  Status again = directory->MarkPersonalized(Uid(1));
+  ASSERT_TRUE(directory->MarkPersonalized(Uid(1), Cryptogram(1)).ok());
+  Status again = directory->MarkPersonalized(Uid(1), Cryptogram(1));
   EXPECT_EQ(again.code(), Code::kConditionsNotSatisfied);
   EXPECT_TRUE(Mentions(again, "is personalized")) << again.message();
 }
@@ -125,7 +125,7 @@ TEST_F(DirectoryTest, RecordingAgainWhilePersonalizingReplacesTheRow) {
 TEST_F(DirectoryTest, APersonalizedTokensCryptogramIsNeverOverwritten) {
   auto directory = Open();
   Record(*directory, 1);
-  ASSERT_TRUE(directory->MarkPersonalized(Uid(1)).ok());
+  ASSERT_TRUE(directory->MarkPersonalized(Uid(1), Cryptogram(1)).ok());
   const TokenRecord before = Get(*directory, 1);
 
   Status refused = directory->RecordPersonalizing(Uid(1), 1001, Cryptogram(2), 1, 1);
@@ -166,7 +166,7 @@ TEST_F(DirectoryTest, ASerialOfAnotherTokenIsRefused) {
 TEST_F(DirectoryTest, AReplacementSetsTheTargetThenTheNewVersion) {
   auto directory = Open();
   Record(*directory, 1);
-  ASSERT_TRUE(directory->MarkPersonalized(Uid(1)).ok());
+  ASSERT_TRUE(directory->MarkPersonalized(Uid(1), Cryptogram(1)).ok());
 
   SetNow(1'700'000'200);
   ASSERT_TRUE(directory->BeginReplacement(Uid(1), 2).ok());
@@ -186,10 +186,38 @@ TEST_F(DirectoryTest, AReplacementSetsTheTargetThenTheNewVersion) {
   EXPECT_EQ(token.updated_at, 1'700'000'300);
 }
 
-TEST_F(DirectoryTest, BeginReplacementResumesTheSameTargetButRefusesAnother) {
+TEST_F(DirectoryTest, MarkPersonalizedNeedsTheCryptogramItRecorded) {
   auto directory = Open();
   Record(*directory, 1);
-  ASSERT_TRUE(directory->MarkPersonalized(Uid(1)).ok());
+  // Another run replaced the row with its own cryptogram in the meantime.
+  ASSERT_TRUE(directory->RecordPersonalizing(Uid(1), 1001, Cryptogram(7), 1, 1).ok());
+  Status stale = directory->MarkPersonalized(Uid(1), Cryptogram(1));
+  EXPECT_EQ(stale.code(), Code::kConditionsNotSatisfied);
+  EXPECT_TRUE(Mentions(stale, "replaced by another run")) << stale.message();
+  EXPECT_EQ(Get(*directory, 1).lifecycle, Lifecycle::kPersonalizing);
+  EXPECT_TRUE(directory->MarkPersonalized(Uid(1), Cryptogram(7)).ok());
+}
+
+TEST_F(DirectoryTest, SettleMkVersionRecordsWhatTheCardProvedAndClearsTheTarget) {
+  auto directory = Open();
+  Record(*directory, 1);
+  EXPECT_EQ(directory->SettleMkVersion(Uid(1), 2).code(), Code::kConditionsNotSatisfied);
+  ASSERT_TRUE(directory->MarkPersonalized(Uid(1), Cryptogram(1)).ok());
+  ASSERT_TRUE(directory->BeginReplacement(Uid(1), 3).ok());
+  // The interrupted replacement to 3 did commit on the card.
+  ASSERT_TRUE(directory->SettleMkVersion(Uid(1), 3).ok());
+  EXPECT_EQ(Get(*directory, 1).mk_version, 3);
+  EXPECT_EQ(Get(*directory, 1).target_mk_version, std::nullopt);
+  const TokenRecord settled = Get(*directory, 1);
+  SetNow(1'700'009'000);
+  ASSERT_TRUE(directory->SettleMkVersion(Uid(1), 3).ok());
+  EXPECT_EQ(Get(*directory, 1), settled);  // no change, not even updated_at
+}
+
+TEST_F(DirectoryTest, BeginReplacementResumesTheSameTargetOrRetargets) {
+  auto directory = Open();
+  Record(*directory, 1);
+  ASSERT_TRUE(directory->MarkPersonalized(Uid(1), Cryptogram(1)).ok());
   ASSERT_TRUE(directory->BeginReplacement(Uid(1), 2).ok());
   const TokenRecord begun = Get(*directory, 1);
 
@@ -197,10 +225,11 @@ TEST_F(DirectoryTest, BeginReplacementResumesTheSameTargetButRefusesAnother) {
   EXPECT_TRUE(directory->BeginReplacement(Uid(1), 2).ok());
   EXPECT_EQ(Get(*directory, 1), begun);  // a no-op: not even updated_at moves
 
-  Status other = directory->BeginReplacement(Uid(1), 3);
-  EXPECT_EQ(other.code(), Code::kConditionsNotSatisfied);
-  EXPECT_TRUE(Mentions(other, "replacement to version 2 in flight")) << other.message();
-  EXPECT_EQ(Get(*directory, 1), begun);
+  // The caller proved the card still holds version 1: a new target replaces
+  // the unfinished one.
+  ASSERT_TRUE(directory->BeginReplacement(Uid(1), 3).ok());
+  EXPECT_EQ(Get(*directory, 1).target_mk_version, std::optional<std::uint8_t>(3));
+  EXPECT_EQ(Get(*directory, 1).mk_version, 1);
 }
 
 TEST_F(DirectoryTest, AReplacementNeedsAPersonalizedTokenAndANewVersion) {
@@ -210,7 +239,7 @@ TEST_F(DirectoryTest, AReplacementNeedsAPersonalizedTokenAndANewVersion) {
   EXPECT_EQ(early.code(), Code::kConditionsNotSatisfied);
   EXPECT_TRUE(Mentions(early, "is personalizing")) << early.message();
 
-  ASSERT_TRUE(directory->MarkPersonalized(Uid(1)).ok());
+  ASSERT_TRUE(directory->MarkPersonalized(Uid(1), Cryptogram(1)).ok());
   Status same = directory->BeginReplacement(Uid(1), 1);
   EXPECT_EQ(same.code(), Code::kConditionsNotSatisfied);
   EXPECT_TRUE(Mentions(same, "already has that version")) << same.message();
@@ -222,7 +251,7 @@ TEST_F(DirectoryTest, AReplacementNeedsAPersonalizedTokenAndANewVersion) {
 TEST_F(DirectoryTest, FinishReplacementMustMatchTheTargetInFlight) {
   auto directory = Open();
   Record(*directory, 1);
-  ASSERT_TRUE(directory->MarkPersonalized(Uid(1)).ok());
+  ASSERT_TRUE(directory->MarkPersonalized(Uid(1), Cryptogram(1)).ok());
   Status none = directory->FinishReplacement(Uid(1), 2);
   EXPECT_EQ(none.code(), Code::kConditionsNotSatisfied);
   EXPECT_TRUE(Mentions(none, "no replacement in flight")) << none.message();
@@ -243,7 +272,7 @@ TEST_F(DirectoryTest, TerminationWorksFromAnyStateAndClearsATarget) {
   auto directory = Open();
   Record(*directory, 1);
   Record(*directory, 2);
-  ASSERT_TRUE(directory->MarkPersonalized(Uid(2)).ok());
+  ASSERT_TRUE(directory->MarkPersonalized(Uid(2), Cryptogram(2)).ok());
   ASSERT_TRUE(directory->BeginReplacement(Uid(2), 9).ok());
 
   ASSERT_TRUE(directory->MarkTerminated(Uid(1)).ok());
@@ -257,7 +286,8 @@ TEST_F(DirectoryTest, TerminationWorksFromAnyStateAndClearsATarget) {
   SetNow(1'700'001'000);
   EXPECT_TRUE(directory->MarkTerminated(Uid(2)).ok());
   EXPECT_EQ(Get(*directory, 2), two);
-  EXPECT_EQ(directory->MarkPersonalized(Uid(1)).code(), Code::kConditionsNotSatisfied);
+  EXPECT_EQ(directory->MarkPersonalized(Uid(1), Cryptogram(1)).code(),
+            Code::kConditionsNotSatisfied);
 }
 
 TEST_F(DirectoryTest, AnUnknownUidIsNotFoundNamedInHex) {
@@ -266,8 +296,9 @@ TEST_F(DirectoryTest, AnUnknownUidIsNotFoundNamedInHex) {
   const Bytes unknown = Uid(0xdeadbeef);
   const std::string hex = ToHex(unknown);
   for (const Status& s :
-       {directory->MarkPersonalized(unknown), directory->BeginReplacement(unknown, 2),
-        directory->FinishReplacement(unknown, 2), directory->MarkTerminated(unknown)}) {
+       {directory->MarkPersonalized(unknown, Cryptogram(1)),
+        directory->BeginReplacement(unknown, 2), directory->FinishReplacement(unknown, 2),
+        directory->MarkTerminated(unknown)}) {
     EXPECT_EQ(s.code(), Code::kNotFound);
     EXPECT_TRUE(Mentions(s, hex)) << s.message();
   }
@@ -288,7 +319,7 @@ TEST_F(DirectoryTest, MalformedInputIsInvalidArgumentAndWritesNothing) {
             Code::kInvalidArgument);
   EXPECT_EQ(directory->FindByUid(short_uid).status().code(), Code::kInvalidArgument);
   EXPECT_EQ(directory->FindByUid(Bytes{}).status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(directory->MarkPersonalized(short_uid).code(), Code::kInvalidArgument);
+  EXPECT_EQ(directory->MarkPersonalized(short_uid, Cryptogram(1)).code(), Code::kInvalidArgument);
   EXPECT_EQ(directory->BeginReplacement(long_uid, 2).code(), Code::kInvalidArgument);
   EXPECT_EQ(directory->FinishReplacement(long_uid, 2).code(), Code::kInvalidArgument);
   EXPECT_EQ(directory->MarkTerminated(Bytes{}).code(), Code::kInvalidArgument);

@@ -98,7 +98,7 @@ TEST_F(SqliteFileTest, ReopeningKeepsTheDataAndTheSchema) {
     auto directory = Open();
     ASSERT_NE(directory, nullptr);
     Record(*directory, 1);
-    ASSERT_TRUE(directory->MarkPersonalized(Uid(1)).ok());
+    ASSERT_TRUE(directory->MarkPersonalized(Uid(1), Cryptogram(1)).ok());
   }
   for (int i = 0; i < 2; ++i) {
     auto directory = Open();
@@ -227,7 +227,7 @@ TEST_F(SqliteFileTest, ASecondConnectionSeesCommittedWrites) {
   ASSERT_TRUE(found.ok());
   ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->cryptogram, Cryptogram(1));
-  ASSERT_TRUE(reader->MarkPersonalized(Uid(1)).ok());
+  ASSERT_TRUE(reader->MarkPersonalized(Uid(1), Cryptogram(1)).ok());
   EXPECT_EQ((*writer->FindByUid(Uid(1)))->lifecycle, Lifecycle::kPersonalized);
 }
 
@@ -245,7 +245,7 @@ TEST_F(SqliteFileTest, AnotherProcessSeesCommittedWrites) {
     const bool ok = directory.ok() && (*directory)->FindByUid(Uid(1)).ok() &&
                     (*directory)->FindByUid(Uid(1))->has_value() &&
                     (*directory)->RecordPersonalizing(Uid(5), 5, Cryptogram(5), 1, 1).ok() &&
-                    (*directory)->MarkPersonalized(Uid(5)).ok();
+                    (*directory)->MarkPersonalized(Uid(5), Cryptogram(5)).ok();
     ::_exit(ok ? 0 : 1);
   }
   int wstatus = 0;

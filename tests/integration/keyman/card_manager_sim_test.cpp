@@ -1,8 +1,8 @@
 // The card manager of a real tessera-sim token, driven by the host's
 // CardManagerClient over the socket, with an eye on the wire: a replayed or
 // reordered protected command and a tampered MAC are refused (6982), the
-// channel closes, and the token's keys are unchanged. Factory keys only, so
-// no HSM is needed here.
+// channel closes, and the token's keys are unchanged; the channel context
+// keys PUT KEY data. Factory keys only, so no HSM is needed here.
 #include <gtest/gtest.h>
 
 #include "common/card_manager_constants.hpp"
@@ -130,6 +130,41 @@ TEST_F(CardManagerSimTest, PlainCommandsInsideAChannelAreRefused) {
   // GET CHALLENGE without secure messaging.
   EXPECT_EQ(RawSw(Bytes{cm::kClaGp, cm::ins::kGetChallenge, 0x00, 0x00, 0x10}), 0x6982);
   EXPECT_EQ(client_->GetUid().status().code(), Code::kSecurityStatus);
+}
+
+// channel_context() is what an HSM derives the channel's S-DEK from: key
+// data wrapped under SessionDekFromStatic(K-DEK, context) personalizes the
+// token (docs/card-manager.md "Session keys").
+TEST_F(CardManagerSimTest, ChannelContextKeysThePutKeyData) {
+  EXPECT_EQ(client_->channel_context(), nullptr);
+  ASSERT_TRUE(OpenFactoryChannel(0x33).ok());
+  const Bytes* context = client_->channel_context();
+  ASSERT_NE(context, nullptr);
+  ASSERT_EQ(context->size(), 16u);
+  // INITIALIZE UPDATE, then EXTERNAL AUTHENTICATE: CLA INS P1 P2 Lc host challenge Le.
+  const Bytes& initialize_update = recorder_->sent[recorder_->sent.size() - 2];
+  ASSERT_EQ(initialize_update[1], cm::ins::kInitializeUpdate);
+  EXPECT_EQ(ToHex(ByteView(*context).first(8)), ToHex(ByteView(initialize_update).subspan(5, 8)));
+
+  const auto factory = scp03::FactoryBaseKey();
+  auto k_dek = scp03::StaticKeyFromBase(factory, scp03::KeyRole::kDek);
+  ASSERT_TRUE(k_dek.ok());
+  auto s_dek = scp03::SessionDekFromStatic(k_dek->view(), *context);
+  ASSERT_TRUE(s_dek.ok());
+  const Bytes krk(32, 0xA1);
+  const Bytes mk(32, 0xB1);
+  std::vector<host::PutKeyEntry> entries;
+  for (const Bytes& key : {krk, mk}) {
+    auto encrypted = scp03::EncryptKeyData(s_dek->view(), key);
+    auto kcv = scp03::KeyCheckValue(key);
+    ASSERT_TRUE(encrypted.ok() && kcv.ok());
+    entries.push_back(host::PutKeyEntry{*encrypted, *kcv});
+  }
+  ASSERT_TRUE(client_->PutKeys(0x00, 0x80 | cm::kKeyIdKrk, 0x01, entries).ok());
+  EXPECT_EQ(client_->channel_context(), nullptr) << "the channel closed with the new keys";
+  auto status = client_->GetStatus();
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status->lifecycle, static_cast<std::uint8_t>(cm::Lifecycle::kPersonalized));
 }
 
 TEST_F(CardManagerSimTest, UidAndSerialNeedNoAuthentication) {

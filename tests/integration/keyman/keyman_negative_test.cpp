@@ -3,6 +3,9 @@
 // keep their MK version and the directory its rows.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "tests/integration/keyman/keyman_steps.hpp"
 
 namespace tessera::testing {
@@ -55,6 +58,46 @@ TEST_F(KeymanNegativeTest, WrongKrkIsRefusedByTheTokenAndCounted) {
   EXPECT_EQ(Snapshot(), tampered);
   EXPECT_EQ(TokenLine(*this, serials_[0]).mk, "1");
   EXPECT_TRUE(Probe(*this, serials_[0], 1));
+}
+
+TEST_F(KeymanNegativeTest, TheLastTwoKrkTriesNeedForce) {
+  Sql(*this, "UPDATE tokens SET cryptogram = (SELECT cryptogram FROM tokens WHERE serial = " +
+                 std::to_string(serials_[1]) + ") WHERE serial = " + std::to_string(serials_[0]) +
+                 ";");
+  for (int left : {4, 3, 2}) {
+    ExpectReplaceFails("wrong KRK); " + std::to_string(left) + " tries left");
+  }
+  // Two tries left: refused before UNLOCK, again and again, spending none.
+  for (int run = 0; run < 2; ++run) ExpectReplaceFails("only 2 of 5 KRK tries left");
+  RunResult forced = Tessera({"mk-replace", "--hsm", "as", "--to-version", "2", "--token",
+                              std::to_string(serials_[0]), "--force"});
+  EXPECT_EQ(forced.exit_code, 1) << forced.Describe();
+  EXPECT_NE(forced.err.find("wrong KRK); 1 tries left"), std::string::npos) << forced.err;
+  EXPECT_EQ(TokenLine(*this, serials_[0]).mk, "1");
+  EXPECT_TRUE(Probe(*this, serials_[0], 1));
+}
+
+TEST_F(KeymanNegativeTest, ADirectoryThatDisagreesWithTheTokenIsRefused) {
+  Sql(*this,
+      "UPDATE tokens SET mk_version = 2 WHERE serial = " + std::to_string(serials_[0]) + ";");
+  const std::string lying = Snapshot();
+  RunResult r = Tessera(
+      {"mk-replace", "--hsm", "as", "--to-version", "2", "--token", std::to_string(serials_[0])});
+  // The row says 2 but the token holds 1: not "already done".
+  EXPECT_EQ(r.exit_code, 1) << r.Describe();
+  EXPECT_NE(r.err.find("holds MK version 1, the directory expects 2"), std::string::npos) << r.err;
+  EXPECT_EQ(Snapshot(), lying);
+}
+
+TEST_F(KeymanNegativeTest, ASecondRunOnTheSameHomeWaitsItsTurn) {
+  const auto lock = home() / "keyman.lock";
+  std::thread holder([&] { (void)Run({"flock", lock.string(), "sleep", "3"}); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  RunResult r = Tessera({"mk-replace", "--hsm", "as", "--to-version", "2", "--all"});
+  holder.join();
+  EXPECT_EQ(r.exit_code, 1) << r.Describe();
+  EXPECT_NE(r.err.find("is locked"), std::string::npos) << r.err;
+  EXPECT_EQ(Snapshot(), before_);
 }
 
 TEST_F(KeymanNegativeTest, UnknownMkVersionIsRefusedBeforeTheTokenIsTouched) {

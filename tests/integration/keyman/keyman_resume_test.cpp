@@ -72,5 +72,56 @@ TEST_F(KeymanResumeTest, PersonalizationCutAtEveryWriteResumes) {
   EXPECT_EQ(replace.exit_code, 0) << replace.Describe();
 }
 
+// The directory lost the last step of a run (a crash between the token's
+// commit and the directory's write): a re-run settles the row only once the
+// token has proved its keys.
+TEST_F(KeymanResumeTest, DirectoryBehindTheTokenIsSettledAfterTheTokenProvesIt) {
+  ASSERT_NO_FATAL_FAILURE(Ceremony(*this, {1, 2}));
+  const std::uint32_t serial = Serials().front();
+  const std::string s = std::to_string(serial);
+  const std::string where = " WHERE serial = " + s + ";";
+  ASSERT_EQ(Tessera({"personalize", "--hsm", "as", "--token", s, "--mk-version", "1"}).exit_code,
+            0);
+
+  // Personalization: the row still says "personalizing".
+  Sql(*this, "UPDATE tokens SET lifecycle = 'personalizing'" + where);
+  RunResult resumed = Tessera({"personalize", "--hsm", "as", "--token", s, "--mk-version", "2"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.Describe();
+  EXPECT_NE(resumed.out.find("resumed"), std::string::npos) << resumed.out;
+  EXPECT_EQ(DirectoryRow(*this, serial), "1|1||personalized|384");
+
+  // Replacement: the token took version 2, the row still has it in flight.
+  ASSERT_EQ(Tessera({"mk-replace", "--hsm", "as", "--to-version", "2", "--token", s}).exit_code, 0);
+  Sql(*this, "UPDATE tokens SET mk_version = 1, target_mk_version = 2" + where);
+  RunResult settled = Tessera({"mk-replace", "--hsm", "as", "--to-version", "2", "--token", s});
+  ASSERT_EQ(settled.exit_code, 0) << settled.Describe();
+  EXPECT_NE(settled.out.find("resumed"), std::string::npos) << settled.out;
+  EXPECT_EQ(DirectoryRow(*this, serial), "1|2||personalized|384");
+
+  // And a replacement to another version settles the old one on the way.
+  Sql(*this, "UPDATE tokens SET mk_version = 1, target_mk_version = 2" + where);
+  RunResult onward = Tessera({"mk-replace", "--hsm", "as", "--to-version", "1", "--token", s});
+  ASSERT_EQ(onward.exit_code, 0) << onward.Describe();
+  EXPECT_EQ(DirectoryRow(*this, serial), "1|1||personalized|384");
+  EXPECT_TRUE(Probe(*this, serial, 1));
+}
+
+// A "personalizing" row whose cryptogram does not match the token's KRK is
+// never marked personalized.
+TEST_F(KeymanResumeTest, PersonalizationResumeChecksTheCryptogram) {
+  ASSERT_NO_FATAL_FAILURE(Ceremony(*this, {1}));
+  const std::uint32_t serial = Serials().front();
+  const std::string s = std::to_string(serial);
+  ASSERT_EQ(Tessera({"personalize", "--hsm", "as", "--token", s}).exit_code, 0);
+  // A cryptogram of the right shape for another R.
+  Sql(*this,
+      "UPDATE tokens SET lifecycle = 'personalizing', cryptogram = randomblob(384) "
+      "WHERE serial = " +
+          s + ";");
+  RunResult r = Tessera({"personalize", "--hsm", "as", "--token", s});
+  EXPECT_EQ(r.exit_code, 1) << r.Describe();
+  EXPECT_EQ(DirectoryRow(*this, serial), "1|1||personalizing|384");
+}
+
 }  // namespace
 }  // namespace tessera::testing

@@ -15,12 +15,11 @@
 namespace tessera::scp03::testing {
 
 inline SessionKeys Clone(const SessionKeys& k) {
-  return {k.enc.Clone(), k.mac.Clone(), k.rmac.Clone(), k.dek.Clone()};
+  return {k.enc.Clone(), k.mac.Clone(), k.rmac.Clone()};
 }
 
 inline SessionKeys FixedKeys() {
-  return {SecureBytes(Bytes(32, 0xE1)), SecureBytes(Bytes(32, 0x3A)), SecureBytes(Bytes(32, 0x4B)),
-          SecureBytes(Bytes(32, 0xDE))};
+  return {SecureBytes(Bytes(32, 0xE1)), SecureBytes(Bytes(32, 0x3A)), SecureBytes(Bytes(32, 0x4B))};
 }
 
 inline CommandApdu Command(std::uint8_t ins, Bytes data = {},

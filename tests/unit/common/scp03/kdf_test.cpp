@@ -87,8 +87,8 @@ TEST(KdfInput, IsLabelSeparatorLengthCounterContext) {
             "01"                      // i
             "a0a1a2a3a4a5a6a7c0c1c2c3c4c5c6c7");
   EXPECT_EQ(ToHex(KdfInput(kHostCryptogram, 64, 2, {})), "00000000000000000000000100004002");
-  EXPECT_EQ(ToHex(KdfInput(kSessionDek, 128, 1, context)).substr(0, 32),
-            "00000000000000000000008000008001");
+  EXPECT_EQ(ToHex(KdfInput(kSessionRmac, 128, 1, context)).substr(0, 32),
+            "00000000000000000000000700008001");
 }
 
 TEST(Kdf, TwoFiftySixBitsAreTwoPrfBlocksWithCountersOneAndTwo) {

@@ -53,13 +53,52 @@ TEST(StaticKeysFromBase, GivesPrfsOverTheDerivedKeys) {
   auto keys = StaticKeysFromBase(base);
   ASSERT_TRUE(keys.ok()) << keys.status().ToString();
   Bytes message = HexOrDie("0102030405");
-  const std::pair<const Prf*, KeyRole> pairs[] = {
-      {&keys->enc, KeyRole::kEnc}, {&keys->mac, KeyRole::kMac}, {&keys->dek, KeyRole::kDek}};
+  const std::pair<const Prf*, KeyRole> pairs[] = {{&keys->enc, KeyRole::kEnc},
+                                                  {&keys->mac, KeyRole::kMac}};
   for (const auto& [prf, role] : pairs) {
     Bytes key = oracle::Ecb(base, StaticKeyDerivationData(role));
     auto tag = (*prf)(message);
     ASSERT_TRUE(tag.ok());
     EXPECT_EQ(ToHex(tag->view()), ToHex(oracle::Cmac(key, message)));
+  }
+}
+
+TEST(SessionDekDerivationData, IsSha256OfTheLabelAndTheContext) {
+  // "TESSERA-S-DEK" = 54 45 53 53 45 52 41 2D 53 2D 44 45 4B
+  const Bytes label = HexOrDie("544553534552412d532d44454b");
+  for (const Bytes& context : {Bytes(16, 0xC3), Bytes(32, 0x3C)}) {
+    Bytes x = SessionDekDerivationData(context);
+    EXPECT_EQ(x.size(), 32u);
+    EXPECT_EQ(ToHex(x), ToHex(oracle::Sha256(Concat({label, context}))));
+  }
+}
+
+TEST(SessionDekFromStatic, IsAes256EcbOfTheDerivationDataUnderKDek) {
+  Bytes k_dek = oracle::Ecb(Factory(), StaticKeyDerivationData(KeyRole::kDek));
+  const Bytes label = HexOrDie("544553534552412d532d44454b");
+  for (const Bytes& context : {Bytes(16, 0xC3), Bytes(32, 0x3C)}) {
+    auto s_dek = SessionDekFromStatic(k_dek, context);
+    ASSERT_TRUE(s_dek.ok()) << s_dek.status().ToString();
+    EXPECT_EQ(ToHex(s_dek->view()),
+              ToHex(oracle::Ecb(k_dek, oracle::Sha256(Concat({label, context})))));
+  }
+  // A session DEK: another channel, another key.
+  auto a = SessionDekFromStatic(k_dek, Bytes(16, 0x01));
+  auto b = SessionDekFromStatic(k_dek, Bytes(16, 0x02));
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NE(ToHex(a->view()), ToHex(b->view()));
+}
+
+TEST(SessionDekFromStatic, WantsA32ByteKDekAndAChallengePair) {
+  for (std::size_t n : {0, 16, 24, 31, 33}) {
+    EXPECT_EQ(SessionDekFromStatic(Bytes(n, 0x44), Bytes(16, 0)).status().code(),
+              Code::kInvalidArgument)
+        << n;
+  }
+  for (std::size_t n : {0, 8, 15, 17, 24, 33}) {
+    EXPECT_EQ(SessionDekFromStatic(Bytes(32, 0x44), Bytes(n, 0)).status().code(),
+              Code::kWrongLength)
+        << n;
   }
 }
 

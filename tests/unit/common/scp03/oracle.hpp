@@ -1,4 +1,4 @@
-// Test oracle for the SCP03 tests: AES-CMAC, AES-ECB and AES-CBC written
+// Test oracle for the SCP03 tests: AES-CMAC, AES-ECB, AES-CBC and SHA-256 written
 // straight against OpenSSL's EVP API, apart from common/scp03/, so a test can
 // compute an expected value without going through the code under test. No
 // Status plumbing: on an OpenSSL failure it returns an empty buffer, which no
@@ -58,6 +58,17 @@ inline Bytes AesEncrypt(ByteView key, ByteView iv, ByteView data) {
 }
 
 inline Bytes Ecb(ByteView key, ByteView data) { return AesEncrypt(key, {}, data); }
+
+inline Bytes Sha256(ByteView data) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  Bytes digest(32);
+  unsigned int len = 0;
+  bool ok = ctx != nullptr && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1 &&
+            EVP_DigestUpdate(ctx, data.data(), data.size()) == 1 &&
+            EVP_DigestFinal_ex(ctx, digest.data(), &len) == 1 && len == 32;
+  EVP_MD_CTX_free(ctx);
+  return ok ? digest : Bytes{};
+}
 
 // data || 80 || 00.. to a multiple of 16, always at least one byte.
 inline Bytes Pad(ByteView data) {

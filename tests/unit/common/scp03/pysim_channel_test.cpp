@@ -44,8 +44,7 @@ TEST(PublishedVectors, SecureChannelMatchesARealCardExchange) {
     SCOPED_TRACE(v.name);
     Bytes host_challenge = Slice(HexOrDie(v.init_update), 5, 8);
     Bytes card_challenge = Slice(HexOrDie(v.init_update_response), 13, 8);
-    StaticKeys statics{CmacPrf(HexOrDie(v.keys->enc)), CmacPrf(HexOrDie(v.keys->mac)),
-                       CmacPrf(HexOrDie(v.keys->dek))};
+    StaticKeys statics{CmacPrf(HexOrDie(v.keys->enc)), CmacPrf(HexOrDie(v.keys->mac))};
     Bytes context = Concat({host_challenge, card_challenge});
     auto keys = DeriveSessionKeys(statics, context, static_cast<std::uint16_t>(v.key_bits));
     ASSERT_TRUE(keys.ok()) << keys.status().ToString();

@@ -9,7 +9,7 @@ namespace tessera::scp03 {
 namespace {
 
 StaticKeys KeysOf(const pysim::KeySet& set) {
-  return {CmacPrf(HexOrDie(set.enc)), CmacPrf(HexOrDie(set.mac)), CmacPrf(HexOrDie(set.dek))};
+  return {CmacPrf(HexOrDie(set.enc)), CmacPrf(HexOrDie(set.mac))};
 }
 
 Bytes Slice(const Bytes& b, std::size_t offset, std::size_t n) {
@@ -58,12 +58,11 @@ TEST(PublishedVectors, ChallengeAndCryptogramsMatchARealCard) {
   }
 }
 
-// S16 and S-DEK have no published vector: an oracle written against raw
-// OpenSSL (oracle.hpp) computes D(1) || D(2) by hand.
+// S16 has no published vector: an oracle written against raw OpenSSL
+// (oracle.hpp) computes D(1) || D(2) by hand.
 TEST(DeriveSessionKeys, MatchesAnIndependentKdfInS16) {
   Bytes k_enc(32, 0x11);
   Bytes k_mac(32, 0x22);
-  Bytes k_dek(32, 0x33);
   Bytes context = HexOrDie(
       "000102030405060708090a0b0c0d0e0f"    // host challenge
       "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff");  // card challenge
@@ -72,12 +71,11 @@ TEST(DeriveSessionKeys, MatchesAnIndependentKdfInS16) {
     Bytes d2 = Concat({Bytes(11, 0x00), Bytes{constant, 0x00, 0x01, 0x00, 0x02}, context});
     return ToHex(oracle::Cmac(key, d1)) + ToHex(oracle::Cmac(key, d2));
   };
-  auto keys = DeriveSessionKeys({CmacPrf(k_enc), CmacPrf(k_mac), CmacPrf(k_dek)}, context);
+  auto keys = DeriveSessionKeys({CmacPrf(k_enc), CmacPrf(k_mac)}, context);
   ASSERT_TRUE(keys.ok()) << keys.status().ToString();
   EXPECT_EQ(ToHex(keys->enc.view()), expected(k_enc, 0x04));
   EXPECT_EQ(ToHex(keys->mac.view()), expected(k_mac, 0x06));
   EXPECT_EQ(ToHex(keys->rmac.view()), expected(k_mac, 0x07));
-  EXPECT_EQ(ToHex(keys->dek.view()), expected(k_dek, 0x80));
 
   Bytes d_card = Concat({Bytes(11, 0x00), Bytes{0x00, 0x00, 0x00, 0x80, 0x01}, context});
   EXPECT_EQ(Hex(Cryptogram(keys->mac.view(), kCardCryptogram, Mode::kS16, context)),
@@ -92,9 +90,11 @@ TEST(DeriveSessionKeys, RejectsBadLengthsAndMissingKeys) {
   Bytes context(16, 0x01);
   EXPECT_EQ(DeriveSessionKeys(keys, context, 64).status().code(), Code::kInvalidArgument);
   EXPECT_EQ(DeriveSessionKeys(keys, Bytes(24, 0x01)).status().code(), Code::kWrongLength);
-  StaticKeys partial = KeysOf(pysim::kAes256);
-  partial.dek = nullptr;
-  EXPECT_EQ(DeriveSessionKeys(partial, context).status().code(), Code::kInvalidArgument);
+  for (Prf StaticKeys::*member : {&StaticKeys::enc, &StaticKeys::mac}) {
+    StaticKeys partial = KeysOf(pysim::kAes256);
+    partial.*member = nullptr;
+    EXPECT_EQ(DeriveSessionKeys(partial, context).status().code(), Code::kInvalidArgument);
+  }
 }
 
 TEST(Cryptogram, RejectsOtherConstantsAndContexts) {

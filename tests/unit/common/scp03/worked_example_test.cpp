@@ -1,13 +1,14 @@
 // The worked example of docs/card-manager.md "Test vectors", pinned. The
 // values were produced by this code and cross-checked with a separate Python
-// implementation (the `cryptography` package's CMAC and AES); a change here
-// means the wire contract changed.
+// implementation (the `cryptography` package's CMAC and AES, hashlib's
+// SHA-256); a change here means the wire contract changed.
 #include <gtest/gtest.h>
 
 #include "common/scp03/key_set.hpp"
 #include "common/scp03/secure_channel.hpp"
 #include "common/scp03/session_keys.hpp"
 #include "tests/unit/common/scp03/channel_pair.hpp"
+#include "tests/unit/common/scp03/oracle.hpp"
 
 namespace tessera::scp03 {
 namespace {
@@ -66,8 +67,6 @@ TEST(WorkedExample, CardChallengeSessionKeysAndCryptograms) {
             "737a683252c513b5f8d3b76f63b4e846ca5a2c6d2523569d68239942c8c27feb");
   EXPECT_EQ(ToHex(keys.rmac.view()),
             "0af32b594e03444915dd3a76a9a4acf05ea47159b77813f558d2d33f9e9bc539");
-  EXPECT_EQ(ToHex(keys.dek.view()),
-            "3de7580e5c7409290c639ab882828f9ab6b05425647c2e905aff07cfd56af9c5");
   auto card = Cryptogram(keys.mac.view(), kCardCryptogram, Mode::kS8, Context());
   auto host = Cryptogram(keys.mac.view(), kHostCryptogram, Mode::kS8, Context());
   EXPECT_EQ(Hex(card), "7d70900ee53c9d5b");
@@ -78,6 +77,28 @@ TEST(WorkedExample, CardChallengeSessionKeysAndCryptograms) {
   Bytes answer = Concat({ByteView(HexOrDie(kUid)).first(10), HexOrDie("ff0370"),
                          HexOrDie(kCardChallenge), *card, HexOrDie(kSequenceCounter)});
   EXPECT_EQ(ToHex(answer), "30313233343536373839ff0370808cda4d57265bf97d70900ee53c9d5b000001");
+}
+
+// S-DEK is Tessera's own (docs/card-manager.md "Session keys"); the oracle
+// recomputes it from the K-DEK bytes with raw OpenSSL, and the PUT KEY key
+// data of the example KRK under it.
+TEST(WorkedExample, SessionDekAndPutKeyData) {
+  const Bytes k_dek = HexOrDie("164f71ec2192210753550216439092dd224eff37901e989f02201095a8dae1ea");
+  const Bytes x = oracle::Sha256(Concat({AsBytes("TESSERA-S-DEK"), Context()}));
+  EXPECT_EQ(ToHex(SessionDekDerivationData(Context())), ToHex(x));
+  EXPECT_EQ(ToHex(x), "f3aa26006850310ab727e95f818ab1fd73af3736203d6e745204ded05e360dee");
+
+  auto s_dek = SessionDekFromStatic(k_dek, Context());
+  EXPECT_EQ(Hex(s_dek), ToHex(oracle::Ecb(k_dek, x)));
+  EXPECT_EQ(Hex(s_dek), "d18c259c05acee11017a9550b8ca8abb447ca58e298a0324bf04b78c4cdfa94a");
+  ASSERT_TRUE(s_dek.ok());
+  EXPECT_EQ(Hex(KeyCheckValue(s_dek->view())), "18e51c");
+
+  const Bytes krk = HexOrDie(kKrk);
+  auto key_data = EncryptKeyData(s_dek->view(), krk);
+  EXPECT_EQ(Hex(key_data), ToHex(oracle::AesEncrypt(s_dek->view(), Bytes(16, 0x00), krk)));
+  EXPECT_EQ(Hex(key_data), "199768fcd905cec63a31e358844af976eb27494d95cf5424ce3fa29936f932f3");
+  EXPECT_EQ(Hex(KeyCheckValue(krk)), "acada3");
 }
 
 // EXTERNAL AUTHENTICATE at level 33, GET CHALLENGE and UNLOCK, as the host

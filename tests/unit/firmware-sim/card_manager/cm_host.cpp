@@ -20,6 +20,7 @@ KeySet FactoryKeySet() {
 ResponseApdu Host::InitializeUpdate(const KeySet& keys, std::uint8_t p1, scp03::Mode mode) {
   pending_.reset();
   channel_.reset();
+  s_dek_ = SecureBytes();
   Bytes host_challenge(scp03::Len(mode), next_challenge_++);
   ResponseApdu r =
       token_.Send(Apdu(cm::kClaGp, cm::ins::kInitializeUpdate, p1, 0x00, host_challenge, 256));
@@ -39,7 +40,10 @@ ResponseApdu Host::InitializeUpdate(const KeySet& keys, std::uint8_t p1, scp03::
   EXPECT_TRUE(statics.ok());
   Bytes context = Concat({host_challenge, card_challenge});
   auto session = scp03::DeriveSessionKeys(*statics, context);
-  EXPECT_TRUE(session.ok());
+  auto k_dek = scp03::StaticKeyFromBase(keys.base, scp03::KeyRole::kDek);
+  EXPECT_TRUE(session.ok() && k_dek.ok());
+  auto s_dek = scp03::SessionDekFromStatic(k_dek->view(), context);
+  EXPECT_TRUE(s_dek.ok());
   auto expected = scp03::Cryptogram(session->mac.view(), scp03::kCardCryptogram, mode, context);
   auto host = scp03::Cryptogram(session->mac.view(), scp03::kHostCryptogram, mode, context);
   EXPECT_TRUE(expected.ok() && host.ok());
@@ -47,7 +51,7 @@ ResponseApdu Host::InitializeUpdate(const KeySet& keys, std::uint8_t p1, scp03::
     r.sw = kWrongCardCryptogram;
     return r;
   }
-  pending_ = Pending{std::move(session).value(), mode, *host};
+  pending_ = Pending{std::move(session).value(), std::move(s_dek).value(), mode, *host};
   return r;
 }
 
@@ -67,6 +71,7 @@ ResponseApdu Host::ExternalAuthenticate(std::uint8_t level, bool corrupt_cryptog
     EXPECT_TRUE(r.data.empty()) << "EXTERNAL AUTHENTICATE answers a bare 9000";
     channel.Activate(level);
     channel_.emplace(std::move(channel));
+    s_dek_ = std::move(pending.s_dek);
   }
   return r;
 }
@@ -93,12 +98,12 @@ ResponseApdu Host::Transmit(const CommandApdu& plain) {
   return unwrapped.ok() ? *unwrapped : ResponseApdu{{}, 0x0000};
 }
 
-Bytes PutKeyData(const scp03::SessionKeys& session, std::uint8_t kvn,
-                 std::initializer_list<ByteView> keys, bool corrupt_kcv) {
+Bytes PutKeyData(ByteView s_dek, std::uint8_t kvn, std::initializer_list<ByteView> keys,
+                 bool corrupt_kcv) {
   Bytes data{kvn};
   std::size_t i = 0;
   for (ByteView key : keys) {
-    auto encrypted = scp03::EncryptKeyData(session.dek.view(), key);
+    auto encrypted = scp03::EncryptKeyData(s_dek, key);
     auto kcv = scp03::KeyCheckValue(key);
     EXPECT_TRUE(encrypted.ok() && kcv.ok());
     if (corrupt_kcv && ++i == keys.size()) (*kcv)[2] ^= 0x80;
@@ -119,7 +124,7 @@ Bytes UnlockResponse(ByteView krk, ByteView challenge, ByteView uid) {
 std::uint16_t Personalize(CmToken& token, const KeySet& krk, const KeySet& mk) {
   Host host(token);
   if (std::uint16_t sw = host.Open(FactoryKeySet(), 0x03); sw != 0x9000) return sw;
-  Bytes data = PutKeyData(host.session_keys(), mk.kvn, {krk.base, mk.base});
+  Bytes data = PutKeyData(host.s_dek(), mk.kvn, {krk.base, mk.base});
   ResponseApdu r = host.Transmit(Apdu(cm::kClaGp, cm::ins::kPutKey, 0x00, 0x81, data, 256));
   if (r.sw == 0x9000) {
     EXPECT_EQ(r.data.size(), 7u) << "KVN and two KCVs";
@@ -143,7 +148,7 @@ std::uint16_t ReplaceMasterKey(CmToken& token, const KeySet& old_mk, const KeySe
   ResponseApdu del = host.Transmit(Apdu(cm::kClaGp, cm::ins::kDeleteKey, 0x00, 0x00,
                                         Bytes{0xD0, 0x01, 0x02, 0xD2, 0x01, old_mk.kvn}));
   if (del.sw != 0x9000) return del.sw;
-  Bytes data = PutKeyData(host.session_keys(), new_mk.kvn, {new_mk.base});
+  Bytes data = PutKeyData(host.s_dek(), new_mk.kvn, {new_mk.base});
   ResponseApdu put = host.Transmit(Apdu(cm::kClaGp, cm::ins::kPutKey, old_mk.kvn, 0x02, data, 256));
   return put.sw;
 }

@@ -46,7 +46,9 @@ class Host {
                      scp03::Mode mode = scp03::Mode::kS8);
 
   bool open() const { return channel_.has_value(); }
-  const scp03::SessionKeys& session_keys() const { return channel_->keys(); }
+  // The open channel's S-DEK, which the host computes from the base key
+  // bytes here (a real host derives it inside its HSM).
+  ByteView s_dek() const { return s_dek_.view(); }
   // Wraps `plain` with the channel (advancing the host's MAC chaining).
   CommandApdu Wrap(const CommandApdu& plain);
   // Wrap, send and unwrap; a non-9000 answer closes the host's channel, as
@@ -61,6 +63,7 @@ class Host {
  private:
   struct Pending {
     scp03::SessionKeys keys;
+    SecureBytes s_dek;
     scp03::Mode mode;
     Bytes host_cryptogram;
   };
@@ -69,14 +72,15 @@ class Host {
   std::uint8_t next_challenge_ = 0x10;
   std::optional<Pending> pending_;
   std::optional<scp03::SecureChannel> channel_;
+  SecureBytes s_dek_;  // of channel_
   std::uint32_t last_sequence_ = 0;
   Bytes last_card_challenge_;
 };
 
 // PUT KEY data: new KVN, then 88 21 20 <key encrypted under S-DEK> 03 <KCV>
 // per key; `corrupt_kcv` flips a bit in the last key's KCV.
-Bytes PutKeyData(const scp03::SessionKeys& session, std::uint8_t kvn,
-                 std::initializer_list<ByteView> keys, bool corrupt_kcv = false);
+Bytes PutKeyData(ByteView s_dek, std::uint8_t kvn, std::initializer_list<ByteView> keys,
+                 bool corrupt_kcv = false);
 // CMAC(KRK, "TESSERA-UNLOCK" || challenge || UID).
 Bytes UnlockResponse(ByteView krk, ByteView challenge, ByteView uid);
 

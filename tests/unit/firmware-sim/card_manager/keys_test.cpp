@@ -41,8 +41,8 @@ class CardManagerKeys : public CardManagerTest {
 TEST_F(CardManagerKeys, PersonalizationInstallsBothKeysAndLocks) {
   Host host(token());
   ASSERT_EQ(host.Open(FactoryKeySet(), 0x03), 0x9000);
-  ResponseApdu r = host.Transmit(
-      PutKey(0x00, 0x81, PutKeyData(host.session_keys(), 0x01, {Krk().base, Mk1().base})));
+  ResponseApdu r =
+      host.Transmit(PutKey(0x00, 0x81, PutKeyData(host.s_dek(), 0x01, {Krk().base, Mk1().base})));
   ASSERT_EQ(r.sw, 0x9000);
   EXPECT_EQ(ToHex(r.data), "01" + Kcv(Krk().base) + Kcv(Mk1().base));
   EXPECT_EQ(token().Send(host.Wrap(GetChallenge())).sw, 0x6982) << "the channel closed";
@@ -58,10 +58,10 @@ TEST_F(CardManagerKeys, PersonalizationNeedsCDecryption) {
   for (std::uint8_t level : {0x01, 0x11}) {
     Host host(token());
     ASSERT_EQ(host.Open(FactoryKeySet(), level), 0x9000);
-    EXPECT_EQ(host.Transmit(PutKey(0x00, 0x81,
-                                   PutKeyData(host.session_keys(), 0x01, {Krk().base, Mk1().base})))
-                  .sw,
-              0x6982);
+    EXPECT_EQ(
+        host.Transmit(PutKey(0x00, 0x81, PutKeyData(host.s_dek(), 0x01, {Krk().base, Mk1().base})))
+            .sw,
+        0x6982);
   }
   EXPECT_EQ(Status(), "df3103010505");
   EXPECT_EQ(Personalize(token()), 0x9000) << "at level 03";
@@ -71,10 +71,10 @@ TEST_F(CardManagerKeys, PersonalizationIsRefusedOncePersonalized) {
   Personalized();
   Host host(token());
   ASSERT_EQ(host.Open(Mk1(), 0x33), 0x9000);
-  EXPECT_EQ(host.Transmit(PutKey(0x00, 0x81,
-                                 PutKeyData(host.session_keys(), 0x05, {Krk().base, Mk2().base})))
-                .sw,
-            0x6985);
+  EXPECT_EQ(
+      host.Transmit(PutKey(0x00, 0x81, PutKeyData(host.s_dek(), 0x05, {Krk().base, Mk2().base})))
+          .sw,
+      0x6985);
   EXPECT_EQ(KeyInfo(), "e00cc00401018820c00402018820");
 }
 
@@ -82,7 +82,7 @@ TEST_F(CardManagerKeys, AKcvMismatchIs6A80AndChangesNothing) {
   Host host(token());
   ASSERT_EQ(host.Open(FactoryKeySet(), 0x03), 0x9000);
   EXPECT_EQ(host.Transmit(PutKey(0x00, 0x81,
-                                 PutKeyData(host.session_keys(), 0x01, {Krk().base, Mk1().base},
+                                 PutKeyData(host.s_dek(), 0x01, {Krk().base, Mk1().base},
                                             /*corrupt_kcv=*/true)))
                 .sw,
             0x6A80);
@@ -94,7 +94,7 @@ TEST_F(CardManagerKeys, AKcvMismatchIs6A80AndChangesNothing) {
   OpenUnlocked(host);
   ASSERT_EQ(host.Transmit(DeleteMk(0x01)).sw, 0x9000);
   EXPECT_EQ(host.Transmit(PutKey(0x01, 0x02,
-                                 PutKeyData(host.session_keys(), 0x02, {Mk2().base},
+                                 PutKeyData(host.s_dek(), 0x02, {Mk2().base},
                                             /*corrupt_kcv=*/true)))
                 .sw,
             0x6A80);
@@ -103,15 +103,34 @@ TEST_F(CardManagerKeys, AKcvMismatchIs6A80AndChangesNothing) {
   EXPECT_EQ(ProbeKeySet(token(), Mk2()), 0x6A88);
 }
 
+// S-DEK is bound to its channel (docs/card-manager.md "Session keys"): key
+// data recorded from one channel, or encrypted under the static K-DEK as Amd
+// D would, does not decrypt to its KCV in another.
+TEST_F(CardManagerKeys, KeyDataUnderAnotherChannelsOrTheStaticDekIs6A80) {
+  Host host(token());
+  ASSERT_EQ(host.Open(FactoryKeySet(), 0x03), 0x9000);
+  const Bytes recorded = PutKeyData(host.s_dek(), 0x01, {Krk().base, Mk1().base});
+  ASSERT_EQ(host.Open(FactoryKeySet(), 0x03), 0x9000);
+  EXPECT_EQ(host.Transmit(PutKey(0x00, 0x81, recorded)).sw, 0x6A80);
+
+  auto k_dek = scp03::StaticKeyFromBase(FactoryKeySet().base, scp03::KeyRole::kDek);
+  ASSERT_TRUE(k_dek.ok());
+  ASSERT_EQ(host.Open(FactoryKeySet(), 0x03), 0x9000);
+  EXPECT_EQ(
+      host.Transmit(PutKey(0x00, 0x81, PutKeyData(k_dek->view(), 0x01, {Krk().base, Mk1().base})))
+          .sw,
+      0x6A80);
+  EXPECT_EQ(Status(), "df3103010505");
+  EXPECT_EQ(ProbeKeySet(token(), FactoryKeySet()), 0x9000);
+}
+
 TEST_F(CardManagerKeys, MalformedPutKeyDataIsAClearStatusWord) {
   struct Case {
     const char* name;
-    std::function<Bytes(const scp03::SessionKeys&)> data;
+    std::function<Bytes(ByteView s_dek)> data;
     std::uint16_t sw;
   };
-  auto good = [](const scp03::SessionKeys& s) {
-    return PutKeyData(s, 0x01, {Krk().base, Mk1().base});
-  };
+  auto good = [](ByteView s) { return PutKeyData(s, 0x01, {Krk().base, Mk1().base}); };
   const std::vector<Case> cases = {
       {"no data", [](const auto&) { return Bytes{}; }, 0x6700},
       {"one key only", [](const auto& s) { return PutKeyData(s, 0x01, {Krk().base}); }, 0x6700},
@@ -156,14 +175,14 @@ TEST_F(CardManagerKeys, MalformedPutKeyDataIsAClearStatusWord) {
     SCOPED_TRACE(c.name);
     Host host(token());
     ASSERT_EQ(host.Open(FactoryKeySet(), 0x33), 0x9000);
-    EXPECT_EQ(host.Transmit(PutKey(0x00, 0x81, c.data(host.session_keys()))).sw, c.sw);
+    EXPECT_EQ(host.Transmit(PutKey(0x00, 0x81, c.data(host.s_dek()))).sw, c.sw);
     EXPECT_EQ(Status(), "df3103010505");
   }
   Host host(token());
   ASSERT_EQ(host.Open(FactoryKeySet(), 0x33), 0x9000);
-  EXPECT_EQ(host.Transmit(PutKey(0x01, 0x81, good(host.session_keys()))).sw, 0x6A86) << "P1";
+  EXPECT_EQ(host.Transmit(PutKey(0x01, 0x81, good(host.s_dek()))).sw, 0x6A86) << "P1";
   ASSERT_EQ(host.Open(FactoryKeySet(), 0x33), 0x9000);
-  EXPECT_EQ(host.Transmit(PutKey(0x00, 0x01, good(host.session_keys()))).sw, 0x6A86) << "P2";
+  EXPECT_EQ(host.Transmit(PutKey(0x00, 0x01, good(host.s_dek()))).sw, 0x6A86) << "P2";
 }
 
 TEST_F(CardManagerKeys, ReplacementSwapsTheMasterKeyAndKeepsTheKrk) {
@@ -173,8 +192,7 @@ TEST_F(CardManagerKeys, ReplacementSwapsTheMasterKeyAndKeepsTheKrk) {
   EXPECT_EQ(ToHex(host.Transmit(Apdu(cm::kClaGp, cm::ins::kGetData, 0xDF, 0x31, {}, 256)).data),
             "df31031f0505");
   ASSERT_EQ(host.Transmit(DeleteMk(0x01)).sw, 0x9000);
-  ResponseApdu r =
-      host.Transmit(PutKey(0x01, 0x02, PutKeyData(host.session_keys(), 0x02, {Mk2().base})));
+  ResponseApdu r = host.Transmit(PutKey(0x01, 0x02, PutKeyData(host.s_dek(), 0x02, {Mk2().base})));
   ASSERT_EQ(r.sw, 0x9000);
   EXPECT_EQ(ToHex(r.data), "02" + Kcv(Mk2().base));
   EXPECT_EQ(token().Send(host.Wrap(GetChallenge())).sw, 0x6982) << "the channel closed";
@@ -194,23 +212,21 @@ TEST_F(CardManagerKeys, PutKeyOutOfOrderOrStateIs6985) {
   Host host(token());
   // Without UNLOCK.
   ASSERT_EQ(host.Open(Mk1()), 0x9000);
-  EXPECT_EQ(
-      host.Transmit(PutKey(0x01, 0x02, PutKeyData(host.session_keys(), 0x02, {Mk2().base}))).sw,
-      0x6985);
+  EXPECT_EQ(host.Transmit(PutKey(0x01, 0x02, PutKeyData(host.s_dek(), 0x02, {Mk2().base}))).sw,
+            0x6985);
   ASSERT_EQ(host.Open(Mk1()), 0x9000);
   EXPECT_EQ(host.Transmit(DeleteMk(0x01)).sw, 0x6985) << "DELETE KEY needs UNLOCK too";
   // Unlocked, without DELETE KEY.
   OpenUnlocked(host);
-  EXPECT_EQ(
-      host.Transmit(PutKey(0x01, 0x02, PutKeyData(host.session_keys(), 0x02, {Mk2().base}))).sw,
-      0x6985);
+  EXPECT_EQ(host.Transmit(PutKey(0x01, 0x02, PutKeyData(host.s_dek(), 0x02, {Mk2().base}))).sw,
+            0x6985);
   // Unlocked and deleted, but a personalization.
   OpenUnlocked(host);
   ASSERT_EQ(host.Transmit(DeleteMk(0x01)).sw, 0x9000);
-  EXPECT_EQ(host.Transmit(PutKey(0x00, 0x81,
-                                 PutKeyData(host.session_keys(), 0x02, {Krk().base, Mk2().base})))
-                .sw,
-            0x6985);
+  EXPECT_EQ(
+      host.Transmit(PutKey(0x00, 0x81, PutKeyData(host.s_dek(), 0x02, {Krk().base, Mk2().base})))
+          .sw,
+      0x6985);
   EXPECT_EQ(KeyInfo(), "e00cc00401018820c00402018820") << "nothing changed";
   EXPECT_EQ(ProbeKeySet(token(), Mk1()), 0x9000);
 }
@@ -218,9 +234,8 @@ TEST_F(CardManagerKeys, PutKeyOutOfOrderOrStateIs6985) {
 TEST_F(CardManagerKeys, ReplacementInManufacturedIs6985) {
   Host host(token());
   ASSERT_EQ(host.Open(FactoryKeySet(), 0x33), 0x9000);
-  EXPECT_EQ(
-      host.Transmit(PutKey(0xFF, 0x02, PutKeyData(host.session_keys(), 0x02, {Mk2().base}))).sw,
-      0x6985);
+  EXPECT_EQ(host.Transmit(PutKey(0xFF, 0x02, PutKeyData(host.s_dek(), 0x02, {Mk2().base}))).sw,
+            0x6985);
   for (const CommandApdu& apdu : {GetChallenge(), DeleteMk(0xFF), SetStatus()}) {
     ASSERT_EQ(host.Open(FactoryKeySet(), 0x33), 0x9000);
     EXPECT_EQ(host.Transmit(apdu).sw, 0x6985) << ToHex(apdu.Serialize());
@@ -248,9 +263,8 @@ TEST_F(CardManagerKeys, DeleteKeyOfAnythingButTheCurrentMkIsRefused) {
                 .sw,
             0x6A86);
   OpenUnlocked(host);
-  EXPECT_EQ(
-      host.Transmit(PutKey(0x02, 0x02, PutKeyData(host.session_keys(), 0x02, {Mk2().base}))).sw,
-      0x6985)
+  EXPECT_EQ(host.Transmit(PutKey(0x02, 0x02, PutKeyData(host.s_dek(), 0x02, {Mk2().base}))).sw,
+            0x6985)
       << "no deletion staged";
   EXPECT_EQ(ProbeKeySet(token(), Mk1()), 0x9000);
 }
@@ -263,9 +277,8 @@ TEST_F(CardManagerKeys, UnlockedEndsWithTheChannel) {
   token().Select();
   EXPECT_EQ(Status(), "df31030f0505");
   ASSERT_EQ(host.Open(Mk1()), 0x9000);
-  EXPECT_EQ(
-      host.Transmit(PutKey(0x01, 0x02, PutKeyData(host.session_keys(), 0x02, {Mk2().base}))).sw,
-      0x6985)
+  EXPECT_EQ(host.Transmit(PutKey(0x01, 0x02, PutKeyData(host.s_dek(), 0x02, {Mk2().base}))).sw,
+            0x6985)
       << "neither the unlock nor the staged deletion survive the channel";
   EXPECT_EQ(ProbeKeySet(token(), Mk1()), 0x9000);
 }
