@@ -7,6 +7,7 @@
 #include "hsm/attribute_template.hpp"
 #include "hsm/pkcs11_error.hpp"
 #include "hsm/pkcs11_types.hpp"
+#include "hsm/rsa_oaep.hpp"
 
 namespace tessera::bench {
 namespace {
@@ -23,12 +24,10 @@ constexpr std::size_t kMacInputBytes = 48;  // an SCP03 C-MAC input of a short c
 constexpr std::size_t kCmacBytes = 16;
 constexpr std::size_t kDeriveDataBytes = 32;  // UID || ~UID, or R
 
-// The cryptogram scheme of hsm/cryptogram.hpp: PKCS#1 v2.2 §7.1 with SHA-1
-// for the hash and for MGF1, no label. SHA-1 because SoftHSM2 2.6 answers
-// CKR_ARGUMENTS_BAD to any other OAEP hash (hsm/hsm_quirks.cpp).
-CK_RSA_PKCS_OAEP_PARAMS OaepParams() {
-  return CK_RSA_PKCS_OAEP_PARAMS{CKM_SHA_1, CKG_MGF1_SHA1, CKZ_DATA_SPECIFIED, nullptr, 0};
-}
+// The cryptogram scheme of hsm/cryptogram.hpp, RSA-OAEP-SHA256, by the
+// adapter's own hsm/rsa_oaep.hpp: on SoftHSM2 2.6 a raw RSA operation in
+// the HSM and the EME-OAEP padding on the host, exactly as the CLI does it.
+constexpr std::size_t kRsaBytes = kRsaBits / 8;
 
 Status Failed(BoundOp op, std::string_view function, CK_RV rv) {
   return hsm::CkRvStatus(BoundOpName(op), function, rv);
@@ -121,20 +120,9 @@ Result<BoundKeys> BoundKeys::Make(hsm::HsmToken& token) {
   if (RAND_bytes(keys.r.data(), static_cast<int>(keys.r.size())) != 1) {
     return Status::Internal("RAND_bytes failed");
   }
-  const CK_FUNCTION_LIST& fn = token.session().library().functions();
-  const CK_SESSION_HANDLE session = token.session().handle();
-  CK_RSA_PKCS_OAEP_PARAMS params = OaepParams();
-  CK_MECHANISM mechanism{CKM_RSA_PKCS_OAEP, &params, sizeof params};
-  keys.cryptogram.resize(kRsaBits / 8);
-  CK_ULONG len = keys.cryptogram.size();
-  if (CK_RV rv = fn.C_EncryptInit(session, &mechanism, keys.rsa_public); rv != CKR_OK) {
-    return Failed(BoundOp::kOaepEncrypt, "C_EncryptInit", rv);
-  }
-  if (CK_RV rv = fn.C_Encrypt(session, keys.r.data(), keys.r.size(), keys.cryptogram.data(), &len);
-      rv != CKR_OK) {
-    return Failed(BoundOp::kOaepEncrypt, "C_Encrypt", rv);
-  }
-  keys.cryptogram.resize(len);
+  TESSERA_ASSIGN_OR_RETURN(
+      keys.cryptogram, hsm::RsaOaepSha256Encrypt(token.session(), token.quirks(), keys.rsa_public,
+                                                 kRsaBytes, keys.r, "bound"));
   return keys;
 }
 
@@ -192,18 +180,11 @@ Status BoundWorker::Run(BoundOp op) {
 }
 
 Status BoundWorker::OaepDecrypt() {
-  CK_RSA_PKCS_OAEP_PARAMS params = OaepParams();
-  CK_MECHANISM mechanism{CKM_RSA_PKCS_OAEP, &params, sizeof params};
-  if (CK_RV rv = fn().C_DecryptInit(session(), &mechanism, keys_->rsa_private); rv != CKR_OK) {
-    return Failed(BoundOp::kOaepDecrypt, "C_DecryptInit", rv);
-  }
-  // PKCS#11 only reads the input; the C API takes it non-const.
-  auto& input = const_cast<Bytes&>(keys_->cryptogram);
-  out_len_ = out_.size();
-  if (CK_RV rv = fn().C_Decrypt(session(), input.data(), input.size(), out_.data(), &out_len_);
-      rv != CKR_OK) {
-    return Failed(BoundOp::kOaepDecrypt, "C_Decrypt", rv);
-  }
+  TESSERA_ASSIGN_OR_RETURN(SecureBytes r, hsm::RsaOaepSha256Decrypt(
+                                              token_.session(), token_.quirks(), keys_->rsa_private,
+                                              kRsaBytes, keys_->cryptogram, "bound"));
+  out_len_ = std::min<CK_ULONG>(r.size(), out_.size());
+  std::copy(r.data(), r.data() + out_len_, out_.begin());
   return Status::Ok();
 }
 
@@ -239,17 +220,10 @@ Status BoundWorker::Cmac() {
 }
 
 Status BoundWorker::OaepEncrypt() {
-  CK_RSA_PKCS_OAEP_PARAMS params = OaepParams();
-  CK_MECHANISM mechanism{CKM_RSA_PKCS_OAEP, &params, sizeof params};
-  if (CK_RV rv = fn().C_EncryptInit(session(), &mechanism, keys_->rsa_public); rv != CKR_OK) {
-    return Failed(BoundOp::kOaepEncrypt, "C_EncryptInit", rv);
-  }
-  auto& input = const_cast<Bytes&>(keys_->r);  // read only, as above
-  out_len_ = out_.size();
-  if (CK_RV rv = fn().C_Encrypt(session(), input.data(), input.size(), out_.data(), &out_len_);
-      rv != CKR_OK) {
-    return Failed(BoundOp::kOaepEncrypt, "C_Encrypt", rv);
-  }
+  TESSERA_ASSIGN_OR_RETURN(
+      Bytes cryptogram, hsm::RsaOaepSha256Encrypt(token_.session(), token_.quirks(),
+                                                  keys_->rsa_public, kRsaBytes, keys_->r, "bound"));
+  out_len_ = cryptogram.size();
   return Status::Ok();
 }
 

@@ -6,11 +6,10 @@
 
 #include "firmware-sim/crypto/manufacturer_ca.hpp"
 #include "firmware-sim/os/rng.hpp"
+#include "tests/unit/firmware-sim/apdu_exchange.hpp"
 
 namespace tessera::sim::cmtest {
 namespace {
-
-constexpr std::uint8_t kGetResponse[] = {0x00, 0xC0, 0x00, 0x00, 0x00};
 
 const ManufacturerCa& TestCa() {
   static SeededRng rng(4242, "test-ca");
@@ -50,23 +49,7 @@ std::unique_ptr<CmToken> CmToken::Load(const std::filesystem::path& file) {
 }
 
 std::optional<ResponseApdu> CmToken::TrySend(const CommandApdu& apdu) {
-  std::optional<Bytes> raw;
-  for (const CommandApdu& part : SplitForChaining(apdu)) {
-    raw = token_->Transmit(part.Serialize());
-    if (!raw) return std::nullopt;
-  }
-  auto first = ResponseApdu::Parse(*raw);
-  if (!first.ok()) return std::nullopt;
-  ResponseApdu response = *first;
-  while (response.sw1() == 0x61) {
-    raw = token_->Transmit(kGetResponse);
-    if (!raw) return std::nullopt;
-    auto next = ResponseApdu::Parse(*raw);
-    if (!next.ok()) return std::nullopt;
-    Append(response.data, next->data);
-    response.sw = next->sw;
-  }
-  return response;
+  return testing::ExchangeWhole([this](ByteView raw) { return token_->Transmit(raw); }, apdu);
 }
 
 ResponseApdu CmToken::Send(const CommandApdu& apdu) {

@@ -4,12 +4,11 @@
 
 #include "common/tlv.hpp"
 #include "firmware-sim/os/rng.hpp"
+#include "tests/unit/firmware-sim/apdu_exchange.hpp"
 #include "tests/unit/firmware-sim/piv/oracle.hpp"
 
 namespace tessera::sim::pivtest {
 namespace {
-
-constexpr std::uint8_t kGetResponse[] = {0x00, 0xC0, 0x00, 0x00, 0x00};
 
 TokenContext MakeContext(Storage* storage, Rng* rng, Clock* clock, const LatencyModel* latency) {
   TokenContext ctx;
@@ -65,23 +64,7 @@ void PivToken::Build(std::uint64_t seed) {
 }
 
 std::optional<ResponseApdu> PivToken::TrySend(const CommandApdu& apdu) {
-  std::optional<Bytes> raw;
-  for (const CommandApdu& part : SplitForChaining(apdu)) {
-    raw = card_->Transmit(part.Serialize());
-    if (!raw) return std::nullopt;
-  }
-  auto first = ResponseApdu::Parse(*raw);
-  if (!first.ok()) return std::nullopt;
-  ResponseApdu response = *first;
-  while (response.sw1() == 0x61) {
-    raw = card_->Transmit(kGetResponse);
-    if (!raw) return std::nullopt;
-    auto next = ResponseApdu::Parse(*raw);
-    if (!next.ok()) return std::nullopt;
-    Append(response.data, next->data);
-    response.sw = next->sw;
-  }
-  return response;
+  return testing::ExchangeWhole([this](ByteView raw) { return card_->Transmit(raw); }, apdu);
 }
 
 ResponseApdu PivToken::Send(const CommandApdu& apdu) {
