@@ -80,8 +80,9 @@ Result<Settings> ParseSettings(const std::string& text, const std::string& origi
       if (value.empty()) return Status::InvalidArgument(where + "sim.run_dir is empty");
       base.sim_run_dir = value;
     } else {
-      return Status::InvalidArgument(where + "unknown key '" + key +
-                                     "' (known: hsm.module, transports, sim.run_dir)");
+      std::string message = where;
+      message += "unknown key '" + key + "' (known: hsm.module, transports, sim.run_dir)";
+      return Status::InvalidArgument(message);
     }
   }
   return base;

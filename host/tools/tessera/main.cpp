@@ -16,7 +16,9 @@ bool Context::Check(const std::string& what, const Status& status) {
 
 }  // namespace tessera::cli
 
-int main(int argc, char** argv) {
+namespace {
+
+int Main(int argc, char** argv) {
   using tessera::cli::Context;
   CLI::App app{"tessera: HSM key ceremony, token personalization and master-key replacement"};
   app.require_subcommand(1);
@@ -39,4 +41,15 @@ int main(int argc, char** argv) {
     return tessera::cli::kExitFailed;
   }
   return ctx.exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (...) {
+    (void)std::fputs("tessera: unexpected failure\n", stderr);
+    return tessera::cli::kExitFailed;
+  }
 }
