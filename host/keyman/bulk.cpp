@@ -12,9 +12,9 @@ namespace {
 
 // An exception out of one job (bad_alloc, system_error) fails that job, not
 // the process.
-Status Guarded(const std::function<Status(int, std::size_t)>& work, int worker, std::size_t index) {
+Status Guarded(const BulkWork& work, int worker, std::size_t index, std::size_t upcoming) {
   try {
-    return work(worker, index);
+    return work(worker, index, upcoming);
   } catch (const std::exception& e) {
     return Status::Internal(std::string("unexpected failure: ") + e.what());
   } catch (...) {
@@ -29,8 +29,7 @@ double BulkProgress::per_second() const {
   return seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
 }
 
-std::vector<Status> RunBulk(std::size_t count, int jobs,
-                            const std::function<Status(int worker, std::size_t index)>& work,
+std::vector<Status> RunBulk(std::size_t count, int jobs, const BulkWork& work,
                             const std::function<void(const BulkProgress&)>& progress) {
   std::vector<Status> results(count);
   std::atomic<std::size_t> next{0};
@@ -55,11 +54,14 @@ std::vector<Status> RunBulk(std::size_t count, int jobs,
   } joiner{threads};
   for (int w = 0; w < workers; ++w) {
     threads.emplace_back([&, w] {
-      for (std::size_t i = next.fetch_add(1); i < count; i = next.fetch_add(1)) {
-        Status status = Guarded(work, w, i);
+      std::size_t i = next.fetch_add(1);
+      while (i < count) {
+        const std::size_t upcoming = next.fetch_add(1);
+        Status status = Guarded(work, w, i, upcoming < count ? upcoming : kNoIndex);
         if (!status.ok()) failed.fetch_add(1);
         results[i] = std::move(status);
         done.fetch_add(1);
+        i = upcoming;
       }
       std::lock_guard lock(mu);
       --running;

@@ -1,8 +1,10 @@
 // RunBulk: runs one job per token on N worker threads and reports progress.
 //
-// Each worker calls `work(worker, index)` for the next unclaimed index; the
-// worker number lets the caller keep per-thread resources (an HSM session:
-// PKCS#11 sessions are single-threaded, §5.6.1). A job's failure is recorded
+// Each worker calls `work(worker, index, upcoming)` for the next unclaimed
+// index; `upcoming` is the index the same worker will do next (claimed
+// already, kNoIndex when none), so the caller can prepare it. The worker
+// number lets the caller keep per-thread resources (an HSM session: PKCS#11
+// sessions are single-threaded, §5.6.1). A job's failure is recorded
 // and the others go on, so one bad token never stops a bulk run. `progress`
 // is called from the calling thread about every 200 ms and once at the end.
 // An exception out of `work` fails that job with kInternal.
@@ -27,8 +29,10 @@ struct BulkProgress {
   double per_second() const;
 };
 
-std::vector<Status> RunBulk(std::size_t count, int jobs,
-                            const std::function<Status(int worker, std::size_t index)>& work,
+inline constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
+using BulkWork = std::function<Status(int worker, std::size_t index, std::size_t upcoming)>;
+
+std::vector<Status> RunBulk(std::size_t count, int jobs, const BulkWork& work,
                             const std::function<void(const BulkProgress&)>& progress);
 
 // "[#####.........] 120/200 tokens, 3 failed, 41.2 tokens/s".

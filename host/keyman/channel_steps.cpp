@@ -44,6 +44,11 @@ Status CheckKrkTries(host::CardManagerClient& client, bool force) {
 Status UnlockWithCryptogram(hsm::HsmToken& hsm, host::CardManagerClient& client, const Bytes& uid,
                             std::uint8_t krk_version, ByteView cryptogram) {
   TESSERA_ASSIGN_OR_RETURN(hsm::KeyObject krk, hsm::RecoverKrk(hsm, krk_version, cryptogram));
+  return UnlockWithKrk(hsm, client, uid, krk_version, krk);
+}
+
+Status UnlockWithKrk(hsm::HsmToken& hsm, host::CardManagerClient& client, const Bytes& uid,
+                     std::uint8_t krk_version, const hsm::KeyObject& krk) {
   TESSERA_ASSIGN_OR_RETURN(Bytes challenge, client.GetChallenge());
   TESSERA_ASSIGN_OR_RETURN(SecureBytes response,
                            hsm::Cmac(hsm, krk, scp03::UnlockMessage(challenge, uid)));

@@ -46,5 +46,8 @@ Status CheckKrkTries(host::CardManagerClient& client, bool force);
 // cryptogram belongs to the token's KRK, and leaves the channel UNLOCKED.
 Status UnlockWithCryptogram(hsm::HsmToken& hsm, host::CardManagerClient& client, const Bytes& uid,
                             std::uint8_t krk_version, ByteView cryptogram);
+// The same with a KRK already recovered (a KrkPrefetcher's).
+Status UnlockWithKrk(hsm::HsmToken& hsm, host::CardManagerClient& client, const Bytes& uid,
+                     std::uint8_t krk_version, const hsm::KeyObject& krk);
 
 }  // namespace tessera::keyman

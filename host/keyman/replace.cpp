@@ -32,19 +32,15 @@ Result<directory::TokenRecord> RecordFor(directory::Directory& directory, const 
   return std::move(*record);
 }
 
-// The token's MK must be the row's, or the target of the row's replacement
-// in flight (which then committed).
+// The token's KRK must be the one of the row's cryptogram. Its MK version
+// may differ from the row's (a run cut off after the token committed): the
+// secure channel under it proves it before the row is settled.
 Status CheckAgainstRow(const directory::TokenRecord& record, const TokenKeyVersions& keys) {
   if (!keys.mk) return Status::ConditionsNotSatisfied("the token holds no MK");
   if (keys.krk != record.krk_version) {
     return Status::ConditionsNotSatisfied("the token's KRK version " + VersionText(keys.krk) +
                                           " differs from the directory's " +
                                           VersionText(record.krk_version));
-  }
-  if (*keys.mk != record.mk_version && keys.mk != record.target_mk_version) {
-    return Status::ConditionsNotSatisfied("the token holds MK version " + VersionText(keys.mk) +
-                                          ", the directory expects " +
-                                          VersionText(record.mk_version));
   }
   return Status::Ok();
 }
@@ -66,7 +62,7 @@ Status ProbeToken(hsm::HsmToken& hsm, const std::shared_ptr<host::Reader>& reade
 
 Result<Outcome> ReplaceMasterKey(hsm::HsmToken& hsm, directory::Directory& directory,
                                  const std::shared_ptr<host::Reader>& reader,
-                                 const StepOptions& options) {
+                                 const StepOptions& options, KrkPrefetcher* prefetcher) {
   const std::uint8_t to_version = options.version;
   TESSERA_ASSIGN_OR_RETURN(TokenConnection connection, TokenConnection::Open(reader));
   host::CardManagerClient& client = connection.client();
@@ -92,24 +88,33 @@ Result<Outcome> ReplaceMasterKey(hsm::HsmToken& hsm, directory::Directory& direc
   // token is touched.
   TESSERA_ASSIGN_OR_RETURN(hsm::KeyObject new_mk, hsm::DeriveTokenMk(hsm, to_version, uid));
   TESSERA_ASSIGN_OR_RETURN(hsm::HsmStaticKeys static_keys, OpenUnderMk(hsm, client, uid, token_mk));
-  if (token_mk != record.mk_version) {
-    // An earlier replacement to token_mk did commit; the channel proved it.
+  if (token_mk != record.mk_version || record.target_mk_version) {
+    // The row is behind the token (a run cut off after the token
+    // committed); the channel just proved which MK the token holds.
     TESSERA_RETURN_IF_ERROR(directory.SettleMkVersion(uid, token_mk));
   }
-  TESSERA_RETURN_IF_ERROR(
-      UnlockWithCryptogram(hsm, client, uid, record.krk_version, record.cryptogram));
+  std::optional<hsm::KeyObject> krk;
+  if (prefetcher != nullptr) {
+    krk = prefetcher->Take(uid, record.krk_version, record.cryptogram, hsm.session());
+  }
+  if (krk) {
+    TESSERA_RETURN_IF_ERROR(UnlockWithKrk(hsm, client, uid, record.krk_version, *krk));
+  } else {
+    TESSERA_RETURN_IF_ERROR(
+        UnlockWithCryptogram(hsm, client, uid, record.krk_version, record.cryptogram));
+  }
   TESSERA_RETURN_IF_ERROR(client.DeleteMasterKey(token_mk));
   const Bytes* context = client.channel_context();
   if (context == nullptr) return Status::Internal("PUT KEY: the channel closed");
   TESSERA_ASSIGN_OR_RETURN(hsm::PutKeyData data,
                            hsm::WrapForPutKey(hsm, static_keys, *context, new_mk));
-  // From here the token may end up with either MK (a cut link can hide the
-  // commit): the row says a replacement is in flight until it is settled.
-  TESSERA_RETURN_IF_ERROR(directory.BeginReplacement(uid, to_version));
+  // A cut link can hide whether the token committed; the row then stays at
+  // the old version until a re-run finds the token's MK by a secure channel
+  // under it (above), so the row never needs a marker before PUT KEY.
   TESSERA_RETURN_IF_ERROR(
       client.PutKeys(token_mk, cm::kKeyIdMk, to_version,
                      {host::PutKeyEntry{std::move(data.encrypted), std::move(data.kcv)}}));
-  TESSERA_RETURN_IF_ERROR(directory.FinishReplacement(uid, to_version));
+  TESSERA_RETURN_IF_ERROR(directory.SettleMkVersion(uid, to_version));
   return Outcome::kDone;
 }
 

@@ -14,23 +14,25 @@
 //
 // Resumable, with the token as the source of truth for its MK version once
 // it has proved it (a secure channel under that MK): a token already at W (a
-// crash after 3) only has its directory row settled; an interrupted
-// replacement to another version is settled whichever way it went before
-// this one starts. UNLOCK is not tried when an earlier one failed, unless
-// options.force (CheckKrkTries). Borrows everything; the HsmToken's thread.
+// crash after 3) only has its directory row settled; a row behind the token
+// for any other reason is settled before the replacement starts. UNLOCK is not tried when an
+// earlier one failed, unless options.force (CheckKrkTries). Borrows everything; the HsmToken's
+// thread.
 #pragma once
 
 #include <cstdint>
 
 #include "host/directory/directory.hpp"
+#include "host/keyman/krk_prefetch.hpp"
 #include "host/keyman/personalize.hpp"
 #include "hsm/hsm_token.hpp"
 
 namespace tessera::keyman {
 
+// `prefetcher`, when given, may hold the KRK already (krk_prefetch.hpp).
 Result<Outcome> ReplaceMasterKey(hsm::HsmToken& hsm, directory::Directory& directory,
                                  const std::shared_ptr<host::Reader>& reader,
-                                 const StepOptions& options);
+                                 const StepOptions& options, KrkPrefetcher* prefetcher = nullptr);
 
 // Opens a secure channel to the token under MK version `version` derived in
 // the HSM (tessera token probe). OK only when the token proves the key.

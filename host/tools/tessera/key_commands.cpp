@@ -29,10 +29,6 @@ struct KeyOptions {
 
 enum class Job { kPersonalize, kReplace };
 
-using TokenStep = Result<keyman::Outcome> (*)(hsm::HsmToken&, directory::Directory&,
-                                              const std::shared_ptr<host::Reader>&,
-                                              const keyman::StepOptions&);
-
 void PrintProgress(const keyman::BulkProgress& progress, bool tty) {
   if (!tty) return;
   (void)std::fprintf(stderr, "\r%s", keyman::FormatProgress(progress).c_str());
@@ -131,31 +127,49 @@ void Run(Context& ctx, const KeyOptions& o, Job job) {
   const char* verb = job == Job::kPersonalize ? "personalize" : "mk-replace";
   std::optional<RunSetup> setup = Prepare(ctx, o, job, verb);
   if (!setup) return;
-  const TokenStep step =
-      job == Job::kPersonalize ? &keyman::PersonalizeToken : &keyman::ReplaceMasterKey;
   const auto& tokens = setup->tokens;
   const int jobs = std::max(1, std::min<int>(o.jobs, static_cast<int>(tokens.size())));
   // PKCS#11 sessions are single-threaded (§5.6.1): one per worker.
   std::vector<std::optional<hsm::HsmToken>> sessions(static_cast<std::size_t>(jobs));
   sessions[0] = std::move(setup->first_session);
+  auto open_session = [&] { return setup->access->Open(o.hsm); };
+  // mk-replace: each worker recovers its next token's KRK while it works on
+  // the current one (krk_prefetch.hpp).
+  std::vector<std::unique_ptr<keyman::KrkPrefetcher>> prefetchers(static_cast<std::size_t>(jobs));
   std::vector<std::optional<keyman::Outcome>> outcomes(tokens.size());
   const bool tty = ::isatty(STDERR_FILENO) == 1;
   const keyman::StepOptions step_options{setup->version, o.force};
-  auto results = keyman::RunBulk(
-      tokens.size(), jobs,
-      [&](int worker, std::size_t i) -> Status {
-        auto& session = sessions[static_cast<std::size_t>(worker)];
-        if (!session) {
-          auto opened = setup->access->Open(o.hsm);
-          if (!opened.ok()) return opened.status();
-          session.emplace(std::move(*opened));
-        }
-        auto outcome = step(*session, *setup->directory, tokens[i].reader, step_options);
-        if (!outcome.ok()) return outcome.status();
-        outcomes[i] = *outcome;
-        return Status::Ok();
-      },
-      [&](const keyman::BulkProgress& progress) { PrintProgress(progress, tty); });
+  auto work = [&](int worker, std::size_t i, std::size_t upcoming) -> Status {
+    auto& session = sessions[static_cast<std::size_t>(worker)];
+    if (!session) {
+      auto opened = open_session();
+      if (!opened.ok()) return opened.status();
+      session.emplace(std::move(*opened));
+    }
+    Result<keyman::Outcome> outcome = Status::Internal("no step");
+    if (job == Job::kPersonalize) {
+      outcome =
+          keyman::PersonalizeToken(*session, *setup->directory, tokens[i].reader, step_options);
+    } else {
+      auto& prefetcher = prefetchers[static_cast<std::size_t>(worker)];
+      if (!prefetcher) {
+        prefetcher = std::make_unique<keyman::KrkPrefetcher>(open_session, *setup->directory);
+      }
+      prefetcher->Prepare(tokens[i].uid);
+      prefetcher->SetNext(upcoming != keyman::kNoIndex ? std::optional<Bytes>(tokens[upcoming].uid)
+                                                       : std::nullopt);
+      outcome = keyman::ReplaceMasterKey(*session, *setup->directory, tokens[i].reader,
+                                         step_options, prefetcher.get());
+    }
+    if (!outcome.ok()) return outcome.status();
+    outcomes[i] = *outcome;
+    return Status::Ok();
+  };
+  auto results =
+      keyman::RunBulk(tokens.size(), jobs, work,
+                      [&](const keyman::BulkProgress& progress) { PrintProgress(progress, tty); });
+  // Prefetchers (and their sessions) go before the worker sessions.
+  prefetchers.clear();
   Report(ctx, o, verb, *setup, results, outcomes, tty);
 }
 
