@@ -51,9 +51,9 @@ class HsmSession {
   // Handles of long-term token objects this session has looked up, by
   // class and label (RequireTokenObject): a file-backed HSM such as SoftHSM2
   // rereads every object file on each C_FindObjectsInit, which would
-  // otherwise cost more than the operation itself. Token objects keep their
-  // handle for the session's life; the adapter never deletes the keys it
-  // looks up this way.
+  // otherwise cost more than the operation itself. RequireTokenObject checks
+  // a cached handle's label before it trusts it, so an object deleted (and
+  // its handle reused) by another process is looked up again.
   std::optional<CK_OBJECT_HANDLE> CachedObject(const std::string& key) const;
   void RememberObject(std::string key, CK_OBJECT_HANDLE handle);
   const Pkcs11Library& library() const { return *library_; }

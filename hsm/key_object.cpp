@@ -140,7 +140,15 @@ Result<std::vector<std::string>> TokenObjectLabels(HsmSession& session, ObjectCl
 Result<CK_OBJECT_HANDLE> RequireTokenObject(HsmSession& session, ObjectClass object_class,
                                             std::string_view label) {
   std::string key = std::to_string(Raw(object_class)) + ":" + std::string(label);
-  if (auto cached = session.CachedObject(key)) return *cached;
+  if (auto cached = session.CachedObject(key)) {
+    // One attribute read, far cheaper than a find: is the handle still the
+    // object it was (another process may have deleted it)?
+    Result<Bytes> now = ReadBytes(session, *cached, Attr::kLabel, "cached object");
+    if (now.ok() &&
+        std::string_view(reinterpret_cast<const char*>(now->data()), now->size()) == label) {
+      return *cached;
+    }
+  }
   TESSERA_ASSIGN_OR_RETURN(std::optional<CK_OBJECT_HANDLE> found,
                            FindTokenObject(session, object_class, label));
   if (!found) return Status::NotFound("no " + Describe(session, object_class, label));

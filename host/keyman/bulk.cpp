@@ -29,7 +29,7 @@ double BulkProgress::per_second() const {
   return seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
 }
 
-std::vector<Status> RunBulk(std::size_t count, int jobs, const BulkWork& work,
+std::vector<Status> RunBulk(std::size_t count, int jobs, bool lookahead, const BulkWork& work,
                             const std::function<void(const BulkProgress&)>& progress) {
   std::vector<Status> results(count);
   std::atomic<std::size_t> next{0};
@@ -54,14 +54,24 @@ std::vector<Status> RunBulk(std::size_t count, int jobs, const BulkWork& work,
   } joiner{threads};
   for (int w = 0; w < workers; ++w) {
     threads.emplace_back([&, w] {
+      // An early claim only while more are left than workers, so nobody
+      // idles while another holds two.
+      auto claim_upcoming = [&]() -> std::size_t {
+        if (!lookahead) return kNoIndex;
+        std::size_t n = next.load();
+        while (n < count && count - n > static_cast<std::size_t>(workers)) {
+          if (next.compare_exchange_weak(n, n + 1)) return n;
+        }
+        return kNoIndex;
+      };
       std::size_t i = next.fetch_add(1);
       while (i < count) {
-        const std::size_t upcoming = next.fetch_add(1);
-        Status status = Guarded(work, w, i, upcoming < count ? upcoming : kNoIndex);
+        const std::size_t upcoming = claim_upcoming();
+        Status status = Guarded(work, w, i, upcoming);
         if (!status.ok()) failed.fetch_add(1);
         results[i] = std::move(status);
         done.fetch_add(1);
-        i = upcoming;
+        i = upcoming != kNoIndex ? upcoming : next.fetch_add(1);
       }
       std::lock_guard lock(mu);
       --running;

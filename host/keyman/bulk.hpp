@@ -32,7 +32,10 @@ struct BulkProgress {
 inline constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
 using BulkWork = std::function<Status(int worker, std::size_t index, std::size_t upcoming)>;
 
-std::vector<Status> RunBulk(std::size_t count, int jobs, const BulkWork& work,
+// With `lookahead` off, `upcoming` is always kNoIndex. With it on, a worker
+// claims its next index early only while more indices are left than there
+// are workers, so no worker sits idle while another holds two.
+std::vector<Status> RunBulk(std::size_t count, int jobs, bool lookahead, const BulkWork& work,
                             const std::function<void(const BulkProgress&)>& progress);
 
 // "[#####.........] 120/200 tokens, 3 failed, 41.2 tokens/s".

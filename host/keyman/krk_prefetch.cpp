@@ -1,5 +1,7 @@
 #include "host/keyman/krk_prefetch.hpp"
 
+#include <system_error>
+
 #include "common/secure_bytes.hpp"
 #include "hsm/cryptogram.hpp"
 
@@ -9,10 +11,13 @@ KrkPrefetcher::~KrkPrefetcher() {
   if (std::optional<Prepared> left = Finish()) Discard(*left);
 }
 
-std::optional<KrkPrefetcher::Prepared> KrkPrefetcher::Recover(const Bytes& uid) {
+std::optional<KrkPrefetcher::Prepared> KrkPrefetcher::Recover(const Bytes& uid) try {
   if (!token_) {
     Result<hsm::HsmToken> opened = opener_();
-    if (!opened.ok()) return std::nullopt;
+    if (!opened.ok()) {
+      disabled_ = true;  // read by the owner only after this task's future
+      return std::nullopt;
+    }
     token_.emplace(std::move(*opened));
   }
   Result<std::optional<directory::TokenRecord>> record = directory_.FindByUid(uid);
@@ -23,12 +28,14 @@ std::optional<KrkPrefetcher::Prepared> KrkPrefetcher::Recover(const Bytes& uid) 
       hsm::RecoverKrk(*token_, (*record)->krk_version, (*record)->cryptogram);
   if (!krk.ok()) return std::nullopt;
   return Prepared{uid, (*record)->krk_version, (*record)->cryptogram, std::move(*krk).Keep()};
+} catch (...) {
+  return std::nullopt;  // a hint only: the caller recovers the KRK itself
 }
 
 std::optional<KrkPrefetcher::Prepared> KrkPrefetcher::Finish() {
   if (!pending_.valid()) return std::nullopt;
   pending_uid_.reset();
-  return pending_.get();
+  return pending_.get();  // Recover catches everything: get() never throws
 }
 
 void KrkPrefetcher::Discard(const Prepared& prepared) {
@@ -41,8 +48,19 @@ void KrkPrefetcher::Discard(const Prepared& prepared) {
 void KrkPrefetcher::Prepare(const Bytes& uid) {
   if (pending_uid_ == uid) return;
   if (std::optional<Prepared> stale = Finish()) Discard(*stale);
-  pending_uid_ = uid;
-  pending_ = std::async(std::launch::async, [this, uid] { return Recover(uid); });
+  if (disabled_) return;
+  try {
+    pending_ = std::async(std::launch::async, [this, uid] { return Recover(uid); });
+    pending_uid_ = uid;
+  } catch (const std::system_error&) {
+    // No thread to spare: the worker recovers its KRKs itself.
+  }
+}
+
+void KrkPrefetcher::Advance() {
+  if (!next_) return;
+  Prepare(*next_);
+  next_.reset();
 }
 
 std::optional<hsm::KeyObject> KrkPrefetcher::Take(const Bytes& uid, std::uint8_t krk_version,
@@ -59,10 +77,7 @@ std::optional<hsm::KeyObject> KrkPrefetcher::Take(const Bytes& uid, std::uint8_t
       Discard(*prepared);
     }
   }
-  if (next_) {
-    Prepare(*next_);
-    next_.reset();
-  }
+  Advance();
   return krk;
 }
 

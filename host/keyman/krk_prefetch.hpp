@@ -10,7 +10,11 @@
 // use (§4.4); Take hands it over as a KeyObject of the caller's session. The
 // prefetch is only a hint: Take returns nothing unless UID, version and
 // cryptogram all match what the caller read from the directory, and the
-// caller then recovers the KRK itself. Used from one worker thread.
+// caller then recovers the KRK itself; a prefetch that fails (or throws) is
+// simply not there, and after its session cannot be opened the prefetcher
+// stops trying. Lifetime: the KRK Take returns is a session object of the
+// prefetcher's session, so it must be destroyed before the prefetcher is.
+// Used from one worker thread.
 #pragma once
 
 #include <functional>
@@ -39,6 +43,9 @@ class KrkPrefetcher {
   void Prepare(const Bytes& uid);
   // The token to prepare as soon as the current one has taken its KRK.
   void SetNext(std::optional<Bytes> uid) { next_ = std::move(uid); }
+  // Starts on the token given to SetNext when Take has not (the current
+  // token's job ended before UNLOCK).
+  void Advance();
 
   // The prepared KRK of `uid`, if it was recovered from exactly this
   // version and cryptogram, as a KeyObject of `session`; then starts on the
@@ -65,6 +72,7 @@ class KrkPrefetcher {
   std::optional<Bytes> pending_uid_;
   std::future<std::optional<Prepared>> pending_;
   std::optional<Bytes> next_;
+  bool disabled_ = false;  // the prefetch session could not be opened
 };
 
 }  // namespace tessera::keyman

@@ -28,7 +28,11 @@ Result<Outcome> Resume(hsm::HsmToken& hsm, directory::Directory& directory,
     return Status::ConditionsNotSatisfied(
         "the token is personalized but not in the directory: its KRK cryptogram is unknown");
   }
-  if (record->lifecycle != directory::Lifecycle::kPersonalizing) return Outcome::kAlreadyDone;
+  if (record->lifecycle == directory::Lifecycle::kPersonalized) return Outcome::kAlreadyDone;
+  if (record->lifecycle != directory::Lifecycle::kPersonalizing) {
+    return Status::ConditionsNotSatisfied("the token is personalized, but the directory has it " +
+                                          std::string(directory::ToString(record->lifecycle)));
+  }
   TESSERA_ASSIGN_OR_RETURN(TokenKeyVersions keys, ReadKeyVersions(client));
   if (keys.mk != record->mk_version || keys.krk != record->krk_version) {
     return Status::ConditionsNotSatisfied(

@@ -32,9 +32,11 @@ Result<directory::TokenRecord> RecordFor(directory::Directory& directory, const 
   return std::move(*record);
 }
 
-// The token's KRK must be the one of the row's cryptogram. Its MK version
-// may differ from the row's (a run cut off after the token committed): the
-// secure channel under it proves it before the row is settled.
+// The token's KRK must be the one of the row's cryptogram, and its MK the
+// row's or the target of the row's replacement in flight (which then
+// committed). Nothing else is accepted, even with a secure channel to prove
+// it: whoever holds a retired MK block could otherwise present a token
+// under a retired version and move the row back to it.
 Status CheckAgainstRow(const directory::TokenRecord& record, const TokenKeyVersions& keys) {
   if (!keys.mk) return Status::ConditionsNotSatisfied("the token holds no MK");
   if (keys.krk != record.krk_version) {
@@ -42,7 +44,24 @@ Status CheckAgainstRow(const directory::TokenRecord& record, const TokenKeyVersi
                                           " differs from the directory's " +
                                           VersionText(record.krk_version));
   }
+  if (*keys.mk != record.mk_version && keys.mk != record.target_mk_version) {
+    return Status::ConditionsNotSatisfied("the token holds MK version " + VersionText(keys.mk) +
+                                          ", the directory expects " +
+                                          VersionText(record.mk_version));
+  }
   return Status::Ok();
+}
+
+// UNLOCK with the KRK of the row's cryptogram: the prefetched one when it
+// was made from exactly this row, else recovered now.
+Status Unlock(hsm::HsmToken& hsm, host::CardManagerClient& client, const Bytes& uid,
+              const directory::TokenRecord& record, KrkPrefetcher* prefetcher) {
+  std::optional<hsm::KeyObject> krk;
+  if (prefetcher != nullptr) {
+    krk = prefetcher->Take(uid, record.krk_version, record.cryptogram, hsm.session());
+  }
+  if (krk) return UnlockWithKrk(hsm, client, uid, record.krk_version, *krk);
+  return UnlockWithCryptogram(hsm, client, uid, record.krk_version, record.cryptogram);
 }
 
 }  // namespace
@@ -88,33 +107,24 @@ Result<Outcome> ReplaceMasterKey(hsm::HsmToken& hsm, directory::Directory& direc
   // token is touched.
   TESSERA_ASSIGN_OR_RETURN(hsm::KeyObject new_mk, hsm::DeriveTokenMk(hsm, to_version, uid));
   TESSERA_ASSIGN_OR_RETURN(hsm::HsmStaticKeys static_keys, OpenUnderMk(hsm, client, uid, token_mk));
-  if (token_mk != record.mk_version || record.target_mk_version) {
-    // The row is behind the token (a run cut off after the token
-    // committed); the channel just proved which MK the token holds.
+  if (record.target_mk_version) {
+    // An earlier replacement was cut off; the channel just proved which way
+    // it went (token_mk is the row's MK or that target, CheckAgainstRow).
     TESSERA_RETURN_IF_ERROR(directory.SettleMkVersion(uid, token_mk));
   }
-  std::optional<hsm::KeyObject> krk;
-  if (prefetcher != nullptr) {
-    krk = prefetcher->Take(uid, record.krk_version, record.cryptogram, hsm.session());
-  }
-  if (krk) {
-    TESSERA_RETURN_IF_ERROR(UnlockWithKrk(hsm, client, uid, record.krk_version, *krk));
-  } else {
-    TESSERA_RETURN_IF_ERROR(
-        UnlockWithCryptogram(hsm, client, uid, record.krk_version, record.cryptogram));
-  }
+  TESSERA_RETURN_IF_ERROR(Unlock(hsm, client, uid, record, prefetcher));
   TESSERA_RETURN_IF_ERROR(client.DeleteMasterKey(token_mk));
   const Bytes* context = client.channel_context();
   if (context == nullptr) return Status::Internal("PUT KEY: the channel closed");
   TESSERA_ASSIGN_OR_RETURN(hsm::PutKeyData data,
                            hsm::WrapForPutKey(hsm, static_keys, *context, new_mk));
-  // A cut link can hide whether the token committed; the row then stays at
-  // the old version until a re-run finds the token's MK by a secure channel
-  // under it (above), so the row never needs a marker before PUT KEY.
+  // From here the token may end up with either MK (a cut link can hide the
+  // commit): the row says a replacement is in flight until it is settled.
+  TESSERA_RETURN_IF_ERROR(directory.BeginReplacement(uid, to_version));
   TESSERA_RETURN_IF_ERROR(
       client.PutKeys(token_mk, cm::kKeyIdMk, to_version,
                      {host::PutKeyEntry{std::move(data.encrypted), std::move(data.kcv)}}));
-  TESSERA_RETURN_IF_ERROR(directory.SettleMkVersion(uid, to_version));
+  TESSERA_RETURN_IF_ERROR(directory.FinishReplacement(uid, to_version));
   return Outcome::kDone;
 }
 

@@ -12,10 +12,11 @@
 //      (claim 26) in one transaction; the channel is released.
 //   4. the directory records the new version.
 //
-// Resumable, with the token as the source of truth for its MK version once
-// it has proved it (a secure channel under that MK): a token already at W (a
-// crash after 3) only has its directory row settled; a row behind the token
-// for any other reason is settled before the replacement starts. UNLOCK is not tried when an
+// Resumable: the row marks the replacement in flight (target W) before PUT
+// KEY; a re-run finds which MK the token holds, the row's or W, proves it
+// with a secure channel under it and settles the row. A token holding any
+// other version is refused, proof or not (a retired MK block must never
+// move a row back). UNLOCK is not tried when an
 // earlier one failed, unless options.force (CheckKrkTries). Borrows everything; the HsmToken's
 // thread.
 #pragma once

@@ -155,18 +155,22 @@ void Run(Context& ctx, const KeyOptions& o, Job job) {
       if (!prefetcher) {
         prefetcher = std::make_unique<keyman::KrkPrefetcher>(open_session, *setup->directory);
       }
-      prefetcher->Prepare(tokens[i].uid);
-      prefetcher->SetNext(upcoming != keyman::kNoIndex ? std::optional<Bytes>(tokens[upcoming].uid)
-                                                       : std::nullopt);
+      // A token the listing saw at the target needs no KRK: no prefetch.
+      auto wants_krk = [&](std::size_t k) { return tokens[k].mk_version != setup->version; };
+      if (wants_krk(i)) prefetcher->Prepare(tokens[i].uid);
+      prefetcher->SetNext(upcoming != keyman::kNoIndex && wants_krk(upcoming)
+                              ? std::optional<Bytes>(tokens[upcoming].uid)
+                              : std::nullopt);
       outcome = keyman::ReplaceMasterKey(*session, *setup->directory, tokens[i].reader,
                                          step_options, prefetcher.get());
+      prefetcher->Advance();  // when the job ended before its UNLOCK
     }
     if (!outcome.ok()) return outcome.status();
     outcomes[i] = *outcome;
     return Status::Ok();
   };
   auto results =
-      keyman::RunBulk(tokens.size(), jobs, work,
+      keyman::RunBulk(tokens.size(), jobs, /*lookahead=*/job == Job::kReplace, work,
                       [&](const keyman::BulkProgress& progress) { PrintProgress(progress, tty); });
   // Prefetchers (and their sessions) go before the worker sessions.
   prefetchers.clear();

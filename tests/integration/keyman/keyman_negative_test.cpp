@@ -77,16 +77,18 @@ TEST_F(KeymanNegativeTest, TheLastTwoKrkTriesNeedForce) {
   EXPECT_TRUE(Probe(*this, serials_[0], 1));
 }
 
-TEST_F(KeymanNegativeTest, ADirectoryAheadOfTheTokenIsCorrectedOnlyByProof) {
-  const std::string s = std::to_string(serials_[0]);
-  Sql(*this, "UPDATE tokens SET mk_version = 2 WHERE serial = " + s + ";");
-  // The row says 2 but the token holds 1: not "already done". The secure
-  // channel under version 1 proves the token's MK before anything is written.
-  RunResult r = Tessera({"mk-replace", "--hsm", "as", "--to-version", "2", "--token", s});
-  ASSERT_EQ(r.exit_code, 0) << r.Describe();
-  EXPECT_EQ(TokenLine(*this, serials_[0]).mk, "2");
-  EXPECT_EQ(DirectoryRow(*this, serials_[0]), "1|2||personalized|384");
-  EXPECT_TRUE(Probe(*this, serials_[0], 2));
+TEST_F(KeymanNegativeTest, ADirectoryThatDisagreesWithTheTokenIsRefused) {
+  Sql(*this,
+      "UPDATE tokens SET mk_version = 2 WHERE serial = " + std::to_string(serials_[0]) + ";");
+  const std::string lying = Snapshot();
+  RunResult r = Tessera(
+      {"mk-replace", "--hsm", "as", "--to-version", "2", "--token", std::to_string(serials_[0])});
+  // The row says 2 but the token holds 1: neither "already done" nor a
+  // version the row would follow, even though a channel under 1 would open
+  // (a retired MK must never move a row back).
+  EXPECT_EQ(r.exit_code, 1) << r.Describe();
+  EXPECT_NE(r.err.find("holds MK version 1, the directory expects 2"), std::string::npos) << r.err;
+  EXPECT_EQ(Snapshot(), lying);
 }
 
 TEST_F(KeymanNegativeTest, ASecondRunOnTheSameHomeWaitsItsTurn) {

@@ -22,3 +22,9 @@ tessera_add_gtest(card_manager_sim_test
   LIBS tessera_sim_test_support Threads::Threads
   LABELS integration keyman)
 add_dependencies(card_manager_sim_test tessera-sim)
+
+# host/keyman's bulk runner on its own.
+tessera_add_gtest(keyman_unit_test
+  SOURCES keyman/bulk_test.cpp
+  LIBS tessera_keyman
+  LABELS unit keyman)
