@@ -15,7 +15,18 @@ std::string_view Field(const unsigned char* data, std::size_t size) {
   return s;
 }
 
-Result<std::vector<CK_SLOT_ID>> SlotsWithToken(const CK_FUNCTION_LIST& f) {
+Result<CK_TOKEN_INFO> TokenInfo(const CK_FUNCTION_LIST& f, CK_SLOT_ID slot) {
+  CK_TOKEN_INFO info{};
+  if (CK_RV rv = f.C_GetTokenInfo(slot, &info); rv != CKR_OK) {
+    return CkRvStatus("reading HSM slot " + std::to_string(slot), "C_GetTokenInfo", rv);
+  }
+  return info;
+}
+
+}  // namespace
+
+Result<std::vector<CK_SLOT_ID>> SlotsWithToken(const Pkcs11Library& library) {
+  const CK_FUNCTION_LIST& f = library.functions();
   CK_ULONG count = 0;
   if (CK_RV rv = f.C_GetSlotList(CK_TRUE, nullptr, &count); rv != CKR_OK) {
     return CkRvStatus("listing HSM slots", "C_GetSlotList", rv);
@@ -29,16 +40,6 @@ Result<std::vector<CK_SLOT_ID>> SlotsWithToken(const CK_FUNCTION_LIST& f) {
   return slots;
 }
 
-Result<CK_TOKEN_INFO> TokenInfo(const CK_FUNCTION_LIST& f, CK_SLOT_ID slot) {
-  CK_TOKEN_INFO info{};
-  if (CK_RV rv = f.C_GetTokenInfo(slot, &info); rv != CKR_OK) {
-    return CkRvStatus("reading HSM slot " + std::to_string(slot), "C_GetTokenInfo", rv);
-  }
-  return info;
-}
-
-}  // namespace
-
 Result<CK_SLOT_ID> HsmToken::FindSlot(const Pkcs11Library& library, std::string_view label) {
   if (label.empty() || label.size() > kLabelSize) {
     return Status::InvalidArgument("HSM token label '" + std::string(label) +
@@ -47,7 +48,7 @@ Result<CK_SLOT_ID> HsmToken::FindSlot(const Pkcs11Library& library, std::string_
   std::string padded(label);
   padded.resize(kLabelSize, ' ');  // PKCS#11 3.0 §3.2 CK_TOKEN_INFO: blank-padded
   const CK_FUNCTION_LIST& f = library.functions();
-  TESSERA_ASSIGN_OR_RETURN(std::vector<CK_SLOT_ID> slots, SlotsWithToken(f));
+  TESSERA_ASSIGN_OR_RETURN(std::vector<CK_SLOT_ID> slots, SlotsWithToken(library));
   std::string seen;
   for (CK_SLOT_ID slot : slots) {
     TESSERA_ASSIGN_OR_RETURN(CK_TOKEN_INFO info, TokenInfo(f, slot));

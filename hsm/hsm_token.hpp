@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.hpp"
 #include "hsm/hsm_quirks.hpp"
@@ -27,6 +28,9 @@
 #include "hsm/pkcs11_library.hpp"
 
 namespace tessera::hsm {
+
+// The module's slots with a token present (initialized or not).
+Result<std::vector<CK_SLOT_ID>> SlotsWithToken(const Pkcs11Library& library);
 
 class HsmToken {
  public:

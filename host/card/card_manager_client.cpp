@@ -79,14 +79,6 @@ Result<std::vector<CardManagerKey>> CardManagerClient::GetKeyInfo() {
   return keys;
 }
 
-Result<std::optional<std::uint8_t>> CardManagerClient::KeyVersion(std::uint8_t id) {
-  TESSERA_ASSIGN_OR_RETURN(auto keys, GetKeyInfo());
-  for (const auto& key : keys) {
-    if (key.id == id) return std::optional<std::uint8_t>(key.kvn);
-  }
-  return std::optional<std::uint8_t>();
-}
-
 Result<CardManagerStatus> CardManagerClient::GetStatus() {
   TESSERA_ASSIGN_OR_RETURN(Bytes answer,
                            GetData(cm::tag::kExecutiveStatus, "GET DATA executive status"));

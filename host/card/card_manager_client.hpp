@@ -55,9 +55,6 @@ class CardManagerClient {
   Result<std::uint32_t> GetSerial();
   Result<std::vector<CardManagerKey>> GetKeyInfo();
   Result<CardManagerStatus> GetStatus();
-  // The version of key `id` per the key information template; nullopt when
-  // the token holds no such key.
-  Result<std::optional<std::uint8_t>> KeyVersion(std::uint8_t id);
 
   // INITIALIZE UPDATE + EXTERNAL AUTHENTICATE under the key set `kvn`.
   // Checks the card cryptogram before answering with the host's; a card

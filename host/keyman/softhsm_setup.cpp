@@ -36,20 +36,12 @@ Result<SecureBytes> RandomPin() {
   return pin;
 }
 
-Result<CK_SLOT_ID> FreeSlot(const CK_FUNCTION_LIST& f) {
-  CK_ULONG count = 0;
-  if (CK_RV rv = f.C_GetSlotList(CK_TRUE, nullptr, &count); rv != CKR_OK) {
-    return hsm::CkRvStatus("listing SoftHSM2 slots", "C_GetSlotList", rv);
-  }
-  std::vector<CK_SLOT_ID> slots(count);
-  if (count > 0) {
-    if (CK_RV rv = f.C_GetSlotList(CK_TRUE, slots.data(), &count); rv != CKR_OK) {
-      return hsm::CkRvStatus("listing SoftHSM2 slots", "C_GetSlotList", rv);
-    }
-  }
+Result<CK_SLOT_ID> FreeSlot(const hsm::Pkcs11Library& library) {
+  TESSERA_ASSIGN_OR_RETURN(std::vector<CK_SLOT_ID> slots, hsm::SlotsWithToken(library));
   for (CK_SLOT_ID slot : slots) {
     CK_TOKEN_INFO info{};
-    if (f.C_GetTokenInfo(slot, &info) == CKR_OK && (info.flags & CKF_TOKEN_INITIALIZED) == 0) {
+    if (library.functions().C_GetTokenInfo(slot, &info) == CKR_OK &&
+        (info.flags & CKF_TOKEN_INITIALIZED) == 0) {
       return slot;
     }
   }
@@ -59,8 +51,9 @@ Result<CK_SLOT_ID> FreeSlot(const CK_FUNCTION_LIST& f) {
 CK_UTF8CHAR_PTR Utf8(SecureBytes& s) { return s.data(); }
 
 // C_InitToken, then the user PIN through an SO session (PKCS#11 3.0 §5.5, §5.7).
-Status InitToken(const CK_FUNCTION_LIST& f, CK_SLOT_ID slot, const std::string& name,
+Status InitToken(const hsm::Pkcs11Library& library, CK_SLOT_ID slot, const std::string& name,
                  SecureBytes& so_pin, SecureBytes& user_pin) {
+  const CK_FUNCTION_LIST& f = library.functions();
   std::string label = name;
   label.resize(32, ' ');
   if (CK_RV rv = f.C_InitToken(slot, Utf8(so_pin), so_pin.size(),
@@ -69,20 +62,7 @@ Status InitToken(const CK_FUNCTION_LIST& f, CK_SLOT_ID slot, const std::string& 
     return hsm::CkRvStatus("creating SoftHSM2 token '" + name + "'", "C_InitToken", rv);
   }
   // SoftHSM2 moves the new token to a fresh slot: look it up by label.
-  TESSERA_ASSIGN_OR_RETURN(CK_SLOT_ID token_slot, [&]() -> Result<CK_SLOT_ID> {
-    CK_ULONG count = 0;
-    (void)f.C_GetSlotList(CK_TRUE, nullptr, &count);
-    std::vector<CK_SLOT_ID> slots(count);
-    (void)f.C_GetSlotList(CK_TRUE, slots.data(), &count);
-    for (CK_SLOT_ID s : slots) {
-      CK_TOKEN_INFO info{};
-      if (f.C_GetTokenInfo(s, &info) == CKR_OK &&
-          std::string(reinterpret_cast<const char*>(info.label), 32) == label) {
-        return s;
-      }
-    }
-    return Status::Internal("the new SoftHSM2 token '" + name + "' is not listed");
-  }());
+  TESSERA_ASSIGN_OR_RETURN(CK_SLOT_ID token_slot, hsm::HsmToken::FindSlot(library, name));
   CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
   if (CK_RV rv = f.C_OpenSession(token_slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr,
                                  &session);
@@ -136,13 +116,12 @@ Status InitSoftHsmToken(const Home& home, const Settings& settings, const std::s
   if (hsm::HsmToken::FindSlot(*library, name).ok()) {
     return Status::ConditionsNotSatisfied("an HSM token labelled '" + name + "' already exists");
   }
-  const CK_FUNCTION_LIST& f = library->functions();
-  TESSERA_ASSIGN_OR_RETURN(CK_SLOT_ID slot, FreeSlot(f));
+  TESSERA_ASSIGN_OR_RETURN(CK_SLOT_ID slot, FreeSlot(*library));
   TESSERA_ASSIGN_OR_RETURN(SecureBytes so_pin, RandomPin());
   TESSERA_ASSIGN_OR_RETURN(SecureBytes user_pin, RandomPin());
   // The SO PIN is kept first: a token whose SO PIN is lost cannot be reset.
   Status status = WriteSecretFile(home.so_pin_file(name), so_pin.view());
-  if (status.ok()) status = InitToken(f, slot, name, so_pin, user_pin);
+  if (status.ok()) status = InitToken(*library, slot, name, so_pin, user_pin);
   if (status.ok()) status = WriteSecretFile(home.pin_file(name), user_pin.view());
   if (!status.ok()) {
     std::filesystem::remove(home.pin_file(name), ec);

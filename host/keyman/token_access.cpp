@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/card_manager_constants.hpp"
+#include "host/keyman/channel_steps.hpp"
 #include "host/transport/pcsc/pcsc_source.hpp"
 #include "host/transport/sim_reader.hpp"
 #include "host/transport/usb/usb_reader.hpp"
@@ -44,7 +45,8 @@ Result<TokenSummary> Summarize(const std::shared_ptr<host::Reader>& reader) {
   TESSERA_ASSIGN_OR_RETURN(host::CardManagerStatus status, client.GetStatus());
   summary.lifecycle = status.lifecycle;
   if (status.lifecycle != static_cast<std::uint8_t>(cm::Lifecycle::kManufactured)) {
-    TESSERA_ASSIGN_OR_RETURN(summary.mk_version, client.KeyVersion(cm::kKeyIdMk));
+    TESSERA_ASSIGN_OR_RETURN(TokenKeyVersions keys, ReadKeyVersions(client));
+    summary.mk_version = keys.mk;
   }
   return summary;
 }
