@@ -22,6 +22,7 @@ const char* CodeName(Code code) {
     case Code::kIoError: return "I/O error";
     case Code::kPowerLost: return "power lost";
     case Code::kSignatureInvalid: return "signature invalid";
+    case Code::kDataMismatch: return "data does not fit the request";
     case Code::kRefused: return "refused";
     case Code::kInternal: return "internal error";
   }

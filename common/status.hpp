@@ -33,7 +33,8 @@ enum class Code : std::uint8_t {
   kCorrupt,  // persisted state failed its checks
   kIoError,
   kPowerLost,         // injected power cut: the token is dead until power on
-  kSignatureInvalid,  // a signature did not verify
+  kSignatureInvalid,  // a signature, MAC, tag or key wrap's integrity check failed
+  kDataMismatch,      // authentic data that does not fit the request (a key of another type)
   kRefused,           // a front end's own refusal; detail() holds its reason code
   kInternal,
 };
@@ -83,6 +84,7 @@ class [[nodiscard]] Status {
   static Status SignatureInvalid(std::string msg) {
     return {Code::kSignatureInvalid, std::move(msg)};
   }
+  static Status DataMismatch(std::string msg) { return {Code::kDataMismatch, std::move(msg)}; }
   // `reason` is the front end's own code (the PKCS#11 module's Fault), which
   // its edge table maps; nothing below the front end creates these.
   static Status Refused(int reason, std::string msg) {

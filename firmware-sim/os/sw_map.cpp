@@ -22,10 +22,11 @@ std::uint16_t StatusToSw(const Status& status) {
     case Code::kConditionsNotSatisfied: return sw::kConditionsNotSatisfied;
     case Code::kReferenceNotFound: return sw::kReferenceNotFound;
     case Code::kNoSpace: return sw::kNotEnoughMemory;
+    case Code::kSignatureInvalid: return sw::kVerificationFailed;
+    case Code::kDataMismatch: return sw::kReferenceDataNotUsable;
     case Code::kCorrupt:
     case Code::kIoError:
     case Code::kPowerLost:
-    case Code::kSignatureInvalid:
     case Code::kRefused:
     case Code::kInternal: return sw::kNoPreciseDiagnosis;
   }

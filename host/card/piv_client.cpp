@@ -4,6 +4,7 @@
 
 #include "common/piv/block_cipher.hpp"
 #include "common/piv/public_key.hpp"
+#include "common/status_words.hpp"
 #include "common/tlv.hpp"
 #include "host/card/sw_status.hpp"
 
@@ -83,7 +84,7 @@ Result<int> PivClient::PinStatus() {
   TESSERA_ASSIGN_OR_RETURN(ResponseApdu r,
                            Send(Apdu(piv::ins::kVerify, 0x00, piv::key::kPin, {}, false)));
   if (r.sw == 0x9000) return -1;
-  if ((r.sw & 0xFFF0) == 0x63C0) return r.sw & 0x0F;
+  if ((r.sw & 0xFFF0) == sw::kPinTriesLeft) return r.sw & 0x0F;
   return SwToStatus(r.sw, "VERIFY (status)");
 }
 

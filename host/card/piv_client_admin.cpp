@@ -5,6 +5,7 @@
 
 #include "common/piv/key_material.hpp"
 #include "common/piv/public_key.hpp"
+#include "common/status_words.hpp"
 #include "common/tlv.hpp"
 #include "host/card/piv_client.hpp"
 #include "host/card/sw_status.hpp"
@@ -132,9 +133,9 @@ Status PivClient::BlockPinAndPuk() {
         Append(c.data, wrong);
       }
       TESSERA_ASSIGN_OR_RETURN(ResponseApdu r, Send(c));
-      if (r.sw == 0x6983) break;     // blocked
-      if (r.sw == 0x9000) continue;  // guessed right by chance: keep going
-      if ((r.sw & 0xFFF0) != 0x63C0) return SwToStatus(r.sw, "blocking the PIN");
+      if (r.sw == sw::kAuthMethodBlocked) break;  // blocked
+      if (r.sw == 0x9000) continue;               // guessed right by chance: keep going
+      if ((r.sw & 0xFFF0) != sw::kPinTriesLeft) return SwToStatus(r.sw, "blocking the PIN");
     }
   }
   return Status::Ok();

@@ -3,27 +3,31 @@
 #include <cstdio>
 #include <string>
 
+#include "common/status_words.hpp"
+
 namespace tessera::host {
 
-Status SwToStatus(std::uint16_t sw, const char* what) {
-  char word[5];
-  (void)std::snprintf(word, sizeof word, "%04X", sw);
-  std::string msg = std::string(what) + ": card answered " + word;
-  if ((sw & 0xFFF0) == 0x63C0) return Status::PinIncorrect(sw & 0x0F);
-  switch (sw) {
-    case 0x9000: return Status::Ok();
-    case 0x6700: return Status::WrongLength(msg);
-    case 0x6982: return Status::SecurityStatus(msg);
-    case 0x6983: return Status::AuthBlocked(msg);
-    case 0x6985: return Status::ConditionsNotSatisfied(msg);
-    case 0x6A80: return Status::InvalidArgument(msg);
-    case 0x6A81: return Status::FunctionNotSupported(msg);
-    case 0x6A82: return Status::NotFound(msg);
-    case 0x6A84: return Status::NoSpace(msg);
-    case 0x6A86: return Status::IncorrectP1P2(msg);
-    case 0x6A88: return Status::ReferenceNotFound(msg);
-    case 0x6D00: return Status::InsNotSupported(msg);
-    case 0x6E00: return Status::ClaNotSupported(msg);
+Status SwToStatus(std::uint16_t word, const char* what) {
+  char text[5];
+  (void)std::snprintf(text, sizeof text, "%04X", word);
+  std::string msg = std::string(what) + ": card answered " + text;
+  if ((word & 0xFFF0) == sw::kPinTriesLeft) return Status::PinIncorrect(word & 0x0F);
+  switch (word) {
+    case sw::kOk: return Status::Ok();
+    case sw::kVerificationFailed: return Status::SignatureInvalid(msg);
+    case sw::kWrongLength: return Status::WrongLength(msg);
+    case sw::kSecurityStatusNotSatisfied: return Status::SecurityStatus(msg);
+    case sw::kAuthMethodBlocked: return Status::AuthBlocked(msg);
+    case sw::kReferenceDataNotUsable: return Status::DataMismatch(msg);
+    case sw::kConditionsNotSatisfied: return Status::ConditionsNotSatisfied(msg);
+    case sw::kIncorrectData: return Status::InvalidArgument(msg);
+    case sw::kFunctionNotSupported: return Status::FunctionNotSupported(msg);
+    case sw::kFileNotFound: return Status::NotFound(msg);
+    case sw::kNotEnoughMemory: return Status::NoSpace(msg);
+    case sw::kIncorrectP1P2: return Status::IncorrectP1P2(msg);
+    case sw::kReferenceNotFound: return Status::ReferenceNotFound(msg);
+    case sw::kInsNotSupported: return Status::InsNotSupported(msg);
+    case sw::kClaNotSupported: return Status::ClaNotSupported(msg);
     default: return Status::IoError(msg);
   }
 }

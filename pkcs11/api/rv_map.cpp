@@ -64,6 +64,7 @@ CK_RV MapStatus(const Status& status) {
     case Code::kIoError:
     case Code::kPowerLost: return CKR_DEVICE_ERROR;
     case Code::kSignatureInvalid: return CKR_SIGNATURE_INVALID;
+    case Code::kDataMismatch: return CKR_DATA_INVALID;
     case Code::kRefused: return FaultRv(status.detail());
     case Code::kCorrupt:
     case Code::kInternal: return CKR_GENERAL_ERROR;

@@ -1,9 +1,9 @@
-#include "pkcs11/core/crypto/hash.hpp"
+#include "common/crypto/hash.hpp"
 
 #include <array>
 #include <utility>
 
-namespace tessera::p11::crypto {
+namespace tessera::crypto {
 namespace {
 
 struct HashInfo {
@@ -88,4 +88,4 @@ Bytes DigestInfo(Hash hash, ByteView digest) {
   return Concat({InfoOf(hash).digest_info_prefix, digest});
 }
 
-}  // namespace tessera::p11::crypto
+}  // namespace tessera::crypto
