@@ -1,6 +1,7 @@
 #include "common/ossl.hpp"
 
 #include <openssl/err.h>
+#include <openssl/params.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
@@ -22,6 +23,21 @@ std::string DrainErrors() {
 
 Status Error(std::string_view what) {
   return Status::Internal(std::string(what) + ": " + DrainErrors());
+}
+
+const unsigned char* NonNullData(ByteView data) {
+  static const unsigned char kEmpty = 0;
+  return data.empty() ? &kEmpty : data.data();
+}
+
+OSSL_PARAM OctetParam(const char* name, ByteView value) {
+  // OpenSSL only reads octet-string parameters passed in; the cast is its API's.
+  return OSSL_PARAM_construct_octet_string(name, const_cast<unsigned char*>(NonNullData(value)),
+                                           value.size());
+}
+
+OSSL_PARAM Utf8Param(const char* name, const char* value) {
+  return OSSL_PARAM_construct_utf8_string(name, const_cast<char*>(value), 0);
 }
 
 Result<Bytes> CertToDer(X509* cert) {

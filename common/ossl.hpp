@@ -1,12 +1,14 @@
 // RAII over OpenSSL objects: each handle is a move-only unique_ptr whose
 // deleter calls the matching *_free. Also the one place that turns OpenSSL's
-// error queue into a Status.
+// error queue into a Status, and where borrowed OSSL_PARAMs are built. The
+// free functions are stateless and thread-safe.
 #pragma once
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/kdf.h>
 #include <openssl/param_build.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -46,7 +48,20 @@ using Asn1ObjectPtr = std::unique_ptr<ASN1_OBJECT, Deleter<ASN1_OBJECT_free>>;
 using BioPtr = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
 using ParamBldPtr = std::unique_ptr<OSSL_PARAM_BLD, Deleter<OSSL_PARAM_BLD_free>>;
 using ParamPtr = std::unique_ptr<OSSL_PARAM, Deleter<OSSL_PARAM_free>>;
+using MacPtr = std::unique_ptr<EVP_MAC, Deleter<EVP_MAC_free>>;
+using MacCtxPtr = std::unique_ptr<EVP_MAC_CTX, Deleter<EVP_MAC_CTX_free>>;
+using KdfPtr = std::unique_ptr<EVP_KDF, Deleter<EVP_KDF_free>>;
+using KdfCtxPtr = std::unique_ptr<EVP_KDF_CTX, Deleter<EVP_KDF_CTX_free>>;
 using Pkcs8InfoPtr = std::unique_ptr<PKCS8_PRIV_KEY_INFO, Deleter<PKCS8_PRIV_KEY_INFO_free>>;
+
+// An OSSL_PARAM that borrows `value` (which must outlive the call it is
+// passed to). Never a null pointer, even for an empty value: OpenSSL reads
+// (nullptr, 0) as "absent", where an empty HMAC key or HKDF input is meant.
+OSSL_PARAM OctetParam(const char* name, ByteView value);
+// A borrowed UTF-8 string parameter (a cipher or digest name).
+OSSL_PARAM Utf8Param(const char* name, const char* value);
+// `data.data()`, or a valid pointer when `data` is empty (see OctetParam).
+const unsigned char* NonNullData(ByteView data);
 
 // Drains OpenSSL's thread-local error queue into one line.
 std::string DrainErrors();

@@ -5,11 +5,8 @@
 //
 // The encoded message EM is k bytes, k being the modulus length, leading 0x00
 // included: what raw RSA takes and gives back. EM reveals the message, so it
-// lives in SecureBytes like the message itself. Both functions wrap OpenSSL's
-// RSA_padding_{add,check}_PKCS1_OAEP_mgf1: the seed comes from OpenSSL's
-// RAND_bytes, and decoding runs in constant time and fails the same way
-// whichever check failed (PKCS#1 v2.2 §7.1.2 note; Manger, CRYPTO 2001).
-// Stateless; thread-safe.
+// lives in SecureBytes like the message itself. Both are the shared codec
+// (common/crypto/eme_oaep.hpp) with SHA-256 fixed. Stateless; thread-safe.
 #pragma once
 
 #include <cstddef>

@@ -13,10 +13,11 @@ namespace tessera::crypto {
 
 // `key` 16, 24 or 32 bytes; `iv` 1 to 128 bytes; `tag_len` 12 to 16.
 // Returns ciphertext || tag.
-[[nodiscard]] Result<Bytes> AesGcmSeal(ByteView key, ByteView iv, ByteView aad,
-                                       ByteView plaintext, std::size_t tag_len);
+[[nodiscard]] Result<Bytes> AesGcmSeal(ByteView key, ByteView iv, ByteView aad, ByteView plaintext,
+                                       std::size_t tag_len);
 // The plaintext, or Status::SignatureInvalid when the tag does not verify
-// (nothing of the plaintext is returned then).
+// (nothing of the plaintext is returned then). kInvalidArgument for bad
+// lengths, an input shorter than its tag among them.
 [[nodiscard]] Result<SecureBytes> AesGcmOpen(ByteView key, ByteView iv, ByteView aad,
                                              ByteView ciphertext_and_tag, std::size_t tag_len);
 

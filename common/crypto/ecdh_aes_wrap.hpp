@@ -29,9 +29,9 @@
 namespace tessera::crypto {
 
 struct EcdhAesWrapParams {
-  std::optional<Hash> kdf;        // nullopt: CKD_NULL
+  std::optional<Hash> kdf;         // nullopt: CKD_NULL
   std::size_t aes_key_bytes = 32;  // ulAESKeyBits / 8: 16, 24 or 32
-  ByteView shared_data;           // must be empty with CKD_NULL
+  ByteView shared_data;            // must be empty with CKD_NULL
 };
 
 // The uncompressed point length of `key`'s curve: 65 for P-256, 97 for P-384.
@@ -39,17 +39,16 @@ struct EcdhAesWrapParams {
 
 // `key_material`: a PKCS#8 PrivateKeyInfo or a secret key's raw value.
 [[nodiscard]] Result<Bytes> EcdhAesKeyWrap(EVP_PKEY* recipient_public,
-                                           const EcdhAesWrapParams& params,
-                                           ByteView key_material);
+                                           const EcdhAesWrapParams& params, ByteView key_material);
 // The same with a given ephemeral key (for known-answer tests).
 [[nodiscard]] Result<Bytes> EcdhAesKeyWrapWith(EVP_PKEY* recipient_public, EVP_PKEY* ephemeral,
                                                const EcdhAesWrapParams& params,
                                                ByteView key_material);
-// kInvalidArgument for a blob too short or with a point not on the curve;
+// kInvalidArgument for a blob too short, with a point not on the curve, or
+// whose wrapped part has no KWP length (not a multiple of 8);
 // Status::SignatureInvalid when the KWP integrity check fails (a tampered
 // blob, another recipient, other shared data).
 [[nodiscard]] Result<SecureBytes> EcdhAesKeyUnwrap(EVP_PKEY* recipient_private,
-                                                   const EcdhAesWrapParams& params,
-                                                   ByteView blob);
+                                                   const EcdhAesWrapParams& params, ByteView blob);
 
 }  // namespace tessera::crypto

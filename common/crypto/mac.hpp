@@ -17,6 +17,9 @@ namespace tessera::crypto {
 
 // The full 16-byte tag; kInvalidArgument for a key that is not 16, 24 or 32 bytes.
 [[nodiscard]] Result<Bytes> AesCmac(ByteView key, ByteView data);
+// The same tag in SecureBytes, for when it is key material: a PRF block of a
+// KDF (SP 800-108, as SCP03 derives its session keys).
+[[nodiscard]] Result<SecureBytes> AesCmacSecret(ByteView key, ByteView data);
 // The full HashSize(hash)-byte tag; any key length (RFC 2104 §2), an empty
 // key included.
 [[nodiscard]] Result<Bytes> Hmac(Hash hash, ByteView key, ByteView data);

@@ -37,11 +37,12 @@ inline constexpr std::uint8_t kReset = 0xFB;
 inline constexpr std::uint8_t kGetVersion = 0xFD;
 inline constexpr std::uint8_t kImportKey = 0xFE;
 inline constexpr std::uint8_t kSetManagementKey = 0xFF;
-// Tessera extensions (docs/piv-applet.md). Reserved ones answer 6A81 until
-// the issue that needs them implements them.
-inline constexpr std::uint8_t kUnwrapAndStore = 0xF2;    // reserved: seed 000
-inline constexpr std::uint8_t kSecretKeyImport = 0xF4;   // reserved: seed 001
-inline constexpr std::uint8_t kSecretKeyOperate = 0xF5;  // reserved: seed 001
+// Tessera extensions (docs/piv-extensions.md).
+inline constexpr std::uint8_t kUnwrapAndStore = 0xF2;    // seed 000: a key wrapped to F0
+inline constexpr std::uint8_t kSecretKeyManage = 0xF4;   // seed 001: import/generate/derive/delete
+inline constexpr std::uint8_t kSecretKeyOperate = 0xF5;  // seed 001: MAC, AES-GCM, HKDF, list
+// The name F4 had while it was reserved; kept for existing callers.
+inline constexpr std::uint8_t kSecretKeyImport = kSecretKeyManage;
 }  // namespace ins
 
 namespace key {
@@ -85,7 +86,9 @@ std::string_view AlgorithmName(Algorithm a);
 // YubiKey PIN and touch policies (GENERATE tag AA/AB, IMPORT, GET METADATA 02).
 enum class PinPolicy : std::uint8_t { kDefault = 0, kNever = 1, kOnce = 2, kAlways = 3 };
 enum class TouchPolicy : std::uint8_t { kDefault = 0, kNever = 1, kAlways = 2, kCached = 3 };
-enum class KeyOrigin : std::uint8_t { kGenerated = 1, kImported = 2 };
+// GET METADATA tag 03. kDerived only for secret keys (docs/piv-extensions.md);
+// a key that arrived wrapped (F2) counts as kImported.
+enum class KeyOrigin : std::uint8_t { kGenerated = 1, kImported = 2, kDerived = 3 };
 
 // Data object tags (SP 800-73-4 Part 1 Table 3) and YubiKey objects.
 namespace tag {

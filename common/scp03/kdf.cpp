@@ -1,58 +1,16 @@
 #include "common/scp03/kdf.hpp"
 
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
-
 #include <memory>
-#include <string>
 
-#include "common/ossl.hpp"
+#include "common/crypto/mac.hpp"
 #include "common/scp03/aes.hpp"
 
 namespace tessera::scp03 {
-namespace {
 
-using MacPtr = std::unique_ptr<EVP_MAC, ossl::Deleter<EVP_MAC_free>>;
-using MacCtxPtr = std::unique_ptr<EVP_MAC_CTX, ossl::Deleter<EVP_MAC_CTX_free>>;
-
-// CMAC's underlying cipher is named as its CBC variant (OpenSSL EVP_MAC-CMAC).
-const char* CmacCipherName(std::size_t key_length) {
-  switch (key_length) {
-    case 16: return "AES-128-CBC";
-    case 24: return "AES-192-CBC";
-    default: return "AES-256-CBC";
-  }
-}
-
-}  // namespace
-
+// The tree's one AES-CMAC (common/crypto/mac.hpp); the result is a PRF block
+// of key material, hence the SecureBytes form.
 Result<SecureBytes> AesCmac(ByteView key, ByteView data) {
-  if (!IsAesKeyLength(key.size())) {
-    return Status::InvalidArgument("AES-CMAC key must be 16, 24 or 32 bytes, not " +
-                                   std::to_string(key.size()));
-  }
-  MacPtr mac(EVP_MAC_fetch(nullptr, "CMAC", nullptr));
-  if (!mac) return ossl::Error("EVP_MAC_fetch(CMAC)");
-  MacCtxPtr ctx(EVP_MAC_CTX_new(mac.get()));
-  if (!ctx) return ossl::Error("EVP_MAC_CTX_new");
-  std::string cipher = CmacCipherName(key.size());
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER, cipher.data(), 0),
-      OSSL_PARAM_construct_end(),
-  };
-  if (EVP_MAC_init(ctx.get(), key.data(), key.size(), params) != 1) {
-    return ossl::Error("EVP_MAC_init(CMAC)");
-  }
-  if (!data.empty() && EVP_MAC_update(ctx.get(), data.data(), data.size()) != 1) {
-    return ossl::Error("EVP_MAC_update(CMAC)");
-  }
-  SecureBytes tag(kAesBlock);
-  std::size_t len = 0;
-  if (EVP_MAC_final(ctx.get(), tag.data(), &len, tag.size()) != 1 || len != kAesBlock) {
-    return ossl::Error("EVP_MAC_final(CMAC)");
-  }
-  return tag;
+  return crypto::AesCmacSecret(key, data);
 }
 
 Prf CmacPrf(ByteView key) {

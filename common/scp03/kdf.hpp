@@ -33,7 +33,8 @@ using Prf = std::function<Result<SecureBytes>(ByteView data)>;
 // A Prf over AES key bytes (16, 24 or 32), computed with OpenSSL. The key is
 // copied into the callable and wiped with it.
 Prf CmacPrf(ByteView key);
-// One-shot AES-CMAC; kInvalidArgument for a key that is not 16/24/32 bytes.
+// One-shot AES-CMAC (crypto::AesCmacSecret); kInvalidArgument for a key that
+// is not 16/24/32 bytes.
 Result<SecureBytes> AesCmac(ByteView key, ByteView data);
 
 // D(i) = 00*11 || constant || 00 || L (2 bytes BE, bits) || i || context.

@@ -10,6 +10,7 @@
 
 #include <vector>
 
+#include "common/crypto/private_ops.hpp"
 #include "common/ossl.hpp"
 #include "common/piv/piv_constants.hpp"
 #include "common/piv/public_key.hpp"
@@ -30,17 +31,10 @@ Result<ossl::PkeyPtr> ImportPivKey(piv::Algorithm alg, const std::vector<Tlv>& f
 Result<SecureBytes> SerializePrivateKey(EVP_PKEY* key);
 Result<ossl::PkeyPtr> DeserializePrivateKey(ByteView der);
 
-// Raw RSA private operation (no padding) on a block exactly the modulus size
-// and numerically below the modulus; kInvalidArgument otherwise.
-Result<SecureBytes> RsaPrivateRaw(EVP_PKEY* key, ByteView block);
-// ECDSA over a precomputed hash. As PIV specifies, a hash longer than the
-// field is truncated to its leftmost bytes and a shorter one is used as is.
-// Returns the DER Ecdsa-Sig-Value.
-Result<Bytes> EcdsaSignDigest(EVP_PKEY* key, ByteView digest);
-// Ed25519 (pure) signature of `message`: 64 bytes.
-Result<Bytes> Ed25519Sign(EVP_PKEY* key, ByteView message);
-// ECDH on P-256/P-384 (peer: uncompressed point, result: x coordinate) or
-// X25519 (peer and result: 32 bytes).
-Result<SecureBytes> DeriveShared(EVP_PKEY* key, ByteView peer_public);
+// The private-key operations GENERAL AUTHENTICATE runs (common/crypto/private_ops.hpp).
+using crypto::DeriveShared;
+using crypto::EcdsaSignDigest;
+using crypto::Ed25519Sign;
+using crypto::RsaPrivateRaw;
 
 }  // namespace tessera::sim

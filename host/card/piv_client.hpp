@@ -11,11 +11,14 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
+#include <vector>
 
 #include "common/ossl.hpp"
 #include "common/piv/piv_constants.hpp"
 #include "common/secure_bytes.hpp"
 #include "host/card/apdu_channel.hpp"
+#include "host/card/piv_secret_keys.hpp"
 
 namespace tessera::host {
 
@@ -86,12 +89,62 @@ class PivClient {
   // says blocked, as a reset requires. Costs every remaining try.
   Status BlockPinAndPuk();
 
+  // Tessera extensions (piv_client_secret.cpp; docs/piv-extensions.md).
+  // Card refusals come back through SwToStatus: SecurityStatus (6982: PIN or
+  // management key missing), ConditionsNotSatisfied (6985: slot occupied,
+  // usage bit or key type wrong), NoSpace (6A84), ReferenceNotFound (6A88:
+  // empty slot), InvalidArgument (6A80), SignatureInvalid (6300: a wrap, MAC
+  // or GCM tag that does not verify), DataMismatch (6984: an unwrapped key
+  // of another type than declared).
+  //
+  // F2 UNWRAP AND STORE: the PIN must be verified in this session. A private
+  // key replaces what its PIV slot held (origin imported); a secret key
+  // needs an empty slot.
+  Result<UnwrapResult> UnwrapAndStore(const UnwrapRequest& request);
+  // F5 00: every secret key, in slot order. Needs no PIN.
+  Result<std::vector<SecretKeyInfo>> ListSecretKeys();
+  // GET METADATA C0..DF.
+  Result<SecretKeyInfo> GetSecretKeyMetadata(std::uint8_t slot);
+  // F4 01 / 02 under the management key, into `slot` (C0..DF) or FF for the
+  // lowest free one. `length` 0: the type's size (a generic secret: 32).
+  Result<SecretKeyInfo> ImportSecretKey(std::uint8_t slot, piv::secret::KeyType type,
+                                        ByteView value, const SecretKeyAttributes& attributes);
+  Result<SecretKeyInfo> GenerateSecretKey(std::uint8_t slot, piv::secret::KeyType type,
+                                          std::size_t length,
+                                          const SecretKeyAttributes& attributes);
+  // F4 03 / 04: the base key's PIN policy applies (F0 always needs the PIN).
+  Result<SecretKeyInfo> DeriveSecretKeyEcdh(const EcdhDeriveRequest& request);
+  Result<SecretKeyInfo> DeriveSecretKeyHkdf(const HkdfDeriveRequest& request);
+  // F4 05 under the management key.
+  Status DeleteSecretKey(std::uint8_t slot);
+  // F5 MACs (the key's PIN policy, then the sign/verify usage). `mac_length`
+  // 0 is the full MAC; shorter MACs are its leftmost bytes. Verify answers
+  // Ok or SignatureInvalid.
+  Result<Bytes> SecretKeyMac(std::uint8_t slot, piv::secret::MacAlgorithm alg, ByteView message,
+                             std::size_t mac_length = 0);
+  Status SecretKeyVerify(std::uint8_t slot, piv::secret::MacAlgorithm alg, ByteView message,
+                         ByteView mac);
+  // F5 30 / 31: AES-GCM, ciphertext || tag; decryption gives nothing unless
+  // the tag verifies (SignatureInvalid).
+  Result<Bytes> GcmEncrypt(std::uint8_t slot, ByteView iv, ByteView aad, ByteView plaintext,
+                           std::size_t tag_len = 16);
+  Result<SecureBytes> GcmDecrypt(std::uint8_t slot, ByteView iv, ByteView aad,
+                                 ByteView ciphertext_and_tag, std::size_t tag_len = 16);
+  // F5 40: HKDF-SHA-256 output (the export-derived usage). With a salt,
+  // extract then expand; without one, the key is the PRK.
+  Result<SecureBytes> HkdfToHost(std::uint8_t slot, std::optional<ByteView> salt, ByteView info,
+                                 std::size_t length);
+
  private:
   Result<ResponseApdu> Send(const CommandApdu& command);
   // Sends and requires 9000; returns the data.
   Result<Bytes> Call(const CommandApdu& command, const char* what);
   Status ChangeReference(std::uint8_t reference, ByteView old_value, ByteView new_value,
                          std::uint8_t ins);
+  // Call, then wipes the command's data (it carried a key or a plaintext).
+  Result<Bytes> CallWiping(CommandApdu& command, const char* what);
+  Result<SecretKeyInfo> CallForSecretKey(CommandApdu& command, const char* what);
+  Result<Bytes> Operate(std::uint8_t p1, std::uint8_t slot, Bytes data, const char* what);
 
   ApduChannel& channel_;
 };

@@ -10,8 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/config_lines.hpp"
 #include "common/sim_socket_protocol.hpp"
-#include "common/text.hpp"
 #include "host/directory/tessera_home.hpp"
 
 namespace tessera::keyman {
@@ -21,8 +21,6 @@ const char* Env(const char* name) {
   const char* v = ::secure_getenv(name);  // NOLINT(concurrency-mt-unsafe): read at start
   return v != nullptr && *v != '\0' ? v : nullptr;
 }
-
-std::string Trim(const std::string& s) { return std::string(TrimBlanks(s)); }
 
 }  // namespace
 
@@ -59,30 +57,18 @@ Result<HomeLock> HomeLock::Acquire(const Home& home) {
 }
 
 Result<Settings> ParseSettings(const std::string& text, const std::string& origin, Settings base) {
-  std::istringstream in(text);
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    line = Trim(line);
-    if (line.empty() || line[0] == '#') continue;
-    const std::string where = origin + ":" + std::to_string(number) + ": ";
-    const auto eq = line.find('=');
-    if (eq == std::string::npos) return Status::InvalidArgument(where + "expected key = value");
-    const std::string key = Trim(line.substr(0, eq));
-    const std::string value = Trim(line.substr(eq + 1));
-    if (key == "hsm.module") {
-      if (value.empty()) return Status::InvalidArgument(where + "hsm.module is empty");
-      base.hsm_module = value;
-    } else if (key == "transports") {
-      TESSERA_ASSIGN_OR_RETURN(base.transports, host::ParseTransportSelection(value, where));
-    } else if (key == "sim.run_dir") {
-      if (value.empty()) return Status::InvalidArgument(where + "sim.run_dir is empty");
-      base.sim_run_dir = value;
+  TESSERA_ASSIGN_OR_RETURN(std::vector<ConfigLine> lines, ParseConfigLines(text, origin));
+  for (const ConfigLine& line : lines) {
+    if (line.key == "hsm.module") {
+      base.hsm_module = line.value;
+    } else if (line.key == "transports") {
+      TESSERA_ASSIGN_OR_RETURN(base.transports,
+                               host::ParseTransportSelection(line.value, line.where));
+    } else if (line.key == "sim.run_dir") {
+      base.sim_run_dir = line.value;
     } else {
-      std::string message = where;
-      message += "unknown key '" + key + "' (known: hsm.module, transports, sim.run_dir)";
-      return Status::InvalidArgument(message);
+      return Status::InvalidArgument(line.where + "unknown key '" + line.key +
+                                     "' (known: hsm.module, transports, sim.run_dir)");
     }
   }
   return base;

@@ -6,6 +6,7 @@
 #include "pkcs11/api/function_list.hpp"
 #include "pkcs11/api/library.hpp"
 #include "pkcs11/api/rv_map.hpp"
+#include "pkcs11/api/session_access.hpp"
 
 namespace {
 
@@ -74,13 +75,21 @@ TESSERA_P11_EXPORT CK_RV C_LoginUser(CK_SESSION_HANDLE session, CK_USER_TYPE use
   return C_Login(session, user_type, pin, pin_len);
 }
 
-// No operation runs in the background, so there is never anything to cancel
-// half-way; a valid session answers CKR_OK.
-TESSERA_P11_EXPORT CK_RV C_SessionCancel(CK_SESSION_HANDLE session, CK_FLAGS /*flags*/) {
+// 3.0 §5.6 C_SessionCancel: ends the session's operations that `flags`
+// names (CKF_ENCRYPT, CKF_SIGN ..., CKF_FIND_OBJECTS). Nothing runs in the
+// background, so nothing is ever half-way.
+TESSERA_P11_EXPORT CK_RV C_SessionCancel(CK_SESSION_HANDLE session, CK_FLAGS flags) {
   return tessera::p11::api::Guard([&]() -> CK_RV {
-    auto library = tessera::p11::api::CurrentLibrary();
-    if (library == nullptr) return CKR_CRYPTOKI_NOT_INITIALIZED;
-    if (!library->sessions.Find(session)) return CKR_SESSION_HANDLE_INVALID;
+    tessera::p11::api::SessionAccess s = tessera::p11::api::AccessSession(session);
+    if (s.rv != CKR_OK) return s.rv;
+    using tessera::p11::OpKind;
+    std::vector<OpKind> kinds;
+    if ((flags & CKF_ENCRYPT) != 0) kinds.push_back(OpKind::kEncrypt);
+    if ((flags & CKF_DECRYPT) != 0) kinds.push_back(OpKind::kDecrypt);
+    if ((flags & CKF_DIGEST) != 0) kinds.push_back(OpKind::kDigest);
+    if ((flags & CKF_SIGN) != 0) kinds.push_back(OpKind::kSign);
+    if ((flags & CKF_VERIFY) != 0) kinds.push_back(OpKind::kVerify);
+    s.session->Cancel(kinds, (flags & CKF_FIND_OBJECTS) != 0);
     return CKR_OK;
   });
 }

@@ -19,8 +19,8 @@ std::mutex g_mu;
 // libp11's engine calls C_CloseAllSessions and C_Finalize), and must find
 // the library, not freed memory. Built in static storage rather than on the
 // heap, so unloading the module (dlclose) leaves no unreachable block behind.
-alignas(std::shared_ptr<Library>) unsigned char g_library_storage[sizeof(std::shared_ptr<Library>)];
-std::shared_ptr<Library>& g_library = *new (g_library_storage) std::shared_ptr<Library>();
+alignas(std::shared_ptr<Module>) unsigned char g_library_storage[sizeof(std::shared_ptr<Module>)];
+std::shared_ptr<Module>& g_library = *new (g_library_storage) std::shared_ptr<Module>();
 std::atomic<bool> g_forked{false};
 std::once_flag g_atfork_once;
 
@@ -60,7 +60,7 @@ void ChooseMutexes(CK_VOID_PTR init_args) {
 
 }  // namespace
 
-std::shared_ptr<Library> CurrentLibrary() {
+std::shared_ptr<Module> CurrentLibrary() {
   if (g_forked.load()) return nullptr;
   std::lock_guard lock(g_mu);
   return g_library;
@@ -77,7 +77,7 @@ CK_RV InitializeLibrary(CK_VOID_PTR init_args) {
   std::call_once(g_atfork_once, [] { pthread_atfork(nullptr, nullptr, OnForkChild); });
   std::lock_guard lock(g_mu);
   if (g_forked.load()) {
-    new std::shared_ptr<Library>(std::move(g_library));  // abandoned, see OnForkChild
+    new std::shared_ptr<Module>(std::move(g_library));  // abandoned, see OnForkChild
     g_library = nullptr;
     g_forked.store(false);
   }
@@ -87,9 +87,9 @@ CK_RV InitializeLibrary(CK_VOID_PTR init_args) {
   auto config = ModuleConfig::Load();
   // A configuration the module cannot read is not the caller's argument.
   if (!config.ok()) return CKR_GENERAL_ERROR;
-  auto library = std::make_shared<Library>(*config);
-  library->slots.Refresh();
-  log::Log(log::Level::kInfo, "C_Initialize: ", library->slots.Ids(false).size(), " slot(s)");
+  auto library = std::make_shared<Module>(*config);
+  library->slots().Refresh();
+  log::Log(log::Level::kInfo, "C_Initialize: ", library->slots().Ids(false).size(), " slot(s)");
   g_library = std::move(library);
   return CKR_OK;
 }
@@ -102,7 +102,7 @@ CK_RV FinalizeLibrary(CK_VOID_PTR reserved) {
   // A thread blocked in C_WaitForSlotEvent wakes and returns
   // CKR_CRYPTOKI_NOT_INITIALIZED (§5.5); its reference keeps the library
   // alive until it has.
-  g_library->slots.Shutdown();
+  g_library->slots().Shutdown();
   g_library.reset();
   log::Log(log::Level::kInfo, "C_Finalize");
   log::Shutdown();

@@ -11,19 +11,12 @@
 
 #include <memory>
 
-#include "pkcs11/core/session_table.hpp"
-#include "pkcs11/core/slot_manager.hpp"
+#include "pkcs11/core/module.hpp"
 
 namespace tessera::p11::api {
 
-struct Library {
-  explicit Library(const ModuleConfig& config) : slots(config) {}
-  SlotManager slots;
-  SessionTable sessions;
-};
-
 // nullptr when the module is not initialized in this process.
-std::shared_ptr<Library> CurrentLibrary();
+std::shared_ptr<Module> CurrentLibrary();
 CK_RV InitializeLibrary(CK_VOID_PTR init_args);
 CK_RV FinalizeLibrary(CK_VOID_PTR reserved);
 // What an entry point the module does not implement answers:

@@ -4,7 +4,7 @@
 #include "pkcs11/api/export.hpp"
 #include "pkcs11/api/library.hpp"
 #include "pkcs11/api/rv_map.hpp"
-#include "pkcs11/core/mechanism.hpp"
+#include "pkcs11/model/mechanism.hpp"
 
 using tessera::p11::api::CurrentLibrary;
 using tessera::p11::api::Guard;
@@ -14,11 +14,11 @@ TESSERA_P11_EXPORT CK_RV C_GetMechanismList(CK_SLOT_ID slot_id, CK_MECHANISM_TYP
   return Guard([&]() -> CK_RV {
     auto library = CurrentLibrary();
     if (library == nullptr) return CKR_CRYPTOKI_NOT_INITIALIZED;
-    auto* slot = library->slots.Find(slot_id);
+    auto* slot = library->slots().Find(slot_id);
     if (slot == nullptr) return CKR_SLOT_ID_INVALID;
     if (count == nullptr) return CKR_ARGUMENTS_BAD;
     if (!slot->TokenPresent()) return CKR_TOKEN_NOT_PRESENT;
-    auto all = tessera::p11::PivMechanisms();
+    auto all = tessera::p11::AllMechanisms();
     if (list == nullptr) {
       *count = all.size();
       return CKR_OK;
@@ -38,14 +38,14 @@ TESSERA_P11_EXPORT CK_RV C_GetMechanismInfo(CK_SLOT_ID slot_id, CK_MECHANISM_TYP
   return Guard([&]() -> CK_RV {
     auto library = CurrentLibrary();
     if (library == nullptr) return CKR_CRYPTOKI_NOT_INITIALIZED;
-    auto* slot = library->slots.Find(slot_id);
+    auto* slot = library->slots().Find(slot_id);
     if (slot == nullptr) return CKR_SLOT_ID_INVALID;
     if (info == nullptr) return CKR_ARGUMENTS_BAD;
     if (!slot->TokenPresent()) return CKR_TOKEN_NOT_PRESENT;
     const auto* m = tessera::p11::FindMechanism(static_cast<tessera::p11::Mech>(type));
     if (m == nullptr) return CKR_MECHANISM_INVALID;
-    info->ulMinKeySize = m->min_key_bits;
-    info->ulMaxKeySize = m->max_key_bits;
+    info->ulMinKeySize = m->min_key_size;
+    info->ulMaxKeySize = m->max_key_size;
     info->flags = m->flags;
     return CKR_OK;
   });

@@ -1,4 +1,4 @@
-// Object management (PKCS#11 2.40 §5.7) and searches (§5.7 C_FindObjects*).
+// Object management and searches (PKCS#11 3.0 §5.7).
 #include <p11-kit/pkcs11.h>
 
 #include <algorithm>
@@ -7,7 +7,7 @@
 #include "pkcs11/api/export.hpp"
 #include "pkcs11/api/rv_map.hpp"
 #include "pkcs11/api/session_access.hpp"
-#include "pkcs11/core/object_factory.hpp"
+#include "pkcs11/core/object_requests.hpp"
 
 namespace {
 
@@ -57,13 +57,7 @@ TESSERA_P11_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE handle, CK_ATTRIBUT
     if (s.rv != CKR_OK) return s.rv;
     Template wanted;
     if (CK_RV rv = ReadTemplate(tmpl, count, &wanted); rv != CKR_OK) return rv;
-    std::lock_guard lock(s.session.state->mu);
-    if (s.session.state->found) return CKR_OPERATION_ACTIVE;
-    auto found = s.slot->FindObjects(wanted);
-    if (!found.ok()) return ToRv(found.status());
-    std::reverse(found->begin(), found->end());  // handed out from the back
-    s.session.state->found = std::move(*found);
-    return CKR_OK;
+    return ToRv(s.session->FindInit(wanted));
   });
 }
 
@@ -72,16 +66,11 @@ TESSERA_P11_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE handle, CK_OBJECT_HANDL
   return Guard([&]() -> CK_RV {
     SessionAccess s = AccessSession(handle);
     if (s.rv != CKR_OK) return s.rv;
-    std::lock_guard lock(s.session.state->mu);
-    auto& found = s.session.state->found;
-    if (!found) return CKR_OPERATION_NOT_INITIALIZED;
     if (count == nullptr || (objects == nullptr && max > 0)) return CKR_ARGUMENTS_BAD;
-    CK_ULONG n = 0;
-    while (n < max && !found->empty()) {
-      objects[n++] = found->back();
-      found->pop_back();
-    }
-    *count = n;
+    auto found = s.session->Find(max);
+    if (!found.ok()) return ToRv(found.status());
+    for (std::size_t i = 0; i < found->size(); ++i) objects[i] = (*found)[i];
+    *count = found->size();
     return CKR_OK;
   });
 }
@@ -90,10 +79,7 @@ TESSERA_P11_EXPORT CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE handle) {
   return Guard([&]() -> CK_RV {
     SessionAccess s = AccessSession(handle);
     if (s.rv != CKR_OK) return s.rv;
-    std::lock_guard lock(s.session.state->mu);
-    if (!s.session.state->found) return CKR_OPERATION_NOT_INITIALIZED;
-    s.session.state->found.reset();
-    return CKR_OK;
+    return ToRv(s.session->FindFinal());
   });
 }
 
@@ -125,8 +111,7 @@ TESSERA_P11_EXPORT CK_RV C_SetAttributeValue(CK_SESSION_HANDLE handle, CK_OBJECT
     if (s.rv != CKR_OK) return s.rv;
     Template changes;
     if (CK_RV rv = ReadTemplate(tmpl, count, &changes); rv != CKR_OK) return rv;
-    if (!s.session.read_write) return CKR_SESSION_READ_ONLY;
-    return ToRv(s.slot->SetAttributes(object, changes));
+    return ToRv(s.slot->SetAttributes(object, changes, s.session->read_write()));
   });
 }
 
@@ -136,10 +121,10 @@ TESSERA_P11_EXPORT CK_RV C_GetObjectSize(CK_SESSION_HANDLE handle, CK_OBJECT_HAN
     SessionAccess s = AccessSession(handle);
     if (s.rv != CKR_OK) return s.rv;
     if (size == nullptr) return CKR_ARGUMENTS_BAD;
-    auto read = s.slot->ReadObject(object, {});
-    if (!read.ok()) return ToRv(read.status());
+    auto known = s.slot->ObjectSize(object);
+    if (!known.ok()) return ToRv(known.status());
     // The card's storage is not the module's to tell (§5.7 allows this).
-    *size = CK_UNAVAILABLE_INFORMATION;
+    *size = known->has_value() ? **known : CK_UNAVAILABLE_INFORMATION;
     return CKR_OK;
   });
 }
@@ -150,12 +135,13 @@ TESSERA_P11_EXPORT CK_RV C_CopyObject(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE
   return Guard([&]() -> CK_RV {
     SessionAccess s = AccessSession(handle);
     if (s.rv != CKR_OK) return s.rv;
-    Template ignored;
-    if (CK_RV rv = ReadTemplate(tmpl, count, &ignored); rv != CKR_OK) return rv;
+    Template changes;
+    if (CK_RV rv = ReadTemplate(tmpl, count, &changes); rv != CKR_OK) return rv;
     if (copy == nullptr) return CKR_ARGUMENTS_BAD;
-    auto read = s.slot->ReadObject(object, {});
-    if (!read.ok()) return ToRv(read.status());
-    return CKR_ACTION_PROHIBITED;  // every object here has CKA_COPYABLE false
+    auto made = s.slot->CopyObject(object, changes, s.session->handle(), s.session->read_write());
+    if (!made.ok()) return ToRv(made.status());
+    *copy = *made;
+    return CKR_OK;
   });
 }
 
@@ -163,10 +149,7 @@ TESSERA_P11_EXPORT CK_RV C_DestroyObject(CK_SESSION_HANDLE handle, CK_OBJECT_HAN
   return Guard([&]() -> CK_RV {
     SessionAccess s = AccessSession(handle);
     if (s.rv != CKR_OK) return s.rv;
-    auto read = s.slot->ReadObject(object, {});
-    if (!read.ok()) return ToRv(read.status());
-    if (read->session == 0 && !s.session.read_write) return CKR_SESSION_READ_ONLY;
-    return ToRv(s.slot->DestroyObject(object));
+    return ToRv(s.slot->DestroyObject(object, s.session->read_write()));
   });
 }
 
@@ -177,9 +160,11 @@ TESSERA_P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE handle, CK_ATTRIBUTE_P
     if (s.rv != CKR_OK) return s.rv;
     Template given;
     if (CK_RV rv = ReadTemplate(tmpl, count, &given); rv != CKR_OK) return rv;
-    if (object == nullptr) return CKR_ARGUMENTS_BAD;
-    if (!s.session.read_write) return CKR_SESSION_READ_ONLY;
-    auto made = tessera::p11::CreateObject(*s.slot, given);
+    if (object == nullptr) {
+      tessera::p11::WipeTemplate(given);
+      return CKR_ARGUMENTS_BAD;
+    }
+    auto made = tessera::p11::CreateObject(*s.session, given);
     tessera::p11::WipeTemplate(given);
     if (!made.ok()) return ToRv(made.status());
     *object = *made;

@@ -1,13 +1,12 @@
 // The shared shape of the sign, verify, encrypt, decrypt and digest entry
-// points (PKCS#11 2.40 §5.8–§5.12): Init starts an operation, the
-// single-part call and Final return output by the §5.2 buffer rules (a NULL
-// buffer asks for the size; a short one is CKR_BUFFER_TOO_SMALL; both leave
-// the operation active), and any other error ends the operation.
+// points (PKCS#11 3.0 §5.8-§5.12): check the pointers, call the session,
+// map the Status. The rules themselves (call order, §5.2 buffers, when an
+// operation ends) are core/operation.hpp's.
 #pragma once
 
 #include <p11-kit/pkcs11.h>
 
-#include "pkcs11/core/operation.hpp"
+#include "pkcs11/model/operation_engine.hpp"
 
 namespace tessera::p11::api {
 
@@ -16,11 +15,11 @@ CK_RV InitOperation(CK_SESSION_HANDLE handle, OpKind kind, CK_MECHANISM_PTR mech
 // The single-part call: `input` is all the data.
 CK_RV RunOperation(CK_SESSION_HANDLE handle, OpKind kind, CK_BYTE_PTR input, CK_ULONG input_len,
                    CK_BYTE_PTR output, CK_ULONG_PTR output_len);
-CK_RV UpdateOperation(CK_SESSION_HANDLE handle, OpKind kind, CK_BYTE_PTR part, CK_ULONG part_len);
-// C_EncryptUpdate and C_DecryptUpdate: RSA works on the whole message, so a
-// part is collected and no output comes before Final (*output_len = 0).
-CK_RV CollectPart(CK_SESSION_HANDLE handle, OpKind kind, CK_BYTE_PTR part, CK_ULONG part_len,
-                  CK_ULONG_PTR output_len);
+// C_SignUpdate, C_VerifyUpdate, C_DigestUpdate.
+CK_RV AbsorbPart(CK_SESSION_HANDLE handle, OpKind kind, CK_BYTE_PTR part, CK_ULONG part_len);
+// C_EncryptUpdate, C_DecryptUpdate.
+CK_RV UpdateOperation(CK_SESSION_HANDLE handle, OpKind kind, CK_BYTE_PTR part, CK_ULONG part_len,
+                      CK_BYTE_PTR output, CK_ULONG_PTR output_len);
 CK_RV FinishOperation(CK_SESSION_HANDLE handle, OpKind kind, CK_BYTE_PTR output,
                       CK_ULONG_PTR output_len);
 // C_Verify and C_VerifyFinal: `input` is null for Final.

@@ -246,6 +246,30 @@ struct CK_FUNCTION_LIST_3_0 {
   CK_C_MessageVerifyFinal C_MessageVerifyFinal;
 };
 
+/* CKM_ECDH_AES_KEY_WRAP parameters (3.0 current mechanisms, "ECDH AES KEY
+ * WRAP"): the KEK size, the KDF over the ECDH secret and its shared data. */
+typedef struct CK_ECDH_AES_KEY_WRAP_PARAMS {
+  CK_ULONG ulAESKeyBits;
+  CK_ULONG kdf; /* CK_EC_KDF_TYPE: CKD_NULL, CKD_SHA256_KDF, ... */
+  CK_ULONG ulSharedDataLen;
+  CK_BYTE_PTR pSharedData;
+} CK_ECDH_AES_KEY_WRAP_PARAMS;
+typedef CK_ECDH_AES_KEY_WRAP_PARAMS* CK_ECDH_AES_KEY_WRAP_PARAMS_PTR;
+
+/* CKM_HKDF_DERIVE / CKM_HKDF_DATA parameters (3.0 current mechanisms, "HKDF"). */
+typedef struct CK_HKDF_PARAMS {
+  CK_BBOOL bExtract;
+  CK_BBOOL bExpand;
+  CK_MECHANISM_TYPE prfHashMechanism;
+  CK_ULONG ulSaltType;
+  CK_BYTE_PTR pSalt;
+  CK_ULONG ulSaltLen;
+  CK_OBJECT_HANDLE hSaltKey;
+  CK_BYTE_PTR pInfo;
+  CK_ULONG ulInfoLen;
+} CK_HKDF_PARAMS;
+typedef CK_HKDF_PARAMS* CK_HKDF_PARAMS_PTR;
+
 #if defined(_WIN32) || defined(CRYPTOKI_FORCE_WIN32)
 #pragma pack(pop, cryptoki)
 #endif
@@ -367,6 +391,59 @@ _Static_assert(offsetof(CK_FUNCTION_LIST_3_0, C_WaitForSlotEvent) ==
 #endif
 #ifndef CKR_OPERATION_CANCEL_FAILED
 #define CKR_OPERATION_CANCEL_FAILED (0x00000202UL)
+#endif
+
+/* Key wrap with padding (RFC 5649) and HKDF. */
+#ifndef CKM_AES_KEY_WRAP_KWP
+#define CKM_AES_KEY_WRAP_KWP (0x0000210BUL)
+#endif
+#ifndef CKM_HKDF_DERIVE
+#define CKM_HKDF_DERIVE (0x0000402AUL)
+#endif
+#ifndef CKM_HKDF_DATA
+#define CKM_HKDF_DATA (0x0000402BUL)
+#endif
+#ifndef CKM_HKDF_KEY_GEN
+#define CKM_HKDF_KEY_GEN (0x0000402CUL)
+#endif
+#ifndef CKK_HKDF
+#define CKK_HKDF (0x00000042UL)
+#endif
+#ifndef CKF_HKDF_SALT_NULL
+#define CKF_HKDF_SALT_NULL (0x00000001UL)
+#endif
+#ifndef CKF_HKDF_SALT_DATA
+#define CKF_HKDF_SALT_DATA (0x00000002UL)
+#endif
+#ifndef CKF_HKDF_SALT_KEY
+#define CKF_HKDF_SALT_KEY (0x00000004UL)
+#endif
+
+/* SHA-3: the module offers none, but must tell a SHA-3 parameter apart from
+ * an unknown mechanism (CKR_MECHANISM_PARAM_INVALID). */
+#ifndef CKM_SHA3_256
+#define CKM_SHA3_256 (0x000002B0UL)
+#endif
+#ifndef CKM_SHA3_224
+#define CKM_SHA3_224 (0x000002B5UL)
+#endif
+#ifndef CKM_SHA3_384
+#define CKM_SHA3_384 (0x000002C0UL)
+#endif
+#ifndef CKM_SHA3_512
+#define CKM_SHA3_512 (0x000002D0UL)
+#endif
+#ifndef CKG_MGF1_SHA3_224
+#define CKG_MGF1_SHA3_224 (0x00000006UL)
+#endif
+#ifndef CKG_MGF1_SHA3_256
+#define CKG_MGF1_SHA3_256 (0x00000007UL)
+#endif
+#ifndef CKG_MGF1_SHA3_384
+#define CKG_MGF1_SHA3_384 (0x00000008UL)
+#endif
+#ifndef CKG_MGF1_SHA3_512
+#define CKG_MGF1_SHA3_512 (0x00000009UL)
 #endif
 
 #ifdef __cplusplus

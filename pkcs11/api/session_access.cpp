@@ -1,5 +1,7 @@
 #include "pkcs11/api/session_access.hpp"
 
+#include "pkcs11/api/rv_map.hpp"
+
 namespace tessera::p11::api {
 namespace {
 
@@ -9,28 +11,36 @@ constexpr CK_ULONG kMaxTemplateLength = 1024;
 
 }  // namespace
 
-SessionAccess AccessSession(CK_SESSION_HANDLE handle) {
-  SessionAccess a;
-  a.library = CurrentLibrary();
-  if (a.library == nullptr) {
+SlotAccess AccessSlot(CK_SLOT_ID id) {
+  SlotAccess a;
+  a.module = CurrentLibrary();
+  if (a.module == nullptr) {
     a.rv = CKR_CRYPTOKI_NOT_INITIALIZED;
     return a;
   }
-  auto session = a.library->sessions.Find(handle);
-  if (!session) {
-    a.rv = CKR_SESSION_HANDLE_INVALID;
+  auto slot = a.module->FindSlot(id);
+  if (!slot.ok()) {
+    a.rv = ToRv(slot.status());
     return a;
   }
-  a.session = *session;
-  a.slot = a.library->slots.Find(session->slot);
-  if (a.slot == nullptr) {
-    a.rv = CKR_SESSION_HANDLE_INVALID;
-  } else if (a.slot->insertion() != session->insertion) {
-    // PKCS#11 2.40 §5.1.2: removing a token closes all sessions with it.
-    a.library->sessions.Close(handle);
-    a.slot->DestroySessionObjects(handle);
-    a.rv = CKR_SESSION_HANDLE_INVALID;
+  a.slot = *slot;
+  return a;
+}
+
+SessionAccess AccessSession(CK_SESSION_HANDLE handle) {
+  SessionAccess a;
+  a.module = CurrentLibrary();
+  if (a.module == nullptr) {
+    a.rv = CKR_CRYPTOKI_NOT_INITIALIZED;
+    return a;
   }
+  auto session = a.module->FindSession(handle);
+  if (!session.ok()) {
+    a.rv = ToRv(session.status());
+    return a;
+  }
+  a.session = std::move(session->session);
+  a.slot = session->slot;
   return a;
 }
 

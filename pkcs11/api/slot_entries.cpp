@@ -11,7 +11,6 @@
 
 namespace {
 
-using tessera::Code;
 using tessera::p11::Slot;
 using tessera::p11::TokenInfo;
 using tessera::p11::api::CurrentLibrary;
@@ -31,14 +30,6 @@ CK_FLAGS TokenFlags(const TokenInfo& info) {
   return flags;
 }
 
-CK_RV TokenInfoRv(const tessera::Status& status) {
-  switch (status.code()) {
-    case Code::kNotFound: return CKR_TOKEN_NOT_PRESENT;
-    case Code::kIoError: return CKR_DEVICE_ERROR;
-    default: return tessera::p11::api::ToRv(status);
-  }
-}
-
 }  // namespace
 
 // §5.5: a NULL list asks for the count, and is when the module looks for
@@ -49,8 +40,8 @@ TESSERA_P11_EXPORT CK_RV C_GetSlotList(CK_BBOOL token_present, CK_SLOT_ID_PTR li
     auto library = CurrentLibrary();
     if (library == nullptr) return CKR_CRYPTOKI_NOT_INITIALIZED;
     if (count == nullptr) return CKR_ARGUMENTS_BAD;
-    if (list == nullptr) library->slots.Refresh();
-    std::vector<tessera::p11::SlotId> ids = library->slots.Ids(token_present == CK_TRUE);
+    if (list == nullptr) library->slots().Refresh();
+    std::vector<tessera::p11::SlotId> ids = library->slots().Ids(token_present == CK_TRUE);
     if (list == nullptr) {
       *count = ids.size();
       return CKR_OK;
@@ -76,7 +67,7 @@ TESSERA_P11_EXPORT CK_RV C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID_PTR slot,
     if (library == nullptr) return CKR_CRYPTOKI_NOT_INITIALIZED;
     if (slot == nullptr || reserved != nullptr) return CKR_ARGUMENTS_BAD;
     tessera::p11::SlotId id = 0;
-    switch (library->slots.WaitForEvent((flags & CKF_DONT_BLOCK) == 0, &id)) {
+    switch (library->slots().WaitForEvent((flags & CKF_DONT_BLOCK) == 0, &id)) {
       case tessera::p11::SlotManager::Wait::kEvent: *slot = id; return CKR_OK;
       case tessera::p11::SlotManager::Wait::kNoEvent: return CKR_NO_EVENT;
       case tessera::p11::SlotManager::Wait::kShutDown: return CKR_CRYPTOKI_NOT_INITIALIZED;
@@ -89,7 +80,7 @@ TESSERA_P11_EXPORT CK_RV C_GetSlotInfo(CK_SLOT_ID slot_id, CK_SLOT_INFO_PTR info
   return Guard([&]() -> CK_RV {
     auto library = CurrentLibrary();
     if (library == nullptr) return CKR_CRYPTOKI_NOT_INITIALIZED;
-    Slot* slot = library->slots.Find(slot_id);
+    Slot* slot = library->slots().Find(slot_id);
     if (slot == nullptr) return CKR_SLOT_ID_INVALID;
     if (info == nullptr) return CKR_ARGUMENTS_BAD;
     SetPadded(info->slotDescription, slot->Description());
@@ -106,11 +97,11 @@ TESSERA_P11_EXPORT CK_RV C_GetTokenInfo(CK_SLOT_ID slot_id, CK_TOKEN_INFO_PTR in
   return Guard([&]() -> CK_RV {
     auto library = CurrentLibrary();
     if (library == nullptr) return CKR_CRYPTOKI_NOT_INITIALIZED;
-    Slot* slot = library->slots.Find(slot_id);
+    Slot* slot = library->slots().Find(slot_id);
     if (slot == nullptr) return CKR_SLOT_ID_INVALID;
     if (info == nullptr) return CKR_ARGUMENTS_BAD;
     auto token = slot->GetTokenInfo();
-    if (!token.ok()) return TokenInfoRv(token.status());
+    if (!token.ok()) return tessera::p11::api::ToRv(token.status());
     SetPadded(info->label, token->label);
     SetPadded(info->manufacturerID, "Tessera");
     SetPadded(info->model, token->model);

@@ -48,15 +48,6 @@ TESSERA_P11_EXPORT CK_RV C_DecryptVerifyUpdate(CK_SESSION_HANDLE, unsigned char*
                                                unsigned char*, unsigned long*) {
   return NotSupported();
 }
-TESSERA_P11_EXPORT CK_RV C_WrapKey(CK_SESSION_HANDLE, CK_MECHANISM*, CK_OBJECT_HANDLE,
-                                   CK_OBJECT_HANDLE, unsigned char*, unsigned long*) {
-  return NotSupported();
-}
-TESSERA_P11_EXPORT CK_RV C_UnwrapKey(CK_SESSION_HANDLE, CK_MECHANISM*, CK_OBJECT_HANDLE,
-                                     unsigned char*, unsigned long, CK_ATTRIBUTE*, unsigned long,
-                                     CK_OBJECT_HANDLE*) {
-  return NotSupported();
-}
 // Legacy parallel functions (§5.16): always CKR_FUNCTION_NOT_PARALLEL.
 TESSERA_P11_EXPORT CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE) {
   CK_RV rv = NotSupported();

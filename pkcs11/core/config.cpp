@@ -5,16 +5,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/config_lines.hpp"
 #include "common/sim_socket_protocol.hpp"
-#include "common/text.hpp"
 #include "host/transport/transport_selection.hpp"
 
 namespace tessera::p11 {
 namespace {
 
 constexpr const char* kDefaultConfigPath = "/etc/tessera/tessera.conf";
-
-std::string Trim(const std::string& s) { return std::string(TrimBlanks(s)); }
 
 const char* Env(const char* name) {
   // secure_getenv: a setuid host never takes its configuration from the
@@ -49,36 +47,26 @@ Status ParseTimeout(const std::string& value, const std::string& where, ModuleCo
 
 Result<ModuleConfig> ModuleConfig::Parse(const std::string& text, const std::string& origin,
                                          ModuleConfig base) {
-  std::istringstream in(text);
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    std::string content = Trim(line.substr(0, line.find('#')));
-    if (content.empty()) continue;
-    const auto eq = content.find('=');
-    std::string where = origin + ":" + std::to_string(number) + ": ";
-    if (eq == std::string::npos)
-      return Status::InvalidArgument(where.append("expected key = value"));
-    const std::string key = Trim(content.substr(0, eq));
-    const std::string value = Trim(content.substr(eq + 1));
-    if (value.empty()) return Status::InvalidArgument(where.append(key).append(" has no value"));
-    if (key == "sim.run_dir") {
-      base.sim_run_dir = value;
-    } else if (key == "transports") {
-      TESSERA_RETURN_IF_ERROR(ParseTransports(value, where, base));
-    } else if (key == "usb.timeout_ms") {
-      TESSERA_RETURN_IF_ERROR(ParseTimeout(value, where, base));
+  TESSERA_ASSIGN_OR_RETURN(std::vector<ConfigLine> lines, ParseConfigLines(text, origin));
+  for (const ConfigLine& line : lines) {
+    if (line.key == "sim.run_dir") {
+      base.sim_run_dir = line.value;
+    } else if (line.key == "transports") {
+      TESSERA_RETURN_IF_ERROR(ParseTransports(line.value, line.where, base));
+    } else if (line.key == "usb.timeout_ms") {
+      TESSERA_RETURN_IF_ERROR(ParseTimeout(line.value, line.where, base));
     } else {
-      return Status::InvalidArgument(where.append("unknown key '").append(key).append("'"));
+      return Status::InvalidArgument(line.where + "unknown key '" + line.key + "'");
     }
   }
   return base;
 }
 
-Result<ModuleConfig> ModuleConfig::Load() {
-  ModuleConfig config;
-  config.sim_run_dir = simsock::DefaultRunDir();
+namespace {
+
+// The file, then the environment over it (the environment wins, as for the
+// tessera CLI's settings).
+Status ApplyEnvironment(ModuleConfig& config) {
   if (const char* dir = Env("TESSERA_SIM_DIR")) config.sim_run_dir = dir;
   if (const char* transports = Env("TESSERA_TRANSPORTS")) {
     TESSERA_RETURN_IF_ERROR(ParseTransports(transports, "TESSERA_TRANSPORTS: ", config));
@@ -86,16 +74,26 @@ Result<ModuleConfig> ModuleConfig::Load() {
   if (const char* timeout = Env("TESSERA_USB_TIMEOUT_MS")) {
     TESSERA_RETURN_IF_ERROR(ParseTimeout(timeout, "TESSERA_USB_TIMEOUT_MS: ", config));
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ModuleConfig> ModuleConfig::Load() {
+  ModuleConfig config;
+  config.sim_run_dir = simsock::DefaultRunDir();
   const char* explicit_path = Env("TESSERA_CONF");
   const std::string path = explicit_path != nullptr ? explicit_path : kDefaultConfigPath;
   std::ifstream file(path);
-  if (!file) {
-    if (explicit_path != nullptr) return Status::NotFound("TESSERA_CONF: cannot read " + path);
-    return config;
+  if (file) {
+    std::stringstream text;
+    text << file.rdbuf();
+    TESSERA_ASSIGN_OR_RETURN(config, Parse(text.str(), path, std::move(config)));
+  } else if (explicit_path != nullptr) {
+    return Status::NotFound("TESSERA_CONF: cannot read " + path);
   }
-  std::stringstream text;
-  text << file.rdbuf();
-  return Parse(text.str(), path, std::move(config));
+  TESSERA_RETURN_IF_ERROR(ApplyEnvironment(config));
+  return config;
 }
 
 }  // namespace tessera::p11

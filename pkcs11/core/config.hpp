@@ -1,17 +1,18 @@
 // ModuleConfig: where the module looks for tokens, read once by C_Initialize.
 //
-// Sources, first match wins for each setting:
-//   1. the configuration file: $TESSERA_CONF, else /etc/tessera/tessera.conf
-//      (a missing default file is fine; a missing $TESSERA_CONF is an error);
-//   2. the environment: TESSERA_SIM_DIR for the simulator run directory,
+// Sources, first match wins for each setting (the rule every Tessera
+// configuration follows: the environment wins):
+//   1. the environment: TESSERA_SIM_DIR for the simulator run directory,
 //      TESSERA_TRANSPORTS for the routes (as the file's `transports`),
 //      TESSERA_USB_TIMEOUT_MS (as the file's `usb.timeout_ms`);
+//   2. the configuration file: $TESSERA_CONF, else /etc/tessera/tessera.conf
+//      (a missing default file is fine; a missing $TESSERA_CONF is an error);
 //   3. the simulator's default run directory ($XDG_RUNTIME_DIR/tessera or
 //      /tmp/tessera-$UID).
-// File syntax (docs/pkcs11-module.md): `key = value` lines, `#` comments,
-// blank lines. Known keys: sim.run_dir, transports (a comma-separated
-// list of pcsc, usb and sim; all three by default) and usb.timeout_ms. Unknown keys are an
-// error, so typos do not pass silently. A value type, immutable once loaded.
+// File syntax: common/config_lines.hpp. Known keys: sim.run_dir, transports
+// (a comma-separated list of pcsc, usb and sim; all three by default) and
+// usb.timeout_ms. Unknown keys are an error, so typos do not pass silently.
+// A value type, immutable once loaded.
 #pragma once
 
 #include <chrono>

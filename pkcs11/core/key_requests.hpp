@@ -1,20 +1,31 @@
-// Key generation and derivation requests (PKCS#11 2.40 §5.14): which PIV
-// algorithm a C_GenerateKeyPair template asks for, and CKM_ECDH1_DERIVE into
-// a session secret key. Stateless; the slot does the card work.
+// Key management (PKCS#11 3.0 §5.14): generation, derivation, wrapping and
+// unwrapping, routed to where the key is or will be. CKA_TOKEN true asks for
+// a key on the card; otherwise (the default) the key is a session object in
+// host memory, so a template without CKA_TOKEN never makes a permanent key.
+// Keys on the card never leave it: wrapping one is CKR_KEY_UNEXTRACTABLE.
+// Stateless; the slot and the session do the locking.
 #pragma once
 
-#include "pkcs11/core/mechanism.hpp"
-#include "pkcs11/core/slot.hpp"
+#include "pkcs11/core/session.hpp"
 
 namespace tessera::p11 {
 
-Result<Slot::KeyPairHandles> GenerateKeyPair(Slot& slot, Mech mechanism,
-                                             const Template& public_tmpl,
-                                             const Template& private_tmpl);
+struct KeyPair {
+  ObjectHandle public_key = 0;
+  ObjectHandle private_key = 0;
+};
 
-// The shared secret with `mechanism.peer_public`, as a session object of
-// `session` (CKO_SECRET_KEY; CKA_VALUE_LEN truncates, §2.3.12).
-Result<ObjectHandle> DeriveEcdh(Slot& slot, std::uint64_t session, const Mechanism& mechanism,
-                                ObjectHandle base_key, const Template& tmpl);
+[[nodiscard]] Result<ObjectHandle> GenerateKey(Session& session, const Mechanism& mechanism,
+                                               const Template& tmpl);
+[[nodiscard]] Result<KeyPair> GenerateKeyPair(Session& session, const Mechanism& mechanism,
+                                              const Template& public_tmpl,
+                                              const Template& private_tmpl);
+[[nodiscard]] Result<ObjectHandle> DeriveKey(Session& session, const Mechanism& mechanism,
+                                             ObjectHandle base, const Template& tmpl);
+[[nodiscard]] Result<Bytes> WrapKey(Session& session, const Mechanism& mechanism,
+                                    ObjectHandle wrapping_key, ObjectHandle key);
+[[nodiscard]] Result<ObjectHandle> UnwrapKey(Session& session, const Mechanism& mechanism,
+                                             ObjectHandle unwrapping_key, ByteView wrapped,
+                                             const Template& tmpl);
 
 }  // namespace tessera::p11

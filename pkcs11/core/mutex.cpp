@@ -19,18 +19,21 @@ void UseAppMutexes(const AppMutexHooks* hooks) {
 Mutex::Mutex() {
   if (!g_use_hooks.load()) return;
   hooks_ = g_hooks;
-  if (hooks_.create(&app_) != 0 || app_ == nullptr) {
+  use_app_ = true;
+  // The mutex is opaque to the library (§5.4 CK_CREATEMUTEX): NULL is as
+  // good a mutex as any other value; only the return value tells failure.
+  if (hooks_.create(&app_) != 0) {
     throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again),
                             "the application's CreateMutex failed");
   }
 }
 
 Mutex::~Mutex() {
-  if (app_ != nullptr) (void)hooks_.destroy(app_);
+  if (use_app_) (void)hooks_.destroy(app_);
 }
 
 void Mutex::lock() {
-  if (app_ == nullptr) {
+  if (!use_app_) {
     os_.lock();
     return;
   }
@@ -41,7 +44,7 @@ void Mutex::lock() {
 }
 
 void Mutex::unlock() noexcept {
-  if (app_ == nullptr) {
+  if (!use_app_) {
     os_.unlock();
     return;
   }

@@ -36,7 +36,8 @@ class Mutex {
  private:
   std::mutex os_;
   AppMutexHooks hooks_{};  // a copy: stays valid for this mutex's life
-  void* app_ = nullptr;    // the application's mutex, when hooks are in use
+  void* app_ = nullptr;    // the application's mutex (any value, NULL too)
+  bool use_app_ = false;   // hooks_ and app_ are in use
 };
 
 }  // namespace tessera::p11

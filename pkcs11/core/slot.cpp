@@ -1,16 +1,9 @@
 #include "pkcs11/core/slot.hpp"
 
-#include <system_error>
-
-#include "host/card/apdu_channel.hpp"
-#include "pkcs11/core/fault.hpp"
+#include "pkcs11/core/log/log.hpp"
 #include "pkcs11/core/logging_transport.hpp"
-#include "pkcs11/drivers/piv/piv_login.hpp"
-#include "pkcs11/drivers/piv/piv_probe.hpp"
 
 namespace tessera::p11 {
-
-const int Slot::kDeviceRemovedReason = static_cast<int>(Fault::kDeviceRemoved);
 
 Slot::Slot(SlotId id, std::shared_ptr<host::Reader> reader) : id_(id), reader_(std::move(reader)) {}
 
@@ -39,7 +32,7 @@ void Slot::Reconcile(const host::CardState& card) {
 
 bool Slot::ReconcileLocked(const host::CardState& card) {
   if (!bound_ || (card.present && card.generation == connected_generation_)) return false;
-  // The card we knew left, or another took its place: PKCS#11 2.40 §5.1.2
+  // The card we knew left, or another took its place: PKCS#11 3.0 §5.1.2
   // closes the sessions with it, and nothing cached for it stays.
   DropToken();
   return true;
@@ -50,56 +43,17 @@ void Slot::DropToken() {
   bound_ = false;
   transport_.reset();
   token_.reset();
-  objects_ = TokenObjects();
-  write_access_ = false;
   login_ = LoginState::kPublic;
+  // The sessions are closed, so their objects go too (lock order: mu_,
+  // then session_mu_).
+  std::lock_guard lock(session_mu_);
+  session_objects_ = ObjectTable();
 }
 
 void Slot::DropConnection() {
   transport_.reset();
-  write_access_ = false;
+  if (token_) token_->ForgetWriteAccess();
   login_ = LoginState::kPublic;
-}
-
-LoginState Slot::login_state() const {
-  std::lock_guard lock(mu_);
-  return login_;
-}
-
-void Slot::NotePinResult(const Status& status) {
-  if (!token_) return;
-  if (status.ok()) {
-    token_->pin_tries_left = token_->pin_max_tries;
-  } else if (status.code() == Code::kPinIncorrect && status.detail() >= 0) {
-    token_->pin_tries_left = status.detail();
-  } else if (status.code() == Code::kAuthBlocked) {
-    token_->pin_tries_left = 0;
-  }
-}
-
-Status Slot::Login(UserType type, ByteView pin) {
-  std::lock_guard lock(mu_);
-  if (type == UserType::kSo) {
-    Status s = WithCard([&](host::ApduChannel& ch) { return piv::LoginSo(ch, pin); });
-    if (s.ok()) {
-      login_ = LoginState::kSo;
-      write_access_ = true;  // LoginSo authenticated the management key
-    }
-    return s;
-  }
-  Status s = WithCard([&](host::ApduChannel& ch) { return piv::LoginUser(ch, pin); });
-  NotePinResult(s);
-  if (s.ok()) login_ = LoginState::kUser;
-  return s;
-}
-
-Status Slot::Logout() {
-  std::lock_guard lock(mu_);
-  login_ = LoginState::kPublic;
-  write_access_ = false;
-  // The SO's management-key authentication lasts until the card is
-  // deselected; a reset of the PIN status is what the card offers.
-  return WithCard([&](host::ApduChannel& ch) { return piv::Logout(ch); });
 }
 
 // Connecting selects PIV, once per insertion: every later command can
@@ -111,8 +65,8 @@ Status Slot::EnsureConnected() {
   // came back, another generation) meanwhile, the call that brought us here
   // belongs to the old card's sessions, so it fails as a removal rather
   // than reaching a card it was not meant for.
-  if (ReconcileLocked(card)) return Status::Refused(kDeviceRemovedReason, "token removed");
-  if (!card.present) return Status::NotFound("no token in " + Description());
+  if (ReconcileLocked(card)) return Refuse(Fault::kDeviceRemoved, "token removed");
+  if (!card.present) return Refuse(Fault::kDeviceRemoved, "no token in " + Description());
   if (foreign_generation_ == card.generation) {
     return Status::NotFound("the card in " + Description() + " has no PIV application");
   }
@@ -121,7 +75,7 @@ Status Slot::EnsureConnected() {
   host::ApduChannel channel(
       *transport,
       host::ApduChannel::Options{.extended_length = transport->SupportsExtendedLength()});
-  Status selected = piv::SelectPiv(channel);
+  Status selected = piv::PivToken::Select(channel);
   if (selected.code() == Code::kNotFound) {
     // No PIV application (6A82): the slot shows no token for this card,
     // as pkcs11-tool and NSS cope with best (docs/pkcs11-module.md).
@@ -131,6 +85,7 @@ Status Slot::EnsureConnected() {
   }
   TESSERA_RETURN_IF_ERROR(selected);
   transport_ = std::move(transport);
+  if (!bound_ || token_ == nullptr) token_ = std::make_unique<piv::PivToken>();
   connected_generation_ = card.generation;
   bound_ = true;
   log::Log(log::Level::kInfo, Description(), ": connected (", transport_->Describe(),
@@ -142,15 +97,12 @@ Result<TokenInfo> Slot::GetTokenInfo() {
   std::lock_guard lock(mu_);
   const host::CardState card = reader_->Card();
   ReconcileLocked(card);
-  if (!card.present) return Status::NotFound("no token in " + Description());
-  if (token_) return *token_;
-  Result<TokenInfo> info = Status::Internal("unreached");
-  TESSERA_RETURN_IF_ERROR(WithCard([&](host::ApduChannel& ch) {
-    info = piv::DescribePivToken(ch);
-    return info.status();
-  }));
-  token_ = *info;
-  return *token_;
+  if (!card.present) return Refuse(Fault::kTokenNotPresent, "no token in " + Description());
+  auto info = WithCard([&](host::ApduChannel& ch) { return token_->Describe(ch); });
+  if (IsFault(info.status(), Fault::kDeviceRemoved)) {
+    return Refuse(Fault::kTokenNotPresent, "no token in " + Description());
+  }
+  return info;
 }
 
 }  // namespace tessera::p11

@@ -33,7 +33,9 @@ Result<ManagementKeyRecord> ParseManagementKey(const CommandApdu& apdu) {
 }
 
 // The state RESET keeps: the attestation key with its certificate and the
-// token key (seed 000: the CMS has recorded its public key).
+// token key (seed 000: the CMS has recorded its public key). Everything else
+// under "piv/" goes, the secret keys ("piv/skey/", docs/piv-extensions.md)
+// included.
 bool SurvivesReset(const std::string& storage_key) {
   return storage_key == SlotKey(key::kAttestation) || storage_key == SlotKey(key::kTokenKey) ||
          storage_key == ObjectKey(piv::tag::kYubicoAttestationCert);

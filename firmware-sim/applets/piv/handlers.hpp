@@ -35,7 +35,9 @@ Result<Bytes> HandleSetManagementKey(PivContext& c, const CommandApdu& apdu);
 Result<Bytes> HandleSetPinRetries(PivContext& c, const CommandApdu& apdu);
 Result<Bytes> HandleReset(PivContext& c, const CommandApdu& apdu);
 
-// Tessera extensions reserved for later issues (docs/piv-applet.md).
-Result<Bytes> HandleReserved(PivContext& c, const CommandApdu& apdu);
+// Tessera extensions (docs/piv-extensions.md).
+Result<Bytes> HandleUnwrapAndStore(PivContext& c, const CommandApdu& apdu);
+Result<Bytes> HandleSecretKeyManage(PivContext& c, const CommandApdu& apdu);
+Result<Bytes> HandleSecretKeyOperate(PivContext& c, const CommandApdu& apdu);
 
 }  // namespace tessera::sim::piv_applet

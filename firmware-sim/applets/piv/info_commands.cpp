@@ -1,5 +1,4 @@
-// YubiKey GET VERSION (INS FD) and GET SERIAL (INS F8), and the Tessera
-// instructions reserved for later issues.
+// YubiKey GET VERSION (INS FD) and GET SERIAL (INS F8).
 #include "firmware-sim/applets/piv/handlers.hpp"
 
 namespace tessera::sim::piv_applet {
@@ -12,11 +11,6 @@ Result<Bytes> HandleGetSerial(PivContext& c, const CommandApdu& /*apdu*/) {
   Bytes out;
   PutU32(out, c.token().serial);
   return out;
-}
-
-// F2 unwrap-and-store (seed 000), F4/F5 secret-key objects (seed 001).
-Result<Bytes> HandleReserved(PivContext& /*c*/, const CommandApdu& /*apdu*/) {
-  return Status::FunctionNotSupported("reserved Tessera instruction, not implemented yet");
 }
 
 }  // namespace tessera::sim::piv_applet

@@ -1,8 +1,10 @@
-// YubiKey GET METADATA (INS F7) and ATTEST (INS F9).
+// YubiKey GET METADATA (INS F7) and ATTEST (INS F9). GET METADATA also
+// describes Tessera's secret keys (P2 C0..DF, docs/piv-extensions.md).
 #include "common/piv/piv_constants.hpp"
 #include "common/tlv.hpp"
 #include "firmware-sim/applets/piv/attestation.hpp"
 #include "firmware-sim/applets/piv/handlers.hpp"
+#include "firmware-sim/applets/piv/secret_key_store.hpp"
 #include "firmware-sim/applets/piv/slot_keys.hpp"
 #include "firmware-sim/crypto/keys.hpp"
 
@@ -62,6 +64,11 @@ Result<Bytes> HandleGetMetadata(PivContext& c, const CommandApdu& apdu) {
   if (apdu.p2 == key::kPin || apdu.p2 == key::kPuk) return PinMetadata(c, apdu.p2);
   if (apdu.p2 == key::kManagement) return ManagementKeyMetadata(c);
   if (IsDescribableSlot(apdu.p2)) return SlotMetadata(c, apdu.p2);
+  if (piv::secret::IsSlot(apdu.p2)) {
+    // docs/piv-extensions.md "Metadata encoding"; the slot is P2, so no 0D.
+    TESSERA_ASSIGN_OR_RETURN(SecretKeyRecord record, RequireSecretKey(c.storage(), apdu.p2));
+    return EncodeSecretMetadata(record, std::nullopt);
+  }
   return Status::IncorrectP1P2("GET METADATA: not a key reference");
 }
 

@@ -41,10 +41,10 @@ constexpr std::array<InsEntry, 18> kInstructions = {{
     {ins::kSetManagementKey, piv_applet::HandleSetManagementKey},
     {ins::kSetPinRetries, piv_applet::HandleSetPinRetries},
     {ins::kReset, piv_applet::HandleReset},
-    // Tessera extensions reserved for later issues.
-    {ins::kUnwrapAndStore, piv_applet::HandleReserved},
-    {ins::kSecretKeyImport, piv_applet::HandleReserved},
-    {ins::kSecretKeyOperate, piv_applet::HandleReserved},
+    // Tessera extensions (docs/piv-extensions.md).
+    {ins::kUnwrapAndStore, piv_applet::HandleUnwrapAndStore},
+    {ins::kSecretKeyManage, piv_applet::HandleSecretKeyManage},
+    {ins::kSecretKeyOperate, piv_applet::HandleSecretKeyOperate},
 }};
 
 Handler FindHandler(std::uint8_t code) {

@@ -4,6 +4,7 @@
 //   piv/mgm            ManagementKeyRecord u8 version | alg | touch | default | u8 len | key
 //   piv/key/<hh>       KeyRecord           u8 version | alg | pin | touch | origin | PKCS#8
 //   piv/obj/<tag hex>  the object's value (the contents of tag 53), as is
+//   piv/skey/<hh>      SecretKeyRecord (secret_key_record.hpp), slots C0..DF
 //
 // Records are plain values; secrets sit in SecureBytes. Decoding rejects
 // anything malformed with kCorrupt, never a silent default. Thread-compatible.

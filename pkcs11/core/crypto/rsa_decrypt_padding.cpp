@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
+#include "common/crypto/eme_oaep.hpp"
 #include "pkcs11/core/crypto/constant_time.hpp"
-#include "pkcs11/core/crypto/mgf1.hpp"
 #include "pkcs11/core/crypto/rsa_padding.hpp"
 
 namespace tessera::p11::crypto {
@@ -36,37 +36,6 @@ Result<SecureBytes> Pkcs1Type2(const SecureBytes& em) {
   return PayloadIf(good, em, zero_index + 1);
 }
 
-// EME-OAEP decoding (RFC 8017 §7.1.2 step 3):
-// EM = 00 || maskedSeed || maskedDB, DB = lHash || PS (zeros) || 01 || M.
-Result<SecureBytes> OaepDecode(const CipherParams& params, SecureBytes& em) {
-  const std::size_t k = em.size();
-  const std::size_t h_len = HashSize(params.oaep_hash);
-  if (k < 2 * h_len + 2) return DecryptionFailed();
-  TESSERA_ASSIGN_OR_RETURN(Bytes l_hash, DigestOnce(params.oaep_hash, params.label));
-  std::span<std::uint8_t> seed = em.span().subspan(1, h_len);
-  std::span<std::uint8_t> db = em.span().subspan(1 + h_len);
-  TESSERA_ASSIGN_OR_RETURN(SecureBytes seed_mask, Mgf1(params.mgf1, db, h_len));
-  XorInto(seed, seed_mask.view());
-  TESSERA_ASSIGN_OR_RETURN(SecureBytes db_mask, Mgf1(params.mgf1, seed, db.size()));
-  XorInto(db, db_mask.view());
-
-  ct::Mask good = ct::IsZero(em[0]);
-  good &= ct::IsZero(static_cast<ct::Mask>(CRYPTO_memcmp(db.data(), l_hash.data(), h_len)));
-  ct::Mask found = 0;
-  ct::Mask one_index = 0;
-  for (std::size_t i = h_len; i < db.size(); ++i) {
-    const ct::Mask is_zero = ct::IsZero(db[i]);
-    const ct::Mask is_one = ct::Eq(db[i], 0x01);
-    const ct::Mask looking = ~found;
-    one_index = ct::Select(looking & is_one, ct::Size(i), one_index);
-    good &= ~(looking & ~is_zero & ~is_one);  // only zeros may precede the 01
-    found |= is_one;
-  }
-  good &= found;
-  // one_index counts within DB, which starts at EM offset 1 + hLen.
-  return PayloadIf(good, em, ct::Size(1 + h_len) + one_index + 1);
-}
-
 }  // namespace
 
 Result<SecureBytes> RsaDecryptOutput(const CipherParams& params, ByteView raw_block,
@@ -77,7 +46,13 @@ Result<SecureBytes> RsaDecryptOutput(const CipherParams& params, ByteView raw_bl
   std::copy(raw_block.begin(), raw_block.end(), em.data() + (k - raw_block.size()));
   switch (params.scheme) {
     case CipherScheme::kRsaPkcs1: return Pkcs1Type2(em);
-    case CipherScheme::kRsaOaep: return OaepDecode(params, em);
+    case CipherScheme::kRsaOaep: {
+      // The one EME-OAEP decoder (common/crypto/eme_oaep.hpp), constant-time.
+      const ::tessera::crypto::OaepParams oaep{params.oaep_hash, params.mgf1, params.label};
+      auto message = ::tessera::crypto::EmeOaepDecode(em.view(), k, oaep);
+      if (!message.ok()) return DecryptionFailed();
+      return message;
+    }
     case CipherScheme::kRsaRaw: return em;
   }
   return Status::InvalidArgument("unknown RSA cipher scheme");

@@ -36,9 +36,20 @@ constexpr std::array<PivKeySlot, 24> kSlots = {{
     {0x95, 0x18, 0x5FC120, "Retired Key 20"},
 }};
 
+constexpr PivKeySlot kTokenKey = {0xF0, 0xF0, 0, "Token Key"};
+constexpr PivKeySlot kAttestationKey = {0xF9, 0xF9, tag::kYubicoAttestationCert, "Attestation"};
+
 }  // namespace
 
 std::span<const PivKeySlot> AllKeySlots() { return kSlots; }
+const PivKeySlot& TokenKeySlot() { return kTokenKey; }
+const PivKeySlot& AttestationKeySlot() { return kAttestationKey; }
+
+const PivKeySlot* AnyKeySlot(std::uint8_t key_ref) {
+  if (key_ref == kTokenKey.key_ref) return &kTokenKey;
+  if (key_ref == kAttestationKey.key_ref) return &kAttestationKey;
+  return SlotByRef(key_ref);
+}
 std::span<const PivKeySlot> StandardKeySlots() { return std::span(kSlots).first(4); }
 
 const PivKeySlot* SlotByRef(std::uint8_t key_ref) {
@@ -46,6 +57,12 @@ const PivKeySlot* SlotByRef(std::uint8_t key_ref) {
     if (s.key_ref == key_ref) return &s;
   }
   return nullptr;
+}
+
+bool IsUserKeySlot(std::uint8_t key_ref) { return SlotByRef(key_ref) != nullptr; }
+
+bool IsRetiredKeySlot(std::uint8_t key_ref) {
+  return key_ref >= tessera::piv::key::kRetiredFirst && key_ref <= tessera::piv::key::kRetiredLast;
 }
 
 const PivKeySlot* SlotById(std::span<const std::uint8_t> id) {

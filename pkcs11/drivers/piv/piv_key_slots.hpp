@@ -21,8 +21,17 @@ struct PivKeySlot {
 
 // 9A, 9C, 9D, 9E, then 82..95.
 std::span<const PivKeySlot> AllKeySlots();
+// The token's own keys, which hosts read but never write: the token key F0
+// (seed 000: the CMS records it and wraps keys to it; CKA_ID F0) and the
+// attestation key F9 (its certificate, 5FFF01; CKA_ID F9).
+const PivKeySlot& TokenKeySlot();
+const PivKeySlot& AttestationKeySlot();
+// Any of the above by key reference, or nullptr.
+const PivKeySlot* AnyKeySlot(std::uint8_t key_ref);
 std::span<const PivKeySlot> StandardKeySlots();  // the first four
 const PivKeySlot* SlotByRef(std::uint8_t key_ref);
+bool IsUserKeySlot(std::uint8_t key_ref);     // in the table
+bool IsRetiredKeySlot(std::uint8_t key_ref);  // 82..95
 // The slot a CKA_ID names: a one-byte ID from the table, or nullptr.
 const PivKeySlot* SlotById(std::span<const std::uint8_t> id);
 

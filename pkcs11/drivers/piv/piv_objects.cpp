@@ -2,20 +2,21 @@
 
 #include <string>
 
+#include "common/piv/cert_container.hpp"
 #include "common/piv/public_key.hpp"
 #include "common/tlv.hpp"
-#include "pkcs11/core/key_attributes.hpp"
 #include "pkcs11/drivers/piv/piv_key_slots.hpp"
+#include "pkcs11/model/key_attributes.hpp"
 
 namespace tessera::p11::piv {
 namespace {
 
 namespace tp = tessera::piv;
 
-constexpr std::uint32_t kTagCert = 0x70;
-constexpr std::uint32_t kTagCertInfo = 0x71;
 constexpr std::uint32_t kTagLrc = 0xFE;
 constexpr std::uint32_t kTagOnCardCerts = 0xC1;
+constexpr std::uint32_t kTagOffCardCerts = 0xC2;
+constexpr std::uint32_t kTagOffCardUrl = 0xF3;
 // CKM_RSA_PKCS_KEY_PAIR_GEN, CKM_EC_KEY_PAIR_GEN, CKM_EC_EDWARDS_KEY_PAIR_GEN,
 // CKM_EC_MONTGOMERY_KEY_PAIR_GEN.
 unsigned long KeyGenMechanism(KeyType type) {
@@ -24,13 +25,13 @@ unsigned long KeyGenMechanism(KeyType type) {
     case KeyType::kEc: return 0x1040;
     case KeyType::kEcEdwards: return 0x1055;
     case KeyType::kEcMontgomery: return 0x1056;
-    case KeyType::kGenericSecret: break;
+    default: break;
   }
   return kUnavailable;
 }
 
 std::string SlotName(std::uint8_t key_ref) {
-  const PivKeySlot* slot = SlotByRef(key_ref);
+  const PivKeySlot* slot = AnyKeySlot(key_ref);
   return slot != nullptr ? slot->name : "key " + std::to_string(key_ref);
 }
 
@@ -40,7 +41,7 @@ Object Base(ObjectClass cls, std::uint8_t key_ref, const std::string& label_pref
   Object o;
   o.cls = cls;
   o.where.key_ref = key_ref;
-  const PivKeySlot* slot = SlotByRef(key_ref);
+  const PivKeySlot* slot = AnyKeySlot(key_ref);
   o.where.container = slot != nullptr ? slot->cert_tag : 0;
   o.Set(Attr::kClass, UlongValue(static_cast<unsigned long>(cls)));
   o.Set(Attr::kToken, BoolValue(true));
@@ -100,19 +101,6 @@ Object PublicKey(std::uint8_t key_ref, KeyType type, ByteView subject) {
   return o;
 }
 
-// The certificate inside a container value (tag 53 contents), or empty when
-// the container holds none.
-Result<Bytes> CertificateIn(ByteView container) {
-  TESSERA_ASSIGN_OR_RETURN(std::vector<Tlv> fields, ParseTlvs(container));
-  auto cert = FindTag(fields, kTagCert);
-  if (!cert || cert->empty()) return Bytes{};
-  auto info = FindTag(fields, kTagCertInfo);
-  if (info && !info->empty() && (*info)[0] != 0) {
-    return Status::FunctionNotSupported("compressed certificates are not supported");
-  }
-  return Bytes(cert->begin(), cert->end());
-}
-
 // How many retired slots hold on-card certificates (key history, SP 800-73-4
 // Part 1 Appendix A, tag C1); 0 when the object is absent.
 Result<int> RetiredCertificateCount(host::PivClient& client) {
@@ -134,7 +122,7 @@ Status ReadCertifiedSlot(host::PivClient& client, const PivKeySlot& slot,
   if (!container.ok()) {
     return container.status().code() == Code::kNotFound ? Status::Ok() : container.status();
   }
-  auto der = CertificateIn(*container);
+  auto der = tp::DecodeCertContainer(*container);
   if (!der.ok() || der->empty()) return Status::Ok();  // an unreadable container is no cert
   Object probe;
   ossl::PkeyPtr key;
@@ -246,6 +234,59 @@ Result<std::vector<Object>> ReadUncertifiedKeys(host::PivClient& client,
   return out;
 }
 
+Result<std::vector<Object>> ReadTokenKeys(host::PivClient& client) {
+  const PivKeySlot& token = TokenKeySlot();
+  std::vector<Object> out;
+  auto m = client.GetKeyMetadata(token.key_ref);
+  if (!m.ok()) {
+    // A card without a token key (not a Tessera token) shows none.
+    const Code c = m.status().code();
+    return c == Code::kReferenceNotFound || c == Code::kIncorrectP1P2 || c == Code::kNotFound
+               ? Result<std::vector<Object>>(std::move(out))
+               : Result<std::vector<Object>>(m.status());
+  }
+  Bytes statement;
+  if (auto attested = client.Attest(token.key_ref); attested.ok()) statement = std::move(*attested);
+  KeyFacts facts{m->pin_policy, m->origin, true};
+  TESSERA_ASSIGN_OR_RETURN(std::vector<Object> made,
+                           KeySlotObjects(token.key_ref, m->public_key.get(), statement, facts));
+  for (Object& o : made) {
+    o.where.token_key = true;
+    o.Set(Attr::kDestroyable, BoolValue(false));
+    if (o.cls == ObjectClass::kPrivateKey) {
+      o.Set(Attr::kSign, BoolValue(false));
+      o.Set(Attr::kDecrypt, BoolValue(false));
+      o.Set(Attr::kUnwrap, BoolValue(true));
+      o.Set(Attr::kDerive, BoolValue(true));
+      o.Set(Attr::kAlwaysAuthenticate, BoolValue(false));
+    } else if (o.cls == ObjectClass::kPublicKey) {
+      o.Set(Attr::kVerify, BoolValue(false));
+      o.Set(Attr::kWrap, BoolValue(true));
+    } else {
+      o.Set(Attr::kLabel, Text("Attestation of Token Key"));
+    }
+    out.push_back(std::move(o));
+  }
+  const PivKeySlot& attestation = AttestationKeySlot();
+  auto container = client.GetData(attestation.cert_tag);
+  if (container.ok()) {
+    auto der = tp::DecodeCertContainer(*container);
+    Object cert = Base(ObjectClass::kCertificate, attestation.key_ref, "X.509 Certificate for ");
+    if (der.ok() && !der->empty() && AddCertificateAttributes(cert, *der, nullptr).ok()) {
+      cert.where.token_key = true;
+      cert.Set(Attr::kDestroyable, BoolValue(false));
+      cert.Set(Attr::kTrusted, BoolValue(false));
+      cert.Set(Attr::kCertificateCategory, UlongValue(0));
+      cert.Set(Attr::kStartDate, {});
+      cert.Set(Attr::kEndDate, {});
+      out.push_back(std::move(cert));
+    }
+  } else if (container.status().code() != Code::kNotFound) {
+    return container.status();
+  }
+  return out;
+}
+
 namespace {
 
 struct DataContainer {
@@ -307,11 +348,25 @@ Result<std::vector<Object>> ReadDataObjects(host::PivClient& client) {
   return out;
 }
 
-Bytes CertificateContainer(ByteView cert_der) {
-  Bytes out = EncodeTlv(kTagCert, cert_der);
-  Append(out, EncodeTlv(kTagCertInfo, Bytes{0x00}));
-  Append(out, EncodeTlv(kTagLrc, Bytes{}));
-  return out;
+Status WriteRetiredCertificateCount(host::PivClient& client, int count) {
+  std::vector<Tlv> fields;
+  auto history = client.GetData(tp::tag::kKeyHistory);
+  if (history.ok()) {
+    auto parsed = ParseTlvs(*history);
+    if (parsed.ok()) fields = std::move(*parsed);
+  } else if (history.status().code() != Code::kNotFound) {
+    return history.status();
+  }
+  // SP 800-73-4 Part 1 Appendix A: C1 keysWithOnCardCerts, C2
+  // keysWithOffCardCerts, F3 offCardCertURL (when C2 > 0), FE error detection.
+  auto off_card = FindTag(fields, kTagOffCardCerts);
+  auto url = FindTag(fields, kTagOffCardUrl);
+  Bytes value = EncodeTlv(kTagOnCardCerts, Bytes{static_cast<std::uint8_t>(count)});
+  Append(value, EncodeTlv(kTagOffCardCerts,
+                          off_card ? Bytes(off_card->begin(), off_card->end()) : Bytes{0x00}));
+  if (url) Append(value, EncodeTlv(kTagOffCardUrl, *url));
+  Append(value, EncodeTlv(kTagLrc, Bytes{}));
+  return client.PutData(tp::tag::kKeyHistory, value);
 }
 
 }  // namespace tessera::p11::piv

@@ -15,7 +15,7 @@
 
 #include "common/piv/piv_constants.hpp"
 #include "host/card/piv_client.hpp"
-#include "pkcs11/core/object.hpp"
+#include "pkcs11/model/object.hpp"
 
 namespace tessera::p11::piv {
 
@@ -44,13 +44,22 @@ Result<std::vector<Object>> ReadUncertifiedKeys(host::PivClient& client,
                                                 const std::set<std::uint8_t>& certified);
 Result<KeyFacts> ReadKeyFacts(host::PivClient& client, std::uint8_t key_ref);
 
+// The token's own keys as objects (seed 000): the token key F0 as a private
+// key that unwraps and derives but never signs (CKA_UNWRAP and CKA_DERIVE
+// true, CKA_SIGN false), its public key (CKA_WRAP true, so a host can wrap
+// keys to it with CKM_ECDH_AES_KEY_WRAP), the F0 attestation statement as
+// F0's certificate (ATTEST F0), and the attestation certificate F9 (5FFF01)
+// that signs it. Three APDUs: GET METADATA F0, ATTEST F0, GET DATA 5FFF01.
+Result<std::vector<Object>> ReadTokenKeys(host::PivClient& client);
+
 // The public data containers (CCC, CHUID, Security Object, Discovery, Key
 // History) as CKO_DATA objects: CKA_APPLICATION "PIV", CKA_OBJECT_ID the
 // container's OID (SP 800-73-4 Part 1 Table 3), CKA_VALUE its contents.
 // One GET DATA each; absent containers give no object.
 Result<std::vector<Object>> ReadDataObjects(host::PivClient& client);
 
-// The certificate container value for PUT DATA: 70 cert, 71 00, FE (empty).
-Bytes CertificateContainer(ByteView cert_der);
+// Sets the key history's count of retired slots with on-card certificates
+// (tag C1), keeping its other fields; creates the object when absent.
+Status WriteRetiredCertificateCount(host::PivClient& client, int count);
 
 }  // namespace tessera::p11::piv

@@ -267,12 +267,14 @@ TEST_F(PcscModuleFailureTest, PowerCutDuringKeyGenerationFailsAndLeavesAWholeKey
   CK_BYTE p256[] = {0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07};
   CK_BYTE id = kKeyId;
   CK_BBOOL yes = CK_TRUE;
-  CK_ATTRIBUTE pub[] = {{CKA_EC_PARAMS, p256, sizeof(p256)}, {CKA_ID, &id, 1}};
-  CK_ATTRIBUTE priv[] = {{CKA_ID, &id, 1}, {CKA_SIGN, &yes, sizeof(yes)}};
+  CK_ATTRIBUTE pub[] = {
+      {CKA_EC_PARAMS, p256, sizeof(p256)}, {CKA_ID, &id, 1}, {CKA_TOKEN, &yes, sizeof(yes)}};
+  CK_ATTRIBUTE priv[] = {
+      {CKA_ID, &id, 1}, {CKA_SIGN, &yes, sizeof(yes)}, {CKA_TOKEN, &yes, sizeof(yes)}};
   CK_OBJECT_HANDLE pub_key = 0;
   CK_OBJECT_HANDLE priv_key = 0;
   auto generate = std::async(std::launch::async, [&] {
-    return module_->C_GenerateKeyPair(session, &mechanism, pub, 2, priv, 2, &pub_key, &priv_key);
+    return module_->C_GenerateKeyPair(session, &mechanism, pub, 3, priv, 3, &pub_key, &priv_key);
   });
   // A mute card costs one failed call. Over vpcd the simulator shows a
   // mute card as pulled out (vpcd cannot carry "no answer"), for a second,

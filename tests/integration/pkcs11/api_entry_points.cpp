@@ -151,11 +151,11 @@ std::vector<EntryPoint> AllEntryPoints() {
          return f->C_GenerateKeyPair(a.session, &a.mechanism, &a.attr, 1, &a.attr, 1, &a.out,
                                      &a.out2);
        }},
-      {"C_WrapKey", EntryKind::kUnsupported,
+      {"C_WrapKey", EntryKind::kSession,
        [](F f, A a) {
          return f->C_WrapKey(a.session, &a.mechanism, a.object, a.object, a.b(), a.l());
        }},
-      {"C_UnwrapKey", EntryKind::kUnsupported,
+      {"C_UnwrapKey", EntryKind::kSession,
        [](F f, A a) {
          return f->C_UnwrapKey(a.session, &a.mechanism, a.object, a.b(), 16, &a.attr, 1, &a.out);
        }},

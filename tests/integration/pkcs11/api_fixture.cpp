@@ -100,6 +100,21 @@ KeyPair ApiTest::GenerateRsa(CK_SESSION_HANDLE session, CK_ULONG bits, std::uint
   return Generate(session, CKM_RSA_PKCS_KEY_PAIR_GEN, std::move(pub), id);
 }
 
+TokenKeyObjects ApiTest::TokenKey(CK_SESSION_HANDLE session) {
+  TokenKeyObjects own;
+  auto one = [&](CK_OBJECT_CLASS cls, std::uint8_t id) {
+    AttrList t;
+    t.Ulong(CKA_CLASS, cls).Value(CKA_ID, Bytes{id});
+    std::vector<CK_OBJECT_HANDLE> found = Find(session, std::move(t));
+    return found.size() == 1 ? found[0] : CK_INVALID_HANDLE;
+  };
+  own.private_key = one(CKO_PRIVATE_KEY, 0xF0);
+  own.public_key = one(CKO_PUBLIC_KEY, 0xF0);
+  own.attestation = one(CKO_CERTIFICATE, 0xF0);
+  own.attestation_certificate = one(CKO_CERTIFICATE, 0xF9);
+  return own;
+}
+
 std::vector<CK_OBJECT_HANDLE> ApiTest::Find(CK_SESSION_HANDLE session, AttrList tmpl) {
   std::vector<CK_OBJECT_HANDLE> found;
   EXPECT_EQ(module_->C_FindObjectsInit(session, tmpl.data(), tmpl.size()), CKR_OK);

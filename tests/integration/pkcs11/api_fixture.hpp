@@ -54,6 +54,15 @@ class AttrList {
   std::vector<CK_ATTRIBUTE> attrs_;
 };
 
+// The token's own objects (docs/pkcs11-module.md "The token key"): F0's
+// private and public key, F0's attestation statement and the F9 certificate.
+struct TokenKeyObjects {
+  CK_OBJECT_HANDLE private_key = CK_INVALID_HANDLE;
+  CK_OBJECT_HANDLE public_key = CK_INVALID_HANDLE;
+  CK_OBJECT_HANDLE attestation = CK_INVALID_HANDLE;
+  CK_OBJECT_HANDLE attestation_certificate = CK_INVALID_HANDLE;
+};
+
 struct KeyPair {
   CK_OBJECT_HANDLE public_key = CK_INVALID_HANDLE;
   CK_OBJECT_HANDLE private_key = CK_INVALID_HANDLE;
@@ -82,6 +91,9 @@ class ApiTest : public SimTest {
   KeyPair GenerateRsa(CK_SESSION_HANDLE session, CK_ULONG bits, std::uint8_t id);
 
   std::vector<CK_OBJECT_HANDLE> Find(CK_SESSION_HANDLE session, AttrList tmpl);
+  // The token's own objects, found by CKA_ID F0 and F9 (the private key only
+  // while the user is logged in).
+  TokenKeyObjects TokenKey(CK_SESSION_HANDLE session);
   // One attribute by the two-call pattern (size query, then the value).
   Bytes Attribute(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type);
   CK_ULONG UlongAttribute(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object,

@@ -138,9 +138,9 @@ TEST_F(ApiLoginTest, SetPinAsTheSoChangesTheManagementKey) {
   // longer writes to the token (docs/pkcs11-module.md).
   ASSERT_EQ(Login(s, CKU_USER, kUserPin), CKR_OK);
   AttrList pub;
-  pub.Value(CKA_EC_PARAMS, P256Params()).Value(CKA_ID, Bytes{0x01});
+  pub.Value(CKA_EC_PARAMS, P256Params()).Value(CKA_ID, Bytes{0x01}).Bool(CKA_TOKEN, true);
   AttrList priv;
-  priv.Value(CKA_ID, Bytes{0x01});
+  priv.Value(CKA_ID, Bytes{0x01}).Bool(CKA_TOKEN, true);
   CK_MECHANISM gen{CKM_EC_KEY_PAIR_GEN, nullptr, 0};
   CK_OBJECT_HANDLE a = 0;
   CK_OBJECT_HANDLE b = 0;
@@ -171,13 +171,14 @@ TEST_F(ApiLoginTest, InitTokenResetsTheTokenOnlyWithoutSessions) {
   EXPECT_EQ(Login(s, CKU_USER, "654321"), CKR_PIN_INCORRECT);
   ASSERT_EQ(Login(s, CKU_USER, kUserPin), CKR_OK) << "the PIN is the factory one again";
   AttrList keys;
-  keys.Ulong(CKA_CLASS, CKO_PRIVATE_KEY);
+  keys.Ulong(CKA_CLASS, CKO_PRIVATE_KEY).Value(CKA_ID, Bytes{0x01});
   EXPECT_TRUE(Find(s, std::move(keys)).empty()) << "the key is gone";
   AttrList any;
   AttrList data;
   data.Ulong(CKA_CLASS, CKO_DATA);
-  EXPECT_EQ(Find(s, std::move(any)).size(), Find(s, std::move(data)).size())
-      << "only the data containers are left";
+  EXPECT_EQ(Find(s, std::move(any)).size(), Find(s, std::move(data)).size() + 4)
+      << "only the data containers and the token's own objects (F0, its attestation, F9) "
+         "are left";
   CK_ATTRIBUTE label{CKA_LABEL, nullptr, 0};
   EXPECT_EQ(module_->C_GetAttributeValue(s, key.private_key, &label, 1), CKR_OBJECT_HANDLE_INVALID);
   CK_TOKEN_INFO info{};

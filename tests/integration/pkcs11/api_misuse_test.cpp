@@ -382,8 +382,12 @@ TEST_F(ApiMisuseTest, WrongLengthsAndValuesGetTheirOwnReturnValues) {
   EXPECT_EQ(f()->C_GenerateKeyPair(s, &sha, p256.data(), p256.size(), nullptr, 0, &a, &b),
             CKR_MECHANISM_INVALID);
   CK_SESSION_HANDLE ro = Open(false);
-  EXPECT_EQ(f()->C_GenerateKeyPair(ro, &ec_gen, p256.data(), p256.size(), nullptr, 0, &a, &b),
-            CKR_SESSION_READ_ONLY);
+  AttrList on_token;
+  on_token.Bool(CKA_TOKEN, true);
+  EXPECT_EQ(f()->C_GenerateKeyPair(ro, &ec_gen, p256.data(), p256.size(), on_token.data(),
+                                   on_token.size(), &a, &b),
+            CKR_SESSION_READ_ONLY)
+      << "a key on the card needs a read-write session; a session key pair does not";
 
   // Object creation templates.
   AttrList no_class;
@@ -394,11 +398,16 @@ TEST_F(ApiMisuseTest, WrongLengthsAndValuesGetTheirOwnReturnValues) {
   EXPECT_EQ(f()->C_CreateObject(s, bad_cert.data(), bad_cert.size(), &a),
             CKR_ATTRIBUTE_VALUE_INVALID);
   AttrList data_object;
-  data_object.Ulong(CKA_CLASS, CKO_DATA).Value(CKA_VALUE, Bytes{1});
-  const CK_RV data_rv = f()->C_CreateObject(s, data_object.data(), data_object.size(), &a);
-  EXPECT_TRUE(data_rv == CKR_TEMPLATE_INCONSISTENT || data_rv == CKR_ATTRIBUTE_VALUE_INVALID)
-      << data_rv;
-  EXPECT_EQ(f()->C_CreateObject(ro, bad_cert.data(), bad_cert.size(), &a), CKR_SESSION_READ_ONLY);
+  data_object.Ulong(CKA_CLASS, CKO_DATA).Value(CKA_VALUE, Bytes{1}).Bool(CKA_TOKEN, true);
+  EXPECT_EQ(f()->C_CreateObject(s, data_object.data(), data_object.size(), &a),
+            CKR_TEMPLATE_INCONSISTENT)
+      << "PIV has no home for a data object on the card";
+  AttrList token_cert;
+  token_cert.Ulong(CKA_CLASS, CKO_CERTIFICATE)
+      .Value(CKA_VALUE, Bytes{0x30, 0x03, 1, 2, 3})
+      .Bool(CKA_TOKEN, true);
+  EXPECT_EQ(f()->C_CreateObject(ro, token_cert.data(), token_cert.size(), &a),
+            CKR_SESSION_READ_ONLY);
   AttrList ec_key_no_value;
   ec_key_no_value.Ulong(CKA_CLASS, CKO_PRIVATE_KEY)
       .Ulong(CKA_KEY_TYPE, CKK_EC)
@@ -433,7 +442,11 @@ TEST_F(ApiMisuseTest, WrongLengthsAndValuesGetTheirOwnReturnValues) {
   CK_MECHANISM eddsa{CKM_EDDSA, &eddsa_param, 1};
   EXPECT_EQ(f()->C_SignInit(s, &eddsa, key_.private_key), CKR_MECHANISM_PARAM_INVALID);
   CK_MECHANISM aes{CKM_AES_KEY_GEN, nullptr, 0};
-  EXPECT_EQ(f()->C_GenerateKey(s, &aes, nullptr, 0, &a), CKR_MECHANISM_INVALID);
+  EXPECT_EQ(f()->C_GenerateKey(s, &aes, nullptr, 0, &a), CKR_TEMPLATE_INCOMPLETE)
+      << "an AES key needs CKA_VALUE_LEN";
+  CK_MECHANISM des{CKM_DES_KEY_GEN, nullptr, 0};
+  EXPECT_EQ(f()->C_GenerateKey(s, &des, nullptr, 0, &a), CKR_MECHANISM_INVALID)
+      << "single DES is not offered";
 
   // Signatures of the wrong length are refused before any arithmetic.
   CK_MECHANISM ecdsa{CKM_ECDSA, nullptr, 0};

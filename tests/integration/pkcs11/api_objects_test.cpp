@@ -37,12 +37,16 @@ TEST_F(ApiObjectsTest, GeneratesP256KeysAndFindsThemByEveryKindOfTemplate) {
   KeyPair k2;
   ASSERT_NO_FATAL_FAILURE(k2 = GenerateEc(s, P256Params(), 0x02));
 
+  // The token key F0 (seed 000) is there on every token, with its pair.
+  const TokenKeyObjects own = TokenKey(s);
   AttrList privates;
   privates.Ulong(CKA_CLASS, CKO_PRIVATE_KEY);
-  EXPECT_THAT(Find(s, std::move(privates)), UnorderedElementsAre(k1.private_key, k2.private_key));
+  EXPECT_THAT(Find(s, std::move(privates)),
+              UnorderedElementsAre(k1.private_key, k2.private_key, own.private_key));
   AttrList publics;
   publics.Ulong(CKA_CLASS, CKO_PUBLIC_KEY);
-  EXPECT_THAT(Find(s, std::move(publics)), UnorderedElementsAre(k1.public_key, k2.public_key));
+  EXPECT_THAT(Find(s, std::move(publics)),
+              UnorderedElementsAre(k1.public_key, k2.public_key, own.public_key));
   AttrList by_id;
   by_id.Value(CKA_ID, Bytes{0x01});
   EXPECT_THAT(Find(s, std::move(by_id)), UnorderedElementsAre(k1.public_key, k1.private_key));
@@ -54,13 +58,15 @@ TEST_F(ApiObjectsTest, GeneratesP256KeysAndFindsThemByEveryKindOfTemplate) {
   data.Ulong(CKA_CLASS, CKO_DATA);
   std::vector<CK_OBJECT_HANDLE> everything = Find(s, std::move(data));
   EXPECT_FALSE(everything.empty()) << "a new token has a CHUID and a CCC";
-  for (CK_OBJECT_HANDLE h : {k1.public_key, k1.private_key, k2.public_key, k2.private_key}) {
+  for (CK_OBJECT_HANDLE h :
+       {k1.public_key, k1.private_key, k2.public_key, k2.private_key, own.public_key,
+        own.private_key, own.attestation, own.attestation_certificate}) {
     everything.push_back(h);
   }
   EXPECT_THAT(Find(s, AttrList()), ::testing::UnorderedElementsAreArray(everything));
   AttrList ec_keys;
   ec_keys.Ulong(CKA_KEY_TYPE, CKK_EC);
-  EXPECT_EQ(Find(s, std::move(ec_keys)).size(), 4u);
+  EXPECT_EQ(Find(s, std::move(ec_keys)).size(), 6u) << "two pairs and F0's";
   AttrList rsa_keys;
   rsa_keys.Ulong(CKA_KEY_TYPE, CKK_RSA);
   EXPECT_TRUE(Find(s, std::move(rsa_keys)).empty());
@@ -218,9 +224,11 @@ TEST_F(ApiObjectsTest, PrivateObjectsAreInvisibleWithoutALogin) {
   ASSERT_NO_FATAL_FAILURE(k = GenerateEc(s, P256Params(), 0x01));
   ASSERT_EQ(module_->C_Logout(s), CKR_OK);
 
+  const TokenKeyObjects own = TokenKey(s);
+  EXPECT_EQ(own.private_key, CK_INVALID_HANDLE) << "even F0's private key is private";
   AttrList publics;
   publics.Ulong(CKA_CLASS, CKO_PUBLIC_KEY);
-  EXPECT_THAT(Find(s, std::move(publics)), UnorderedElementsAre(k.public_key));
+  EXPECT_THAT(Find(s, std::move(publics)), UnorderedElementsAre(k.public_key, own.public_key));
   AttrList privates;
   privates.Ulong(CKA_CLASS, CKO_PRIVATE_KEY);
   EXPECT_TRUE(Find(s, std::move(privates)).empty());
@@ -307,7 +315,7 @@ TEST_F(ApiObjectsTest, CreatesACertificateAndDestroysItForGood) {
   ASSERT_NO_FATAL_FAILURE(Reinitialize());
   s = Open();
   AttrList certs_again;
-  certs_again.Ulong(CKA_CLASS, CKO_CERTIFICATE);
+  certs_again.Ulong(CKA_CLASS, CKO_CERTIFICATE).Value(CKA_ID, Bytes{0x01});
   std::vector<CK_OBJECT_HANDLE> found = Find(s, std::move(certs_again));
   ASSERT_EQ(found.size(), 1u);
   h = found[0];
@@ -315,13 +323,13 @@ TEST_F(ApiObjectsTest, CreatesACertificateAndDestroysItForGood) {
 
   ASSERT_EQ(Login(s, CKU_USER, kUserPin), CKR_OK);
   AttrList private_key;
-  private_key.Ulong(CKA_CLASS, CKO_PRIVATE_KEY);
+  private_key.Ulong(CKA_CLASS, CKO_PRIVATE_KEY).Value(CKA_ID, Bytes{0x01});
   found = Find(s, std::move(private_key));
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(module_->C_DestroyObject(s, found[0]), CKR_ACTION_PROHIBITED);
   EXPECT_EQ(module_->C_DestroyObject(s, h), CKR_OK);
   AttrList gone;
-  gone.Ulong(CKA_CLASS, CKO_CERTIFICATE);
+  gone.Ulong(CKA_CLASS, CKO_CERTIFICATE).Value(CKA_ID, Bytes{0x01});
   EXPECT_TRUE(Find(s, std::move(gone)).empty());
   CK_ATTRIBUTE value{CKA_VALUE, nullptr, 0};
   EXPECT_EQ(module_->C_GetAttributeValue(s, h, &value, 1), CKR_OBJECT_HANDLE_INVALID);
@@ -330,7 +338,7 @@ TEST_F(ApiObjectsTest, CreatesACertificateAndDestroysItForGood) {
   ASSERT_NO_FATAL_FAILURE(Reinitialize());
   s = Open();
   AttrList still_gone;
-  still_gone.Ulong(CKA_CLASS, CKO_CERTIFICATE);
+  still_gone.Ulong(CKA_CLASS, CKO_CERTIFICATE).Value(CKA_ID, Bytes{0x01});
   EXPECT_TRUE(Find(s, std::move(still_gone)).empty());
 }
 

@@ -40,6 +40,18 @@ class SshKeygenTest : public ClientTest {
     }
     return lines;
   }
+  // The key lines without the token's own: every Tessera token has the token
+  // key F0 (seed 000) and the attestation certificate F9, and OpenSSH lists
+  // every public key and certificate, signing or not.
+  static std::vector<std::string> UserKeyLines(const std::string& output) {
+    std::vector<std::string> lines = KeyLines(output);
+    std::erase_if(lines, [](const std::string& l) {
+      return l.find(kTokenKeyLabel) != l.npos || l.find(kAttestationSubject) != l.npos;
+    });
+    return lines;
+  }
+  static constexpr std::string_view kTokenKeyLabel = "Public key for Token Key";
+  static constexpr std::string_view kAttestationSubject = "Tessera PIV Attestation";
 };
 
 TEST_F(SshKeygenTest, ListsEveryKeyOnTheTokenWithoutALogin) {
@@ -48,7 +60,10 @@ TEST_F(SshKeygenTest, ListsEveryKeyOnTheTokenWithoutALogin) {
 
   CommandResult r = Run({"ssh-keygen", "-D", ModulePath().string()});
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  const std::vector<std::string> lines = KeyLines(r.output);
+  EXPECT_EQ(KeyLines(r.output).size(), 4u)
+      << "the two keys, the token key F0 and the F9 certificate's key\n"
+      << r.output;
+  const std::vector<std::string> lines = UserKeyLines(r.output);
   ASSERT_EQ(lines.size(), 2u) << r.output;
   // In object order, each commented with its public key object's label.
   EXPECT_EQ(KeyOf(lines[0]), ExpectedKey(kAuthKeyId));
@@ -63,15 +78,20 @@ TEST_F(SshKeygenTest, ListsAKeyWithACertificateOnce) {
 
   CommandResult r = Run({"ssh-keygen", "-D", ModulePath().string()});
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  const std::vector<std::string> lines = KeyLines(r.output);
+  const std::vector<std::string> lines = UserKeyLines(r.output);
   ASSERT_EQ(lines.size(), 1u) << r.output;
   EXPECT_EQ(KeyOf(lines[0]), ExpectedKey(kAuthKeyId));
 }
 
-TEST_F(SshKeygenTest, FailsOnATokenWithoutKeys) {
+// A new token holds only its own keys: the token key F0 (listed once with
+// its attestation statement) and the F9 certificate's key. Neither signs
+// for SSH; a server never sees them unless they are in authorized_keys.
+TEST_F(SshKeygenTest, ListsOnlyTheTokensOwnKeysOnAFreshToken) {
   CommandResult r = Run({"ssh-keygen", "-D", ModulePath().string()});
-  EXPECT_NE(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("cannot read public key from pkcs11"), std::string::npos) << r.output;
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_EQ(KeyLines(r.output).size(), 2u) << r.output;
+  EXPECT_TRUE(UserKeyLines(r.output).empty()) << r.output;
+  EXPECT_NE(r.output.find(kTokenKeyLabel), std::string::npos) << r.output;
 }
 
 }  // namespace

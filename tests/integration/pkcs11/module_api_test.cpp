@@ -91,7 +91,8 @@ TEST_F(ModuleApiTest, ListsOneRemovableHardwareSlotPerToken) {
               CKF_LOGIN_REQUIRED | CKF_USER_PIN_INITIALIZED | CKF_TOKEN_INITIALIZED);
     EXPECT_EQ(token.flags & (CKF_USER_PIN_COUNT_LOW | CKF_USER_PIN_LOCKED), 0u);
     EXPECT_EQ(token.ulMinPinLen, 6u);
-    EXPECT_EQ(token.ulMaxPinLen, 8u);
+    // The SO's PIN is the management key in hex: up to 64 digits (AES-256).
+    EXPECT_EQ(token.ulMaxPinLen, 64u);
   }
 }
 

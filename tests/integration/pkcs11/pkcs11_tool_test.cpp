@@ -21,7 +21,7 @@ TEST_F(SimTest, Pkcs11ToolListsEverySimulatedTokenAsASlot) {
       r.output.find("token flags        : login required, rng, token initialized, PIN initialized"),
       std::string::npos)
       << r.output;
-  EXPECT_NE(r.output.find("pin min/max        : 6/8"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("pin min/max        : 6/64"), std::string::npos) << r.output;
 }
 
 TEST_F(SimTest, Pkcs11ToolSeesAWrongPinCountOnTheToken) {

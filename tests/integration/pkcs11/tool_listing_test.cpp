@@ -37,7 +37,9 @@ TEST_F(ToolTest, ListMechanismsOffersSigningDecryptionAndDerivation) {
       "  RSA-PKCS-KEY-PAIR-GEN, keySize={1024,4096}, hw, generate_key_pair",
       "  EDDSA, keySize={255,255}, hw, sign, verify",
       "  EC-EDWARDS-KEY-PAIR-GEN, keySize={255,255}, hw, generate_key_pair",
-      "  ECDH1-DERIVE, keySize={256,384}, hw, derive",
+      "  ECDH1-DERIVE, keySize={255,384}, hw, derive",
+      "  AES-GCM, keySize={16,32}, hw, encrypt, decrypt",
+      "  SHA256-HMAC, keySize={16,64}, hw, sign, verify",
   };
   for (const std::string& line : expected) {
     EXPECT_TRUE(HasLine(r.output, line)) << "missing: " << line << "\n" << r.output;

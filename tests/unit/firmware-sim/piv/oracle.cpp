@@ -121,11 +121,8 @@ Bytes Pkcs1SignatureBlock(ByteView message, std::size_t size) {
   // RFC 8017 §9.2: 00 01 FF.. 00 DigestInfo(SHA-256).
   Bytes t = HexOrDie("3031300d060960864801650304020105000420");
   Append(t, Sha256(message));
-  Bytes block = {0x00, 0x01};
-  block.resize(size - t.size() - 1, 0xFF);
-  block.push_back(0x00);
-  Append(block, t);
-  return block;
+  const Bytes padding(size - t.size() - 3, 0xFF);
+  return Concat({Bytes{0x00, 0x01}, padding, Bytes{0x00}, t});
 }
 
 Bytes RsaEncryptPkcs1(EVP_PKEY* pub, ByteView message) {

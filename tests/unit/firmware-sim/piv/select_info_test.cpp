@@ -52,12 +52,14 @@ TEST(PivInfo, ReportsVersionAndSerial) {
   });
 }
 
-TEST(PivInfo, ReservedTesseraInstructionsAreNotSupportedYet) {
+// docs/piv-extensions.md: the Tessera instructions answer as documented
+// (their own tests cover them; this only shows they are dispatched).
+TEST(PivInfo, TesseraInstructionsAreDispatched) {
   PivToken token;
   token.Run({
-      {"F2 unwrap-and-store", "00f20000", "", 0x6A81},
-      {"F4 secret-key import", "00f4000003010203", "", 0x6A81},
-      {"F5 secret-key operate", "00f50000", "", 0x6A81},
+      {"F2 unwrap-and-store, P2 00", "00f20000", "", 0x6A86},
+      {"F4 secret-key manage, P2 00", "00f4010003010203", "", 0x6A86},
+      {"F5 list on a new token is empty", "00f50000", ""},
   });
 }
 
@@ -66,7 +68,7 @@ TEST(PivInfo, UnknownInstructionsAreRejected) {
   token.Run({
       {"INS 01", "00010000", "", 0x6D00},
       {"INS B0 (READ BINARY)", "00b00000", "", 0x6D00},
-      {"INS F3 (between reserved ones)", "00f30000", "", 0x6D00},
+      {"INS F3 (between Tessera ones)", "00f30000", "", 0x6D00},
       {"INS FC", "00fc0000", "", 0x6D00},
   });
 }

@@ -10,80 +10,13 @@
 #include <functional>
 
 #include "common/tlv.hpp"
-#include "firmware-sim/os/file_storage.hpp"
-#include "firmware-sim/os/power_fuse.hpp"
-#include "tests/support/temp_dir.hpp"
 #include "tests/unit/firmware-sim/piv/oracle.hpp"
-#include "tests/unit/firmware-sim/piv/piv_token.hpp"
+#include "tests/unit/firmware-sim/piv/tearing_fixture.hpp"
 
 namespace tessera::sim::pivtest {
 namespace {
 
-namespace fs = std::filesystem;
 using piv::Algorithm;
-
-constexpr std::uint64_t kSeed = 5;
-
-struct Operation {
-  std::function<void(PivToken&)> prepare;  // volatile preconditions (may write)
-  CommandApdu command;
-};
-
-class PivTearing : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto created = FileStorage::Create(base(), ManufactureTransaction(kSeed));
-    ASSERT_TRUE(created.ok()) << created.status().ToString();
-  }
-
-  fs::path base() const { return dir_.path() / "base.state"; }
-  fs::path work() const { return dir_.path() / "work.state"; }
-
-  // Runs `fn` on a token over the file at `path`.
-  void WithToken(const fs::path& path, PowerFuse* fuse, const std::function<void(PivToken&)>& fn,
-                 std::uint64_t rng_seed = kSeed) {
-    auto storage = FileStorage::Open(path, fuse);
-    ASSERT_TRUE(storage.ok()) << storage.status().ToString();
-    PivToken token(**storage, rng_seed);
-    fn(token);
-  }
-
-  // The old state every replay starts from, made with another Rng stream
-  // than the replays so that old and new keys differ.
-  void SetUpBase(const std::function<void(PivToken&)>& fn) {
-    WithToken(base(), nullptr, fn, kSeed + 1);
-  }
-
-  // Counts the writes of `op` on a copy of the base, then cuts the power at
-  // each of them and hands the reopened token to `check`.
-  void TearAtEveryWrite(const Operation& op, const std::function<void(PivToken&)>& check) {
-    fs::copy_file(base(), work(), fs::copy_options::overwrite_existing);
-    PowerFuse counter;
-    WithToken(work(), &counter, [&](PivToken& token) {
-      op.prepare(token);
-      counter.ResetCount();
-      EXPECT_TRUE(token.TrySend(op.command).has_value());
-    });
-    const std::size_t writes = counter.writes();
-    ASSERT_GE(writes, 2u) << "the operation wrote (almost) nothing";
-    SCOPED_TRACE("complete operation");
-    WithToken(work(), nullptr, check);
-
-    for (std::size_t n = 0; n < writes; ++n) {
-      SCOPED_TRACE("power cut after write " + std::to_string(n) + " of " + std::to_string(writes));
-      fs::copy_file(base(), work(), fs::copy_options::overwrite_existing);
-      PowerFuse fuse;
-      WithToken(work(), &fuse, [&](PivToken& token) {
-        op.prepare(token);
-        fuse.Arm(n);
-        EXPECT_FALSE(token.TrySend(op.command).has_value()) << "the token answered";
-      });
-      WithToken(work(), nullptr, check);
-    }
-  }
-
-  ::tessera::testing::TempDir dir_{"tessera-piv"};
-};
 
 // Metadata 06 <max> <left> of the PIN; and whether it is still the default.
 struct PinState {
@@ -99,7 +32,7 @@ PinState ReadPin(PivToken& token) {
 }
 
 TEST_F(PivTearing, VerifyWithTheRightPinKeepsOrRestoresTheCounter) {
-  Operation op{[](PivToken&) {}, Apdu(0x20, 0x00, 0x80, PinBlock("123456"))};
+  TornOperation op{[](PivToken&) {}, Apdu(0x20, 0x00, 0x80, PinBlock("123456"))};
   TearAtEveryWrite(op, [](PivToken& token) {
     PinState pin = ReadPin(token);
     EXPECT_TRUE(pin.tries_left == 3 || pin.tries_left == 2) << pin.tries_left;
@@ -108,7 +41,7 @@ TEST_F(PivTearing, VerifyWithTheRightPinKeepsOrRestoresTheCounter) {
 }
 
 TEST_F(PivTearing, VerifyWithAWrongPinNeverGivesTheTryBack) {
-  Operation op{[](PivToken&) {}, Apdu(0x20, 0x00, 0x80, PinBlock("999999"))};
+  TornOperation op{[](PivToken&) {}, Apdu(0x20, 0x00, 0x80, PinBlock("999999"))};
   TearAtEveryWrite(op, [](PivToken& token) {
     PinState pin = ReadPin(token);
     // A cut before the decrement is committed means the PIN was never compared.
@@ -118,8 +51,8 @@ TEST_F(PivTearing, VerifyWithAWrongPinNeverGivesTheTryBack) {
 }
 
 TEST_F(PivTearing, ChangeReferenceDataLeavesTheOldOrTheNewPin) {
-  Operation op{[](PivToken&) {},
-               Apdu(0x24, 0x00, 0x80, Concat({PinBlock("123456"), PinBlock("654321")}))};
+  TornOperation op{[](PivToken&) {},
+                   Apdu(0x24, 0x00, 0x80, Concat({PinBlock("123456"), PinBlock("654321")}))};
   TearAtEveryWrite(op, [](PivToken& token) {
     PinState pin = ReadPin(token);
     if (pin.is_default) {
@@ -153,8 +86,8 @@ TEST_F(PivTearing, GenerateLeavesTheOldKeyOrTheCompleteNewOne) {
     token.AuthenticateManagementKey();
     old_key = ToHex(token.Generate(0x9A, Algorithm::kRsa2048, 0x01));
   });
-  Operation op{[](PivToken& token) { token.AuthenticateManagementKey(); },
-               Apdu(0x47, 0x00, 0x9A, HexOrDie("ac06800107aa0101"))};
+  TornOperation op{[](PivToken& token) { token.AuthenticateManagementKey(); },
+                   Apdu(0x47, 0x00, 0x9A, HexOrDie("ac06800107aa0101"))};
   std::string new_key;
   TearAtEveryWrite(op, [&](PivToken& token) {
     std::string key = ProvenSlotKey(token, 0x9A, Algorithm::kRsa2048);
@@ -171,8 +104,8 @@ TEST_F(PivTearing, ImportLeavesTheOldKeyOrTheCompleteImportedOne) {
     old_key = ToHex(token.Generate(0x9D, Algorithm::kRsa2048, 0x01));
   });
   ImportedKey imported = NewImportableKey(Algorithm::kRsa2048);
-  Operation op{[](PivToken& token) { token.AuthenticateManagementKey(); },
-               Apdu(0xFE, 0x07, 0x9D, Concat({imported.data, HexOrDie("aa0101")}))};
+  TornOperation op{[](PivToken& token) { token.AuthenticateManagementKey(); },
+                   Apdu(0xFE, 0x07, 0x9D, Concat({imported.data, HexOrDie("aa0101")}))};
   TearAtEveryWrite(op, [&](PivToken& token) {
     std::string key = ProvenSlotKey(token, 0x9D, Algorithm::kRsa2048);
     if (key == old_key) return;
@@ -189,7 +122,7 @@ TEST_F(PivTearing, PutDataLeavesTheOldOrTheNewObject) {
     token.Send(
         Apdu(0xDB, 0x3F, 0xFF, Concat({HexOrDie("5c035fc10b"), EncodeTlv(0x53, old_value)})));
   });
-  Operation op{
+  TornOperation op{
       [](PivToken& token) { token.AuthenticateManagementKey(); },
       Apdu(0xDB, 0x3F, 0xFF, Concat({HexOrDie("5c035fc10b"), EncodeTlv(0x53, new_value)}))};
   TearAtEveryWrite(op, [&](PivToken& token) {
