@@ -15,6 +15,11 @@ constexpr std::uint8_t kTypeInterface = 0x04;
 constexpr std::uint8_t kTypeEndpoint = 0x05;
 constexpr std::uint8_t kBulk = 0x02;
 constexpr std::uint8_t kInterrupt = 0x03;
+// Each descriptor is built in a buffer reserved at its final size: GCC 12 at
+// -O3 takes appends to a vector that grows from a short braced list for
+// overflows (-Warray-bounds, -Wstringop-overflow; false positives).
+constexpr std::uint8_t kDeviceDescriptorLength = 18;
+constexpr std::uint8_t kConfigurationHeaderLength = 9;
 
 void PutEndpoint(Bytes& out, std::uint8_t address, std::uint8_t type, std::uint16_t size,
                  std::uint8_t interval) {
@@ -26,7 +31,9 @@ void PutEndpoint(Bytes& out, std::uint8_t address, std::uint8_t type, std::uint1
 }  // namespace
 
 Bytes DeviceDescriptor() {
-  Bytes d = {18, kTypeDevice};
+  Bytes d;
+  d.reserve(kDeviceDescriptorLength);
+  Append(d, {kDeviceDescriptorLength, kTypeDevice});
   PutLe16(d, 0x0200);                 // bcdUSB 2.00
   Append(d, {0x00, 0x00, 0x00, 64});  // class per interface; EP0 64 bytes
   PutLe16(d, kTesseraVid);            // idVendor
@@ -37,7 +44,9 @@ Bytes DeviceDescriptor() {
 }
 
 Bytes CcidClassDescriptor() {
-  Bytes d = {static_cast<std::uint8_t>(ccid::kClassDescriptorLength), ccid::kClassDescriptorType};
+  Bytes d;
+  d.reserve(ccid::kClassDescriptorLength);
+  Append(d, {static_cast<std::uint8_t>(ccid::kClassDescriptorLength), ccid::kClassDescriptorType});
   PutLe16(d, 0x0110);  // bcdCCID 1.10
   d.push_back(0x00);   // bMaxSlotIndex: one slot
   d.push_back(0x07);   // bVoltageSupport: 5 V, 3 V, 1.8 V
@@ -68,11 +77,12 @@ Bytes ConfigurationDescriptor() {
   PutEndpoint(body, kEndpointBulkIn, kBulk, kBulkPacketSize, 0);
   PutEndpoint(body, kEndpointInterruptIn, kInterrupt, kInterruptPacketSize, 0x20);
 
-  Bytes d = {9, kTypeConfiguration};
-  PutLe16(d, static_cast<std::uint16_t>(9 + body.size()));  // wTotalLength
+  Bytes d;
+  d.reserve(kConfigurationHeaderLength);
+  Append(d, {kConfigurationHeaderLength, kTypeConfiguration});
+  PutLe16(d, static_cast<std::uint16_t>(kConfigurationHeaderLength + body.size()));  // wTotalLength
   Append(d, {1, 1, 0, 0x80, 50});  // 1 interface, value 1, bus powered, 100 mA
-  Append(d, body);
-  return d;
+  return Concat({d, body});
 }
 
 std::optional<Bytes> StringDescriptor(std::uint8_t index, std::string_view serial) {

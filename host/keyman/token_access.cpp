@@ -1,7 +1,6 @@
 #include "host/keyman/token_access.hpp"
 
 #include <algorithm>
-#include <set>
 
 #include "common/card_manager_constants.hpp"
 #include "host/keyman/channel_steps.hpp"
@@ -53,7 +52,6 @@ Result<TokenSummary> Summarize(const std::shared_ptr<host::Reader>& reader) {
 
 std::vector<TokenSummary> FindTokens(const Settings& settings, std::vector<std::string>* problems) {
   std::vector<TokenSummary> found;
-  std::set<Bytes> seen;
   for (const auto& source : SourcesFor(settings)) {
     for (const auto& reader : source->Scan()) {
       if (!reader->Card().present) continue;
@@ -65,7 +63,11 @@ std::vector<TokenSummary> FindTokens(const Settings& settings, std::vector<std::
         }
         continue;
       }
-      if (seen.insert(summary->uid).second) found.push_back(std::move(*summary));
+      // A token on two routes (its socket and PC/SC) is listed once.
+      const bool seen = std::any_of(found.begin(), found.end(), [&](const TokenSummary& token) {
+        return token.uid == summary->uid;
+      });
+      if (!seen) found.push_back(std::move(*summary));
     }
   }
   std::stable_sort(found.begin(), found.end(), [](const TokenSummary& a, const TokenSummary& b) {

@@ -42,7 +42,6 @@ class ReaderMonitor {
   mutable std::mutex mu_;
   std::condition_variable changed_;
   bool cancelled_ = false;                                // guarded by mu_
-  std::uint64_t notices_ = 0;                             // guarded by mu_
   std::map<std::string, std::shared_ptr<Reader>> known_;  // guarded by mu_
 };
 

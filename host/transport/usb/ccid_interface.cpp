@@ -74,9 +74,12 @@ std::string DeviceKey(libusb_device* device, std::uint8_t interface_number) {
   int n = libusb_get_port_numbers(device, ports, sizeof ports);
   std::string key = "usb:" + std::to_string(libusb_get_bus_number(device)) + "-";
   if (n <= 0) {
-    key += "@" + std::to_string(libusb_get_device_address(device));
+    key.append("@").append(std::to_string(libusb_get_device_address(device)));
   } else {
-    for (int i = 0; i < n; ++i) key += (i > 0 ? "." : "") + std::to_string(ports[i]);
+    for (int i = 0; i < n; ++i) {
+      if (i > 0) key += '.';
+      key += std::to_string(ports[i]);
+    }
   }
   return key + ":" + std::to_string(interface_number);
 }

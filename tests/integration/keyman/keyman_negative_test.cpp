@@ -30,7 +30,7 @@ class KeymanNegativeTest : public KeymanTest {
     std::string s = Sql(*this,
                         "SELECT hex(uid), serial, hex(cryptogram), krk_version, mk_version, "
                         "IFNULL(target_mk_version, '-'), lifecycle FROM tokens ORDER BY serial;");
-    for (auto serial : serials_) s += "\n" + TokenLine(*this, serial).mk;
+    for (auto serial : serials_) s.append("\n").append(TokenLine(*this, serial).mk);
     return s;
   }
 

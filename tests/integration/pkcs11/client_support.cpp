@@ -121,7 +121,7 @@ CommandResult ClientTest::Tool(const std::vector<std::string>& args, bool login)
 
 void ClientTest::GenerateKey(std::string_view id_hex, std::string_view key_type) {
   CommandResult r = Tool({"--keypairgen", "--key-type", std::string(key_type), "--id",
-                          std::string(id_hex), "--label", "k" + std::string(id_hex)},
+                          std::string(id_hex), "--label", std::string("k").append(id_hex)},
                          /*login=*/true);
   ASSERT_EQ(r.exit_code, 0) << r.output;
 }

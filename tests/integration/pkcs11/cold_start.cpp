@@ -99,9 +99,9 @@ std::string DescribeCommand(const std::string& hex) {
   std::string out = name != kNames.end() ? name->second : "INS " + ToHex(Bytes{command->ins});
   if (command->ins == piv::ins::kGetData) {
     auto tag = ParseSingle(command->data, 0x5C);  // SP 800-73-4 Part 2 §3.1.2
-    if (tag.ok()) out += " " + ToHex(*tag);
+    if (tag.ok()) out.append(" ").append(ToHex(*tag));
   }
-  if (command->ins == piv::ins::kGetMetadata) out += " " + ToHex(Bytes{command->p2});
+  if (command->ins == piv::ins::kGetMetadata) out.append(" ").append(ToHex(Bytes{command->p2}));
   return out;
 }
 

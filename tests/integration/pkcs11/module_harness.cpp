@@ -42,7 +42,7 @@ CommandResult RunClient(const std::vector<std::string>& argv,
     // the runtime preloaded; its own leaks are not ours to report.
     command += " LD_PRELOAD=" + ShellQuote(preload) + " ASAN_OPTIONS=detect_leaks=0";
   }
-  for (const std::string& arg : argv) command += " " + ShellQuote(arg);
+  for (const std::string& arg : argv) command.append(" ").append(ShellQuote(arg));
   command += " 2>&1";
   CommandResult result;
   FILE* pipe = ::popen(command.c_str(), "r");

@@ -120,13 +120,11 @@ bool Ed25519Verifies(EVP_PKEY* key, ByteView message, ByteView sig) {
          EVP_DigestVerify(ctx.get(), sig.data(), sig.size(), message.data(), message.size()) == 1;
 }
 
+// RFC 8017 §9.2: EM = 00 01 FF..FF 00 T, k bytes.
 Bytes Pkcs1Sha256Block(std::size_t k, ByteView sha256) {
-  Bytes t = Concat({HexOrDie("3031300d060960864801650304020105000420"), sha256});
-  Bytes block = {0x00, 0x01};
-  block.insert(block.end(), k - t.size() - 3, 0xFF);
-  block.push_back(0x00);
-  Append(block, t);
-  return block;
+  const Bytes t = Concat({HexOrDie("3031300d060960864801650304020105000420"), sha256});
+  const Bytes padding(k - t.size() - 3, 0xFF);
+  return Concat({Bytes{0x00, 0x01}, padding, Bytes{0x00}, t});
 }
 
 Bytes RsaPublicRaw(EVP_PKEY* key, ByteView block) {

@@ -111,9 +111,7 @@ TEST(RsaDecryptOutput, Pkcs1RecoversWhatOpenSslEncrypted) {
 
 // 00 02 PS 00 M with PS = `ps_len` bytes of 0x11.
 Bytes Type2(std::size_t ps_len, std::size_t k) {
-  Bytes em = {0x00, 0x02};
-  em.resize(2 + ps_len, 0x11);
-  em.push_back(0x00);
+  Bytes em = Concat({Bytes{0x00, 0x02}, Bytes(ps_len, 0x11), Bytes{0x00}});
   em.resize(k, 0xEE);
   return em;
 }
