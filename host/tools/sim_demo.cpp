@@ -13,8 +13,8 @@
 #include <string>
 
 #include "common/ossl.hpp"
+#include "common/piv/cert_container.hpp"
 #include "common/piv/piv_constants.hpp"
-#include "common/tlv.hpp"
 #include "host/card/apdu_channel.hpp"
 #include "host/card/piv_client.hpp"
 #include "host/transport/sim_socket_transport.hpp"
@@ -99,11 +99,10 @@ void DemoAttestation(host::PivClient& piv, const Options& opt) {
   auto statement = Must("parse the attestation statement", ossl::CertFromDer(statement_der));
   Bytes object = Must("GET DATA 5FFF01 (attestation certificate)",
                       piv.GetData(piv::tag::kYubicoAttestationCert));
-  auto fields = Must("parse the certificate container", ParseTlvs(object));
-  auto cert_der = FindTag(fields, 0x70);
+  Bytes cert_der = Must("parse the certificate container", piv::DecodeCertContainer(object));
   Step("certificate container holds a certificate",
-       cert_der ? Status::Ok() : Status::InvalidArgument("no tag 70"));
-  auto attestation = Must("parse the attestation certificate", ossl::CertFromDer(*cert_der));
+       cert_der.empty() ? Status::InvalidArgument("no tag 70") : Status::Ok());
+  auto attestation = Must("parse the attestation certificate", ossl::CertFromDer(cert_der));
   Step("statement is signed by the token's attestation key",
        VerifyIssued(statement.get(), attestation.get()));
   std::printf("      statement:   %s\n      attested by: %s\n", SubjectOf(statement.get()).c_str(),

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <vector>
 
+#include "common/piv/cert_container.hpp"
 #include "common/tlv.hpp"
 #include "firmware-sim/applets/piv/data_objects.hpp"
 #include "firmware-sim/applets/piv/slot_keys.hpp"
@@ -60,8 +61,10 @@ std::vector<CertExtension> YubicoExtensions(const TokenContext& ctx, const KeyRe
 Result<ossl::X509Ptr> LoadAttestationCertificate(const Storage& s) {
   auto container = LoadObject(s, piv::tag::kYubicoAttestationCert);
   if (!container) return Status::ReferenceNotFound("no attestation certificate (5FFF01)");
-  auto der = CertFromContainer(container->view());
-  if (!der.ok()) return Status::Corrupt("piv: attestation certificate object malformed");
+  auto der = piv::DecodeCertContainer(container->view());
+  if (!der.ok() || der->empty()) {
+    return Status::Corrupt("piv: attestation certificate object malformed");
+  }
   return ossl::CertFromDer(*der);
 }
 

@@ -58,21 +58,6 @@ Bytes DiscoveryObject() {
   return EncodeTlv(tag::kDiscovery, inner);
 }
 
-Bytes EncodeCertContainer(ByteView der) {
-  Bytes out;
-  AppendTlv(out, 0x70, der);
-  AppendTlv(out, 0x71, HexOrDie("00"));  // not compressed
-  AppendTlv(out, 0xFE, {});              // error detection code, empty
-  return out;
-}
-
-Result<ByteView> CertFromContainer(ByteView container) {
-  TESSERA_ASSIGN_OR_RETURN(std::vector<Tlv> tlvs, ParseTlvs(container));
-  auto der = FindTag(tlvs, 0x70);
-  if (!der) return Status::InvalidArgument("certificate container without tag 70");
-  return *der;
-}
-
 Result<std::uint32_t> TagFromTagList(ByteView value) {
   if (value.empty() || value.size() > 3) {
     return Status::InvalidArgument("tag list must name one tag of 1 to 3 bytes");

@@ -27,10 +27,6 @@ inline constexpr std::size_t kMaxObjectSize = std::size_t{16} * 1024;
 // usage policy of 40 00 (PIV Card Application PIN only).
 Bytes DiscoveryObject();
 
-// SP 800-73-4 Part 1 Table 10: certificate container 70 cert | 71 00 | FE.
-Bytes EncodeCertContainer(ByteView der);
-Result<ByteView> CertFromContainer(ByteView container);
-
 // Reads the tag of a GET/PUT DATA tag list: 5C with 1 to 3 tag bytes.
 Result<std::uint32_t> TagFromTagList(ByteView value);
 

@@ -1,4 +1,5 @@
 // PivApplet::Manufacture: the factory state of a new token.
+#include "common/piv/cert_container.hpp"
 #include "firmware-sim/applets/piv/attestation.hpp"
 #include "firmware-sim/applets/piv/data_objects.hpp"
 #include "firmware-sim/applets/piv/factory.hpp"
@@ -36,7 +37,7 @@ Status PivApplet::Manufacture(TokenContext& ctx, const ManufacturerCa& ca, Trans
 
   TESSERA_RETURN_IF_ERROR(PutTokenKey(txn, piv::key::kAttestation, attestation_key.get()));
   piv_applet::PutObject(txn, piv::tag::kYubicoAttestationCert,
-                        piv_applet::EncodeCertContainer(attestation_cert));
+                        piv::EncodeCertContainer(attestation_cert));
   TESSERA_RETURN_IF_ERROR(PutTokenKey(txn, piv::key::kTokenKey, token_key.get()));
   piv_applet::PutFactoryDefaults(*ctx.rng, txn);
   return Status::Ok();
