@@ -207,11 +207,22 @@ CK_RV ReadMacLength(const CK_MECHANISM* m, Mechanism* out) {
   return CKR_OK;
 }
 
-// Mechanisms without parameters; EdDSA's optional CK_EDDSA_PARAMS (3.0
-// §2.3.14) may only ask for pure Ed25519, and the key wraps only the
-// default IV.
+// Mechanisms without parameters. The AES key-wrap family takes none either:
+// only the default IV of RFC 3394 / 5649 is used, so none may be given.
 CK_RV ReadNone(const CK_MECHANISM* m) {
   return m->pParameter == nullptr || m->ulParameterLen == 0 ? CKR_OK : CKR_MECHANISM_PARAM_INVALID;
+}
+
+// EdDSA's CK_EDDSA_PARAMS are optional (3.0 current mechanisms, "EdDSA");
+// when given they may only ask for pure Ed25519: no prehash (Ed25519ph) and
+// no context (Ed25519ctx), which the card does not do.
+CK_RV ReadEddsa(const CK_MECHANISM* m) {
+  if (m->pParameter == nullptr && m->ulParameterLen == 0) return CKR_OK;
+  const auto* p = Params<CK_EDDSA_PARAMS>(m);
+  if (p == nullptr || p->phFlag != CK_FALSE || p->ulContextDataLen != 0) {
+    return CKR_MECHANISM_PARAM_INVALID;
+  }
+  return CKR_OK;
 }
 
 CK_RV ReadParameters(const CK_MECHANISM* m, Mechanism* out) {
@@ -226,6 +237,7 @@ CK_RV ReadParameters(const CK_MECHANISM* m, Mechanism* out) {
     case Mech::kEcdh1Derive: return ReadEcdh(m, out);
     case Mech::kEcdhAesKeyWrap: return ReadEcdhAesKeyWrap(m, out);
     case Mech::kHkdfDerive: return ReadHkdf(m, out);
+    case Mech::kEddsa: return ReadEddsa(m);
     case Mech::kAesCbc:
     case Mech::kAesCbcPad: return ReadIv(m, 16, out);
     case Mech::kDes3Cbc: return ReadIv(m, 8, out);

@@ -256,6 +256,15 @@ typedef struct CK_ECDH_AES_KEY_WRAP_PARAMS {
 } CK_ECDH_AES_KEY_WRAP_PARAMS;
 typedef CK_ECDH_AES_KEY_WRAP_PARAMS* CK_ECDH_AES_KEY_WRAP_PARAMS_PTR;
 
+/* CKM_EDDSA's optional parameters (3.0 current mechanisms, "EdDSA"):
+ * prehash and a context, the Ed25519ph and Ed25519ctx variants. */
+typedef struct CK_EDDSA_PARAMS {
+  CK_BBOOL phFlag;
+  CK_ULONG ulContextDataLen;
+  CK_BYTE_PTR pContextData;
+} CK_EDDSA_PARAMS;
+typedef CK_EDDSA_PARAMS* CK_EDDSA_PARAMS_PTR;
+
 /* CKM_HKDF_DERIVE / CKM_HKDF_DATA parameters (3.0 current mechanisms, "HKDF"). */
 typedef struct CK_HKDF_PARAMS {
   CK_BBOOL bExtract;

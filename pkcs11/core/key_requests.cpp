@@ -149,6 +149,12 @@ Result<ObjectHandle> DeriveHkdf(Session& session, const Mechanism& mechanism, co
     if (salt_key.cls != ObjectClass::kSecretKey || !salt_value) {
       return Refuse(Fault::kMechanismParamInvalid, "the salt key is not a secret key");
     }
+    // A card secret key's value never leaves the card: it cannot salt a
+    // derivation on the host (its object holds no value to use).
+    if (!salt_key.is_session_object()) {
+      return Refuse(Fault::kMechanismParamInvalid,
+                    "a salt key on the token cannot salt on the host");
+    }
     salt.assign(salt_value->begin(), salt_value->end());
   }
   const std::size_t natural = crypto::HashSize(mechanism.hkdf.hash);
@@ -261,11 +267,11 @@ Result<Bytes> WrapKey(Session& session, const Mechanism& mechanism, ObjectHandle
   // §4.9/§4.10: only an extractable key leaves, and a key marked
   // CKA_WRAP_WITH_TRUSTED only under a trusted key. A key on the card never
   // leaves it.
-  if (!target.is_session_object() || !target.Flag(Attr::kExtractable)) {
-    return Refuse(Fault::kKeyUnextractable, "the key cannot leave the token");
-  }
   if (target.cls == ObjectClass::kPublicKey) {
     return Refuse(Fault::kKeyNotWrappable, "public keys are not wrapped");
+  }
+  if (!target.is_session_object() || !target.Flag(Attr::kExtractable)) {
+    return Refuse(Fault::kKeyUnextractable, "the key cannot leave the token");
   }
   if (target.Flag(Attr::kWrapWithTrusted) && !wrapping.Flag(Attr::kTrusted)) {
     return Refuse(Fault::kKeyNotWrappable, "the key wants a trusted wrapping key");

@@ -54,7 +54,7 @@ bool TypeFits(Mech mechanism, std::optional<KeyType> type) {
   auto wanted = KeyTypeFor(mechanism);
   if (!wanted) return false;
   if (*wanted == *type) return true;
-  // ECDH and ECDH-AES wrap take Montgomery keys too.
+  // ECDH takes Montgomery (X25519) keys too; ECDH-AES wrap is P-256/P-384.
   return *wanted == KeyType::kEc && *type == KeyType::kEcMontgomery &&
          (mechanism == Mech::kEcdh1Derive);
 }

@@ -53,7 +53,12 @@ void Slot::DropToken() {
 void Slot::DropConnection() {
   transport_.reset();
   if (token_) token_->ForgetWriteAccess();
-  login_ = LoginState::kPublic;
+  if (login_.exchange(LoginState::kPublic) == LoginState::kUser) {
+    // The login is gone as with C_Logout, and so are the private session
+    // objects that went with it (Slot::Logout).
+    std::lock_guard lock(session_mu_);
+    session_objects_.RemoveIf([](const Object& o) { return o.Flag(Attr::kPrivate); });
+  }
 }
 
 // Connecting selects PIV, once per insertion: every later command can

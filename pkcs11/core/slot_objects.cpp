@@ -113,7 +113,10 @@ Status Slot::DestroyObject(ObjectHandle handle, bool read_write_session) {
   if (VisibleTokenObject(handle) == nullptr) return NoSuchObject();
   if (!read_write_session) return Refuse(Fault::kSessionReadOnly, "a token object needs RW");
   return WithCard([&](host::ApduChannel& ch) -> Status {
-    if (token_->objects().Find(handle)->cls == ObjectClass::kCertificate) {
+    // Deleting a certificate (PUT DATA) or a secret key (F4 05) needs the
+    // management key; a PIV key refuses before any APDU.
+    const ObjectClass cls = token_->objects().Find(handle)->cls;
+    if (cls == ObjectClass::kCertificate || cls == ObjectClass::kSecretKey) {
       TESSERA_RETURN_IF_ERROR(token_->EnsureWriteAccess(ch, UserLoggedIn()));
     }
     return token_->Destroy(ch, handle);

@@ -19,6 +19,10 @@ constexpr std::uint64_t kEcSign = f::kHw | f::kSign | f::kVerify | kEcFlags;
 constexpr std::uint64_t kCurve25519 = f::kHw | f::kEcFp | f::kEcNamedCurve;
 constexpr std::uint64_t kCipher = f::kEncrypt | f::kDecrypt;
 constexpr std::uint64_t kCipherWrap = kCipher | f::kWrap | f::kUnwrap;
+// The AES key-wrap family wraps and unwraps keys only: C_Encrypt with it is
+// not offered, so its info does not claim CKF_ENCRYPT (PKCS#11 3.0 current
+// mechanisms, "AES Key Wrap": the encrypt and decrypt functions are optional).
+constexpr std::uint64_t kWrapOnly = f::kWrap | f::kUnwrap;
 constexpr std::uint64_t kMac = f::kSign | f::kVerify;
 
 // Key sizes: bits for RSA and the curves, bytes for secret keys (the unit
@@ -67,9 +71,9 @@ constexpr std::array<MechanismInfo, 58> kMechanisms = {{
     {Mech::kAesGcm, 16, 32, f::kHw | kCipher},
     {Mech::kAesCmac, 16, 32, f::kHw | kMac},
     {Mech::kAesCmacGeneral, 16, 32, f::kHw | kMac},
-    {Mech::kAesKeyWrap, 16, 32, kCipherWrap},
-    {Mech::kAesKeyWrapPad, 16, 32, kCipherWrap},
-    {Mech::kAesKeyWrapKwp, 16, 32, kCipherWrap},
+    {Mech::kAesKeyWrap, 16, 32, kWrapOnly},
+    {Mech::kAesKeyWrapPad, 16, 32, kWrapOnly},
+    {Mech::kAesKeyWrapKwp, 16, 32, kWrapOnly},
     {Mech::kDes3KeyGen, 24, 24, f::kGenerate},
     {Mech::kDes3Ecb, 24, 24, kCipherWrap},
     {Mech::kDes3Cbc, 24, 24, kCipherWrap},

@@ -41,8 +41,9 @@ Result<SecureBytes> KeyFromHex(ByteView hex, Fault bad) {
   return secret;
 }
 
-// Mutual authentication with the management key; a key of the wrong length
-// or a wrong key is kPinIncorrect, as a wrong PIN would be.
+// Mutual authentication with the management key. What is not hex, or hex
+// of a length no key has (32/48/64 digits), is kPinLenRange; a key of another algorithm's
+// length, or a wrong key, is kPinIncorrect, as a wrong PIN would be.
 Status AuthenticateManagementKey(host::PivClient& client, ByteView so_pin) {
   TESSERA_ASSIGN_OR_RETURN(SecureBytes key, KeyFromHex(so_pin, Fault::kPinLenRange));
   // 24 bytes may be 3DES or AES-192: the card says which key it holds.

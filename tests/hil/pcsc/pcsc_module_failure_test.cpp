@@ -318,6 +318,16 @@ TEST_F(PcscModuleFailureTest, ResetByAnotherApplicationFailsOneCallThenWorksAfte
   ASSERT_EQ(FindKey(session, CKO_PRIVATE_KEY, &key), CKR_OK);
   Bytes signature;
   ASSERT_EQ(Sign(session, key, &signature), CKR_OK);
+  // A private session object (secret keys are private by default): it
+  // belongs to the login, so the reset that ends the login ends it too.
+  CK_OBJECT_CLASS secret_class = CKO_SECRET_KEY;
+  CK_KEY_TYPE generic = CKK_GENERIC_SECRET;
+  Bytes value(32, 0x42);
+  CK_ATTRIBUTE secret_template[] = {{CKA_CLASS, &secret_class, sizeof secret_class},
+                                    {CKA_KEY_TYPE, &generic, sizeof generic},
+                                    {CKA_VALUE, value.data(), value.size()}};
+  CK_OBJECT_HANDLE secret = 0;
+  ASSERT_EQ(module_->C_CreateObject(session, secret_template, 3, &secret), CKR_OK);
 
   {
     auto other = PcscCard::Connect(reader());
@@ -345,6 +355,10 @@ TEST_F(PcscModuleFailureTest, ResetByAnotherApplicationFailsOneCallThenWorksAfte
       module_->C_Login(session, CKU_USER, reinterpret_cast<CK_UTF8CHAR*>(pin.data()), pin.size()),
       CKR_OK);
   ASSERT_EQ(Sign(session, key, &signature), CKR_OK);
+  CK_ULONG value_len = 0;
+  CK_ATTRIBUTE read_len{CKA_VALUE_LEN, &value_len, sizeof value_len};
+  EXPECT_EQ(module_->C_GetAttributeValue(session, secret, &read_len, 1), CKR_OBJECT_HANDLE_INVALID)
+      << "the private session object outlived the login it belonged to";
   ASSERT_EQ(module_->C_CloseSession(session), CKR_OK);
   ExpectSignsWith(tool_key_.get());
 }

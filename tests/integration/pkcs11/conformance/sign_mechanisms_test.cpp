@@ -88,7 +88,7 @@ class SignMechanismTest : public ConformanceTest {
   CK_OBJECT_HANDLE ById(CK_OBJECT_CLASS cls, std::uint8_t id) {
     AttrList t;
     t.Ulong(CKA_CLASS, cls).Value(CKA_ID, Bytes{id});
-    std::vector<CK_OBJECT_HANDLE> found = Find(session_, std::move(t));
+    std::vector<CK_OBJECT_HANDLE> found = Find(session_, t);
     return found.size() == 1 ? found[0] : CK_INVALID_HANDLE;
   }
 
@@ -181,10 +181,8 @@ TEST_F(SignMechanismTest, EveryListedSignatureMechanismWorksOnSessionKeys) {
         kind == KeyKind::kRsa ? RsaPrivateKey(key.pub.get()) : EcPrivateKey(key.pub.get(), params);
     AttrList pub =
         kind == KeyKind::kRsa ? RsaPublicKey(key.pub.get()) : EcPublicKey(key.pub.get(), params);
-    ASSERT_THAT(Create(session_, std::move(priv.Bool(CKA_SIGN, true)), &key.priv), IsRv(CKR_OK))
-        << name;
-    ASSERT_THAT(Create(session_, std::move(pub.Bool(CKA_VERIFY, true)), &key.verify), IsRv(CKR_OK))
-        << name;
+    ASSERT_THAT(Create(session_, priv.Bool(CKA_SIGN, true), &key.priv), IsRv(CKR_OK)) << name;
+    ASSERT_THAT(Create(session_, pub.Bool(CKA_VERIFY, true), &key.verify), IsRv(CKR_OK)) << name;
   }
   // Ed25519 session keys come from C_GenerateKeyPair (no OpenSSL import form).
   CK_MECHANISM gen{CKM_EC_EDWARDS_KEY_PAIR_GEN, nullptr, 0};
@@ -196,6 +194,46 @@ TEST_F(SignMechanismTest, EveryListedSignatureMechanismWorksOnSessionKeys) {
               IsRv(CKR_OK));
   ed.pub = EcPublicFromAttributes(Ed25519Params(), Attribute(session_, ed.verify, CKA_EC_POINT));
   CheckEveryListedMechanism(keys);
+}
+
+TEST_F(SignMechanismTest, EddsaTakesParametersThatAskForPureEd25519Only) {
+  // CK_EDDSA_PARAMS are optional (3.0 current mechanisms, "EdDSA"): given
+  // with no prehash and no context they mean pure Ed25519, as no parameters
+  // do; Ed25519ph and Ed25519ctx are not offered.
+  session_ = UserSession(true);
+  CK_MECHANISM gen{CKM_EC_EDWARDS_KEY_PAIR_GEN, nullptr, 0};
+  AttrList pub;
+  pub.Value(CKA_EC_PARAMS, Ed25519Params());
+  CK_OBJECT_HANDLE verify = CK_INVALID_HANDLE;
+  CK_OBJECT_HANDLE priv = CK_INVALID_HANDLE;
+  ASSERT_THAT(
+      f()->C_GenerateKeyPair(session_, &gen, pub.data(), pub.size(), nullptr, 0, &verify, &priv),
+      IsRv(CKR_OK));
+  ossl::PkeyPtr key =
+      EcPublicFromAttributes(Ed25519Params(), Attribute(session_, verify, CKA_EC_POINT));
+  ASSERT_NE(key, nullptr);
+  struct EddsaParams {
+    CK_BBOOL phFlag;
+    CK_ULONG ulContextDataLen;
+    CK_BYTE_PTR pContextData;
+  };
+  EddsaParams pure{CK_FALSE, 0, nullptr};
+  CK_MECHANISM m{CKM_EDDSA, &pure, sizeof pure};
+  ASSERT_THAT(f()->C_SignInit(session_, &m, priv), IsRv(CKR_OK));
+  Bytes sig(64);
+  CK_ULONG len = sig.size();
+  ASSERT_THAT(f()->C_Sign(session_, msg_.data(), msg_.size(), sig.data(), &len), IsRv(CKR_OK));
+  EXPECT_TRUE(VerifiedByOpenSsl(key.get(), {Scheme::kEddsa, nullptr}, msg_, sig));
+
+  EddsaParams prehash{CK_TRUE, 0, nullptr};
+  m = {CKM_EDDSA, &prehash, sizeof prehash};
+  EXPECT_THAT(f()->C_SignInit(session_, &m, priv), IsRv(CKR_MECHANISM_PARAM_INVALID));
+  Bytes context = BytesOf("ctx");
+  EddsaParams with_context{CK_FALSE, context.size(), context.data()};
+  m = {CKM_EDDSA, &with_context, sizeof with_context};
+  EXPECT_THAT(f()->C_SignInit(session_, &m, priv), IsRv(CKR_MECHANISM_PARAM_INVALID));
+  m = {CKM_EDDSA, &pure, sizeof pure - 1};
+  EXPECT_THAT(f()->C_SignInit(session_, &m, priv), IsRv(CKR_MECHANISM_PARAM_INVALID));
 }
 
 }  // namespace

@@ -297,5 +297,44 @@ TEST_F(TokenSecretKeyTest, ThirtyTwoSlotsThenDeviceMemory) {
   EXPECT_THAT(Create(session_, t, &h), IsRv(CKR_DEVICE_MEMORY));
 }
 
+TEST_F(TokenSecretKeyTest, DestroyingACardKeyFreesItsSlotWithAUserLogin) {
+  ASSERT_NE(Import(SecretKey(CKK_GENERIC_SECRET, Bytes(16, 0x11))), CK_INVALID_HANDLE);
+  // A fresh module has not authenticated the management key yet: the
+  // delete (F4 05) must do it itself, as the import did (factory key).
+  ASSERT_NO_FATAL_FAILURE(Reinitialize());
+  session_ = UserSession(true);
+  AttrList by_class;
+  by_class.Ulong(CKA_CLASS, CKO_SECRET_KEY);
+  std::vector<CK_OBJECT_HANDLE> found = Find(session_, by_class);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_THAT(f()->C_DestroyObject(session_, found[0]), IsRv(CKR_OK));
+  EXPECT_TRUE(Find(session_, by_class).empty());
+  ASSERT_NO_FATAL_FAILURE(Reinitialize());
+  session_ = UserSession(true);
+  EXPECT_TRUE(Find(session_, by_class).empty()) << "the card's slot is free, not just hidden";
+}
+
+TEST_F(TokenSecretKeyTest, ACardKeyCannotSaltAnHkdfOnTheHost) {
+  // HKDF from a session key runs on the host; a salt key on the card has no
+  // value there to use, so the salt is refused rather than taken as empty.
+  const CK_OBJECT_HANDLE salt_key = Import(SecretKey(CKK_GENERIC_SECRET, Bytes(16, 0x22)));
+  ASSERT_NE(salt_key, CK_INVALID_HANDLE);
+  AttrList base_template = SecretKey(CKK_GENERIC_SECRET, Bytes(32, 0x0B));
+  base_template.Bool(CKA_DERIVE, true);
+  CK_OBJECT_HANDLE base = CK_INVALID_HANDLE;
+  ASSERT_THAT(Create(session_, base_template, &base), IsRv(CKR_OK));
+  Bytes info = BytesOf("salted by the card?");
+  CK_HKDF_PARAMS p{CK_TRUE, CK_TRUE,  CKM_SHA256,  CKF_HKDF_SALT_KEY, nullptr,
+                   0,       salt_key, info.data(), info.size()};
+  CK_MECHANISM m{CKM_HKDF_DERIVE, &p, sizeof p};
+  AttrList out;
+  out.Ulong(CKA_CLASS, CKO_SECRET_KEY)
+      .Ulong(CKA_KEY_TYPE, CKK_GENERIC_SECRET)
+      .Ulong(CKA_VALUE_LEN, 32);
+  CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
+  EXPECT_THAT(f()->C_DeriveKey(session_, &m, base, Template(out), out.size(), &h),
+              IsRv(CKR_MECHANISM_PARAM_INVALID));
+}
+
 }  // namespace
 }  // namespace tessera::testing::conformance

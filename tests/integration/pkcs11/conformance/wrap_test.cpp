@@ -3,6 +3,7 @@
 // 5649, CKM_AES_KEY_WRAP_PAD), each wrapped blob compared with OpenSSL's, and
 // the refusals: unextractable keys (every token key), wrapping keys without
 // CKA_WRAP, tampered blobs.
+#include "tests/integration/pkcs11/api_openssl.hpp"
 #include "tests/integration/pkcs11/conformance/cipher_fixture.hpp"
 #include "tests/integration/pkcs11/conformance/object_templates.hpp"
 #include "tests/integration/pkcs11/conformance/reference_crypto.hpp"
@@ -87,7 +88,7 @@ TEST_F(WrapTest, AesKeyWrapPadRoundTrips) {
       .Bool(CKA_SENSITIVE, false)
       .Bool(CKA_EXTRACTABLE, true);
   CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
-  ASSERT_THAT(Unwrap(CKM_AES_KEY_WRAP_PAD, blob, std::move(t), &h), IsRv(CKR_OK));
+  ASSERT_THAT(Unwrap(CKM_AES_KEY_WRAP_PAD, blob, t, &h), IsRv(CKR_OK));
   EXPECT_EQ(Attribute(session_, h, CKA_VALUE), secret);
 }
 
@@ -127,7 +128,7 @@ TEST_F(WrapTest, ATamperedBlobIsWrappedKeyInvalidAndMakesNoKey) {
   EXPECT_THAT(Unwrap(CKM_AES_KEY_WRAP_KWP, blob, AesTemplate(), &h), IsRv(CKR_WRAPPED_KEY_INVALID));
   AttrList secret_keys;
   secret_keys.Ulong(CKA_CLASS, CKO_SECRET_KEY);
-  EXPECT_EQ(Find(session_, std::move(secret_keys)).size(), 1u) << "only the KEK";
+  EXPECT_EQ(Find(session_, secret_keys).size(), 1u) << "only the KEK";
 }
 
 TEST_F(WrapTest, ATokenKeyIsKeyUnextractable) {
@@ -137,7 +138,7 @@ TEST_F(WrapTest, ATokenKeyIsKeyUnextractable) {
   ASSERT_THAT(Create(session_, SecretKey(CKK_AES, kKek).Bool(CKA_WRAP, true), &kek_), IsRv(CKR_OK));
   AttrList t;
   t.Ulong(CKA_CLASS, CKO_PRIVATE_KEY).Value(CKA_ID, Bytes{0x01});
-  const std::vector<CK_OBJECT_HANDLE> keys = Find(session_, std::move(t));
+  const std::vector<CK_OBJECT_HANDLE> keys = Find(session_, t);
   ASSERT_EQ(keys.size(), 1u);
   Bytes blob;
   EXPECT_THAT(Wrap(CKM_AES_KEY_WRAP_KWP, kek_, keys[0], &blob), IsRv(CKR_KEY_UNEXTRACTABLE));
@@ -147,6 +148,29 @@ TEST_F(WrapTest, ASessionKeyMadeUnextractableIsKeyUnextractable) {
   Bytes blob;
   EXPECT_THAT(Wrap(CKM_AES_KEY_WRAP, kek_, Extractable(CKK_AES, kAesValue, false), &blob),
               IsRv(CKR_KEY_UNEXTRACTABLE));
+}
+
+TEST_F(WrapTest, APublicKeyIsKeyNotWrappable) {
+  // A public key has no secret to protect and no CKA_EXTRACTABLE: the answer
+  // is that it cannot be wrapped (§5.18 CKR_KEY_NOT_WRAPPABLE), not that it
+  // cannot leave.
+  ossl::PkeyPtr key = NewKey("P-256");
+  CK_OBJECT_HANDLE pub = CK_INVALID_HANDLE;
+  ASSERT_THAT(Create(session_, EcPublicKey(key.get(), HexOrDie("06082A8648CE3D030107")), &pub),
+              IsRv(CKR_OK));
+  Bytes blob;
+  EXPECT_THAT(Wrap(CKM_AES_KEY_WRAP_KWP, kek_, pub, &blob), IsRv(CKR_KEY_NOT_WRAPPABLE));
+}
+
+TEST_F(WrapTest, TheKeyWrapMechanismsDoNotClaimToEncrypt) {
+  // C_EncryptInit with the key-wrap family is not offered, and the
+  // mechanism info says so.
+  for (CK_MECHANISM_TYPE type : {CKM_AES_KEY_WRAP, CKM_AES_KEY_WRAP_PAD, CKM_AES_KEY_WRAP_KWP}) {
+    CK_MECHANISM_INFO info{};
+    ASSERT_THAT(f()->C_GetMechanismInfo(slot_, type, &info), IsRv(CKR_OK));
+    EXPECT_EQ(info.flags & (CKF_ENCRYPT | CKF_DECRYPT), 0u) << type;
+    EXPECT_EQ(info.flags & (CKF_WRAP | CKF_UNWRAP), CKF_WRAP | CKF_UNWRAP) << type;
+  }
 }
 
 TEST_F(WrapTest, AWrappingKeyWithoutCkaWrapIsKeyFunctionNotPermitted) {
