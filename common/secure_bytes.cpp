@@ -33,7 +33,8 @@ SecureBytes& SecureBytes::operator=(SecureBytes&& other) noexcept {
 
 void SecureBytes::Reserve(std::size_t capacity) {
   if (capacity <= capacity_) return;
-  auto* fresh = new std::uint8_t[capacity]();
+  // Uninitialized: Resize zeroes what it adds, Append overwrites it.
+  auto* fresh = new std::uint8_t[capacity];
   if (size_ > 0) std::memcpy(fresh, data_, size_);
   std::size_t keep = size_;
   Clear();

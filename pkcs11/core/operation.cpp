@@ -30,7 +30,12 @@ Status ActiveOperation::Deliver(std::uint8_t* out, std::size_t* out_len) {
     *out_len = size;
     return Refuse(Fault::kBufferTooSmall, "the output buffer is too small");
   }
-  if (size > 0 && out != nullptr) std::memcpy(out, held_->data(), size);
+  if (size > 0 && out != nullptr) {
+    if (!held_->head.empty()) std::memcpy(out, held_->head.data(), held_->head.size());
+    if (!held_->tail.empty()) {
+      std::memcpy(out + held_->head.size(), held_->tail.data(), held_->tail.size());
+    }
+  }
   *out_len = size;
   held_.reset();
   ended_ = true;
@@ -51,8 +56,7 @@ bool ActiveOperation::AnswerFromKnownSize(std::uint8_t* out, std::size_t* out_le
 Status ActiveOperation::Hold(SecureBytes prefix) {
   auto rest = engine_->Finish();
   if (!rest.ok()) return EndOnError(rest.status());
-  prefix.Append(rest->view());
-  held_.emplace(std::move(prefix));
+  held_.emplace(Held{std::move(prefix), std::move(*rest)});
   return Status::Ok();
 }
 

@@ -64,7 +64,15 @@ class ActiveOperation {
   OpKind kind_;
   std::unique_ptr<OperationEngine> engine_;
   Stage stage_ = Stage::kStarted;
-  std::optional<SecureBytes> held_;
+  // The result, kept until delivered: what the single-part input gave and
+  // what Finish added, in two pieces, so that a long ciphertext is not
+  // copied again to append a short tag.
+  struct Held {
+    SecureBytes head;
+    SecureBytes tail;
+    std::size_t size() const { return head.size() + tail.size(); }
+  };
+  std::optional<Held> held_;
   bool empty_reported_ = false;  // an empty result was told once to a NULL buffer
   bool ended_ = false;
 };

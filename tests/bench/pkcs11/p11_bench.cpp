@@ -20,12 +20,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <memory>
 
 #include "tests/bench/pkcs11/bench_backend.hpp"
+#include "tests/bench/pkcs11/bench_sim.hpp"
 #include "tests/integration/pkcs11/module_harness.hpp"
-#include "tests/integration/sim_harness.hpp"
 
 namespace tessera::bench {
 namespace {
@@ -54,30 +53,6 @@ ByteView Input() {
       HexOrDie("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
   return kInput;
 }
-
-// tessera-sim with two fresh tokens, stopped and removed on destruction,
-// and the module pointed at it through its own configuration file (a stray
-// /etc/tessera/tessera.conf would otherwise win over TESSERA_SIM_DIR).
-class TesseraTokens {
- public:
-  static Result<std::unique_ptr<TesseraTokens>> Start(const std::string& trace) {
-    std::unique_ptr<TesseraTokens> tokens(new TesseraTokens);
-    const auto& dir = tokens->dir_;
-    std::vector<std::string> args = {"--tokens", std::to_string(kTokens), "--latency", "none"};
-    if (!trace.empty()) args.insert(args.end(), {"--trace", trace});
-    TESSERA_ASSIGN_OR_RETURN(tokens->sim_,
-                             testing::SimProcess::Start(dir / "state", dir / "run", args));
-    const auto conf = dir / "tessera.conf";
-    std::ofstream(conf) << "sim.run_dir = " << (dir / "run").string() << "\ntransports = sim\n";
-    ::setenv("TESSERA_CONF", conf.c_str(), 1);
-    return tokens;
-  }
-
- private:
-  TesseraTokens() = default;
-  testing::TempDir dir_{"p11bench"};
-  std::unique_ptr<testing::SimProcess> sim_;
-};
 
 int Fail(const std::string& what, const Status& status) {
   (void)std::fprintf(stderr, "p11_bench: %s: %s\n", what.c_str(), status.message().c_str());
@@ -110,7 +85,7 @@ void Measure(BenchBackend& backend, const KeySpec& spec, std::size_t tokens,
 }
 
 int Run(const Options& options) {
-  auto sim = TesseraTokens::Start(options.trace);
+  auto sim = BenchSim::Start(kTokens, options.trace);
   if (!sim.ok()) return Fail("start tessera-sim", sim.status());
   // Declared after `sim`: the modules finalize before the simulator stops.
   std::vector<std::unique_ptr<BenchBackend>> backends;

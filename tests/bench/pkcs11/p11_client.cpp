@@ -12,17 +12,17 @@ namespace {
 // signature is one C_Sign call, without a size query, in every module.
 constexpr std::size_t kMaxSignature = 512;
 
-Status Failed(const char* function, CK_RV rv) {
-  char text[96];
-  (void)std::snprintf(text, sizeof text, "%s: CK_RV 0x%08lx", function, rv);
-  return Status::Internal(text);
-}
-
 CK_ATTRIBUTE Attribute(CK_ATTRIBUTE_TYPE type, void* value, CK_ULONG len) {
   return CK_ATTRIBUTE{type, value, len};
 }
 
 }  // namespace
+
+Status P11Error(const char* function, CK_RV rv) {
+  char text[96];
+  (void)std::snprintf(text, sizeof text, "%s: CK_RV 0x%08lx", function, rv);
+  return Status::Internal(text);
+}
 
 const std::vector<KeySpec>& BenchKeySpecs() {
   static const std::vector<KeySpec> kSpecs = {
@@ -46,7 +46,7 @@ Result<std::unique_ptr<P11Module>> P11Module::Load(const std::string& path) {
   args.flags = CKF_OS_LOCKING_OK;
   if (CK_RV rv = fn->C_Initialize(&args); rv != CKR_OK) {
     ::dlclose(handle);
-    return Failed("C_Initialize", rv);
+    return P11Error("C_Initialize", rv);
   }
   return std::unique_ptr<P11Module>(new P11Module(path, handle, fn));
 }
@@ -59,18 +59,18 @@ P11Module::~P11Module() {
 Result<std::vector<CK_SLOT_ID>> P11Module::TokenSlots() const {
   CK_ULONG count = 0;
   if (CK_RV rv = fn_->C_GetSlotList(CK_TRUE, nullptr, &count); rv != CKR_OK) {
-    return Failed("C_GetSlotList", rv);
+    return P11Error("C_GetSlotList", rv);
   }
   std::vector<CK_SLOT_ID> slots(count);
   if (CK_RV rv = fn_->C_GetSlotList(CK_TRUE, slots.data(), &count); rv != CKR_OK) {
-    return Failed("C_GetSlotList", rv);
+    return P11Error("C_GetSlotList", rv);
   }
   slots.resize(count);
   std::vector<CK_SLOT_ID> initialized;
   for (CK_SLOT_ID slot : slots) {
     CK_TOKEN_INFO info{};
     if (CK_RV rv = fn_->C_GetTokenInfo(slot, &info); rv != CKR_OK) {
-      return Failed("C_GetTokenInfo", rv);
+      return P11Error("C_GetTokenInfo", rv);
     }
     if ((info.flags & CKF_TOKEN_INITIALIZED) != 0) initialized.push_back(slot);
   }
@@ -81,7 +81,7 @@ Result<P11Session> P11Session::Open(const P11Module& module, CK_SLOT_ID slot) {
   CK_SESSION_HANDLE handle = CK_INVALID_HANDLE;
   CK_RV rv = module.fn()->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr,
                                         &handle);
-  if (rv != CKR_OK) return Failed("C_OpenSession", rv);
+  if (rv != CKR_OK) return P11Error("C_OpenSession", rv);
   return P11Session(module.fn(), handle);
 }
 
@@ -96,7 +96,7 @@ Status P11Session::Login(const std::string& pin) {
   std::string copy = pin;  // C_Login takes a non-const pointer
   CK_RV rv =
       fn_->C_Login(handle_, CKU_USER, reinterpret_cast<CK_UTF8CHAR_PTR>(copy.data()), copy.size());
-  if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) return Failed("C_Login", rv);
+  if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) return P11Error("C_Login", rv);
   return Status::Ok();
 }
 
@@ -126,20 +126,20 @@ Result<KeyPair> P11Session::Generate(const KeySpec& spec) {
   KeyPair keys;
   CK_RV rv = fn_->C_GenerateKeyPair(handle_, &mechanism, pub.data(), pub.size(), priv.data(),
                                     priv.size(), &keys.public_key, &keys.private_key);
-  if (rv != CKR_OK) return Failed("C_GenerateKeyPair", rv);
+  if (rv != CKR_OK) return P11Error("C_GenerateKeyPair", rv);
   return keys;
 }
 
 Status P11Session::Sign(const KeySpec& spec, CK_OBJECT_HANDLE key, ByteView data, Bytes& out) {
   CK_MECHANISM mechanism{spec.sign, nullptr, 0};
   if (CK_RV rv = fn_->C_SignInit(handle_, &mechanism, key); rv != CKR_OK) {
-    return Failed("C_SignInit", rv);
+    return P11Error("C_SignInit", rv);
   }
   out.resize(kMaxSignature);
   CK_ULONG len = out.size();
   CK_RV rv =
       fn_->C_Sign(handle_, const_cast<CK_BYTE_PTR>(data.data()), data.size(), out.data(), &len);
-  if (rv != CKR_OK) return Failed("C_Sign", rv);
+  if (rv != CKR_OK) return P11Error("C_Sign", rv);
   out.resize(len);
   return Status::Ok();
 }
@@ -148,11 +148,11 @@ Status P11Session::Verify(const KeySpec& spec, CK_OBJECT_HANDLE key, ByteView da
                           ByteView signature) {
   CK_MECHANISM mechanism{spec.sign, nullptr, 0};
   if (CK_RV rv = fn_->C_VerifyInit(handle_, &mechanism, key); rv != CKR_OK) {
-    return Failed("C_VerifyInit", rv);
+    return P11Error("C_VerifyInit", rv);
   }
   CK_RV rv = fn_->C_Verify(handle_, const_cast<CK_BYTE_PTR>(data.data()), data.size(),
                            const_cast<CK_BYTE_PTR>(signature.data()), signature.size());
-  if (rv != CKR_OK) return Failed("C_Verify", rv);
+  if (rv != CKR_OK) return P11Error("C_Verify", rv);
   return Status::Ok();
 }
 

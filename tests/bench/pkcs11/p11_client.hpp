@@ -36,6 +36,9 @@ struct KeySpec {
 // slots that need no PIN per signature. 02 (9C) would.
 const std::vector<KeySpec>& BenchKeySpecs();
 
+// "C_Sign: CK_RV 0x00000005", as every error of this client reads.
+Status P11Error(const char* function, CK_RV rv);
+
 struct KeyPair {
   CK_OBJECT_HANDLE public_key = CK_INVALID_HANDLE;
   CK_OBJECT_HANDLE private_key = CK_INVALID_HANDLE;
@@ -74,6 +77,9 @@ class P11Session {
   P11Session& operator=(const P11Session&) = delete;
 
   Status Login(const std::string& pin);
+  // For calls this client does not wrap (key_ops.hpp).
+  CK_FUNCTION_LIST* fn() const { return fn_; }
+  CK_SESSION_HANDLE handle() const { return handle_; }
   // A token key pair allowed to sign (and verify).
   Result<KeyPair> Generate(const KeySpec& spec);
   // One C_SignInit + C_Sign; `out` is resized to the signature.

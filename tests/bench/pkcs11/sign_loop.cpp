@@ -1,12 +1,12 @@
 #include "tests/bench/pkcs11/sign_loop.hpp"
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <atomic>
 #include <latch>
 #include <thread>
 #include <vector>
+
+#include "tests/bench/pkcs11/op_loop.hpp"
 
 namespace tessera::bench {
 namespace {
@@ -22,15 +22,6 @@ struct Outcome {
   double cpu_seconds = 0;
   Status status;
 };
-
-double ThreadCpuSeconds() {
-  rusage usage{};
-  ::getrusage(RUSAGE_THREAD, &usage);
-  auto seconds = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
-  };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
 
 void SignUntilStopped(const Signer& signer, ByteView input, std::latch& ready,
                       const std::atomic<bool>& go, const std::atomic<bool>& stop, Outcome& out) {
