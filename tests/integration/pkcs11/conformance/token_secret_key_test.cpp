@@ -48,6 +48,19 @@ class TokenSecretKeyTest : public ConformanceTest {
     return out;
   }
 
+  // A fresh module (C_Finalize, C_Initialize) and a new user session: what
+  // is left is what the card keeps.
+  void Reopen() {
+    ASSERT_NO_FATAL_FAILURE(Reinitialize());
+    session_ = UserSession(true);
+  }
+
+  std::vector<CK_OBJECT_HANDLE> SecretKeys() {
+    AttrList by_class;
+    by_class.Ulong(CKA_CLASS, CKO_SECRET_KEY);
+    return Find(session_, by_class);
+  }
+
   CK_SESSION_HANDLE session_ = CK_INVALID_HANDLE;
   const Bytes msg_ = BytesOf("computed inside the card, checked by OpenSSL");
 };
@@ -78,11 +91,8 @@ TEST_F(TokenSecretKeyTest, AnImportedKeyMacsOnTheCardAndHidesItsValue) {
               IsRv(CKR_SIGNATURE_INVALID));
 
   // The key survives a fresh module: it is on the card.
-  ASSERT_NO_FATAL_FAILURE(Reinitialize());
-  session_ = UserSession(true);
-  AttrList by_class;
-  by_class.Ulong(CKA_CLASS, CKO_SECRET_KEY);
-  std::vector<CK_OBJECT_HANDLE> found = Find(session_, by_class);
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+  std::vector<CK_OBJECT_HANDLE> found = SecretKeys();
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(Sign(CKM_SHA256_HMAC, found[0], msg_), Hmac("SHA256", secret, msg_));
 }
@@ -151,8 +161,7 @@ TEST_F(TokenSecretKeyTest, AGeneratedKeyMacsAndVerifiesItsOwnMacs) {
               IsRv(CKR_OK));
 
   // The label and ID are kept on the card.
-  ASSERT_NO_FATAL_FAILURE(Reinitialize());
-  session_ = UserSession(true);
+  ASSERT_NO_FATAL_FAILURE(Reopen());
   AttrList by_id;
   by_id.Ulong(CKA_CLASS, CKO_SECRET_KEY).Value(CKA_ID, Bytes{0x42});
   std::vector<CK_OBJECT_HANDLE> found = Find(session_, by_id);
@@ -301,17 +310,13 @@ TEST_F(TokenSecretKeyTest, DestroyingACardKeyFreesItsSlotWithAUserLogin) {
   ASSERT_NE(Import(SecretKey(CKK_GENERIC_SECRET, Bytes(16, 0x11))), CK_INVALID_HANDLE);
   // A fresh module has not authenticated the management key yet: the
   // delete (F4 05) must do it itself, as the import did (factory key).
-  ASSERT_NO_FATAL_FAILURE(Reinitialize());
-  session_ = UserSession(true);
-  AttrList by_class;
-  by_class.Ulong(CKA_CLASS, CKO_SECRET_KEY);
-  std::vector<CK_OBJECT_HANDLE> found = Find(session_, by_class);
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+  std::vector<CK_OBJECT_HANDLE> found = SecretKeys();
   ASSERT_EQ(found.size(), 1u);
   EXPECT_THAT(f()->C_DestroyObject(session_, found[0]), IsRv(CKR_OK));
-  EXPECT_TRUE(Find(session_, by_class).empty());
-  ASSERT_NO_FATAL_FAILURE(Reinitialize());
-  session_ = UserSession(true);
-  EXPECT_TRUE(Find(session_, by_class).empty()) << "the card's slot is free, not just hidden";
+  EXPECT_TRUE(SecretKeys().empty());
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+  EXPECT_TRUE(SecretKeys().empty()) << "the card's slot is free, not just hidden";
 }
 
 TEST_F(TokenSecretKeyTest, ACardKeyCannotSaltAnHkdfOnTheHost) {
