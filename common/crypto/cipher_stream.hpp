@@ -30,10 +30,10 @@ enum class CipherMode { kAesEcb, kAesCbc, kAesCbcPad, kAesCtr, kAesGcm, kTdesEcb
 
 struct CipherSpec {
   CipherMode mode = CipherMode::kAesCbcPad;
-  ByteView key;               // AES: 16, 24, 32 bytes; 3DES: 24 (or 16, two-key)
-  ByteView iv;                // CBC: one block; CTR: 16; GCM: 1..128; ECB: empty
-  ByteView aad;               // GCM only
-  std::size_t tag_len = 16;   // GCM only: 12..16 (PKCS#11 ulTagBits / 8); 4 and 8 too
+  ByteView key;                    // AES: 16, 24, 32 bytes; 3DES: 24 (or 16, two-key)
+  ByteView iv;                     // CBC: one block; CTR: 16; GCM: 1..128; ECB: empty
+  ByteView aad;                    // GCM only
+  std::size_t tag_len = 16;        // GCM only: 12..16 (PKCS#11 ulTagBits / 8); 4 and 8 too
   std::size_t counter_bits = 128;  // CTR only: 1..128
 };
 

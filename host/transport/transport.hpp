@@ -8,8 +8,8 @@
 // connected, a card or reader that goes away, a mute card and a broken link
 // are all kIoError, and Status::CardGone (kIoError that says card_gone())
 // when the transport knows the card or reader left. (A card's own 6A82
-// answer is kNotFound one layer up, so a removal must not be kNotFound.) A transport is used by one thread at a
-// time (the PKCS#11 per-slot lock); it owns its connection and closes it on
+// answer is kNotFound one layer up, so a removal must not be kNotFound.) A transport is used by one
+// thread at a time (the PKCS#11 per-slot lock); it owns its connection and closes it on
 // destruction.
 #pragma once
 

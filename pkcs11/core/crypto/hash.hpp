@@ -6,9 +6,9 @@
 
 namespace tessera::p11::crypto {
 
+using ::tessera::crypto::Digester;
 using ::tessera::crypto::DigestInfo;
 using ::tessera::crypto::DigestOnce;
-using ::tessera::crypto::Digester;
 using ::tessera::crypto::Hash;
 using ::tessera::crypto::HashMd;
 using ::tessera::crypto::HashName;

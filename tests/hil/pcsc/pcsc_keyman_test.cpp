@@ -40,7 +40,8 @@ TEST_F(PcscKeymanTest, PersonalizationAndReplacementThroughPcscd) {
   ASSERT_NO_FATAL_FAILURE(Ok({"hsm", "init-softhsm", "--name", "as"}));
   for (const char* v : {"1", "2"}) {
     ASSERT_NO_FATAL_FAILURE(Ok({"hsm", "keygen", "--hsm", "km", "--mk-version", v}));
-    ASSERT_NO_FATAL_FAILURE(Ok({"hsm", "transfer", "--from", "km", "--to", "as", "--mk-version", v}));
+    ASSERT_NO_FATAL_FAILURE(
+        Ok({"hsm", "transfer", "--from", "km", "--to", "as", "--mk-version", v}));
   }
   ASSERT_NO_FATAL_FAILURE(Ok({"personalize", "--hsm", "as", "--all", "--mk-version", "1"}));
   ToolResult list = Tessera({"token", "list"});

@@ -20,8 +20,8 @@ TEST(BlockCipher, Aes128MatchesFips197AppendixC1) {
 
 TEST(BlockCipher, Aes192And256MatchFips197AppendixC2AndC3) {
   Bytes plain = HexOrDie("00112233445566778899aabbccddeeff");
-  auto c192 = BlockEncrypt(
-      Algorithm::kAes192, HexOrDie("000102030405060708090a0b0c0d0e0f1011121314151617"), plain);
+  auto c192 = BlockEncrypt(Algorithm::kAes192,
+                           HexOrDie("000102030405060708090a0b0c0d0e0f1011121314151617"), plain);
   ASSERT_TRUE(c192.ok());
   EXPECT_EQ(ToHex(*c192), "dda97ca4864cdfe06eaf70a0ec0d7191");
   auto c256 = BlockEncrypt(
