@@ -34,16 +34,19 @@ std::optional<Hash> HashOfMgf(CK_RSA_PKCS_MGF_TYPE mgf) {
   }
 }
 
-// CKD_SHA*_KDF (the X9.63 KDF with SHA-1 or SHA-2); nullopt for CKD_NULL.
-std::optional<std::optional<Hash>> HashOfKdf(CK_ULONG kdf) {
+// CKD_NULL (no KDF: `hash` stays empty) or CKD_SHA*_KDF (the X9.63 KDF with
+// SHA-1 or SHA-2); false for any other KDF. Not a nested optional: GCC 12 at
+// -O3 reports one as maybe-uninitialized (a false positive).
+bool ReadKdf(CK_ULONG kdf, std::optional<Hash>* hash) {
+  hash->reset();
   switch (kdf) {
-    case CKD_NULL: return std::optional<Hash>();
-    case CKD_SHA1_KDF: return std::optional<Hash>(Hash::kSha1);
-    case CKD_SHA224_KDF: return std::optional<Hash>(Hash::kSha224);
-    case CKD_SHA256_KDF: return std::optional<Hash>(Hash::kSha256);
-    case CKD_SHA384_KDF: return std::optional<Hash>(Hash::kSha384);
-    case CKD_SHA512_KDF: return std::optional<Hash>(Hash::kSha512);
-    default: return std::nullopt;
+    case CKD_NULL: return true;
+    case CKD_SHA1_KDF: *hash = Hash::kSha1; return true;
+    case CKD_SHA224_KDF: *hash = Hash::kSha224; return true;
+    case CKD_SHA256_KDF: *hash = Hash::kSha256; return true;
+    case CKD_SHA384_KDF: *hash = Hash::kSha384; return true;
+    case CKD_SHA512_KDF: *hash = Hash::kSha512; return true;
+    default: return false;
   }
 }
 
@@ -100,17 +103,17 @@ CK_RV ReadOaep(const CK_MECHANISM* m, Mechanism* out) {
 CK_RV ReadEcdh(const CK_MECHANISM* m, Mechanism* out) {
   const auto* p = Params<CK_ECDH1_DERIVE_PARAMS>(m);
   if (p == nullptr) return CKR_MECHANISM_PARAM_INVALID;
-  auto kdf = HashOfKdf(p->kdf);
-  if (!kdf) return CKR_MECHANISM_PARAM_INVALID;
+  std::optional<Hash> kdf;
+  if (!ReadKdf(p->kdf, &kdf)) return CKR_MECHANISM_PARAM_INVALID;
   // CKD_NULL takes no shared data (current mechanisms, CK_ECDH1_DERIVE_PARAMS).
-  if (!*kdf && p->ulSharedDataLen != 0) return CKR_MECHANISM_PARAM_INVALID;
+  if (!kdf && p->ulSharedDataLen != 0) return CKR_MECHANISM_PARAM_INVALID;
   if (p->pPublicData == nullptr || p->ulPublicDataLen == 0 || p->ulPublicDataLen > 1024) {
     return CKR_MECHANISM_PARAM_INVALID;
   }
   if (!ReadBytes(p->pSharedData, p->ulSharedDataLen, &out->ecdh.kdf_info)) {
     return CKR_MECHANISM_PARAM_INVALID;
   }
-  out->ecdh.kdf = *kdf;
+  out->ecdh.kdf = kdf;
   out->ecdh.peer_public.assign(p->pPublicData, p->pPublicData + p->ulPublicDataLen);
   return CKR_OK;
 }
@@ -118,16 +121,16 @@ CK_RV ReadEcdh(const CK_MECHANISM* m, Mechanism* out) {
 CK_RV ReadEcdhAesKeyWrap(const CK_MECHANISM* m, Mechanism* out) {
   const auto* p = Params<CK_ECDH_AES_KEY_WRAP_PARAMS>(m);
   if (p == nullptr) return CKR_MECHANISM_PARAM_INVALID;
-  auto kdf = HashOfKdf(p->kdf);
-  if (!kdf) return CKR_MECHANISM_PARAM_INVALID;
+  std::optional<Hash> kdf;
+  if (!ReadKdf(p->kdf, &kdf)) return CKR_MECHANISM_PARAM_INVALID;
   if (p->ulAESKeyBits != 128 && p->ulAESKeyBits != 192 && p->ulAESKeyBits != 256) {
     return CKR_MECHANISM_PARAM_INVALID;
   }
-  if (!*kdf && p->ulSharedDataLen != 0) return CKR_MECHANISM_PARAM_INVALID;
+  if (!kdf && p->ulSharedDataLen != 0) return CKR_MECHANISM_PARAM_INVALID;
   if (!ReadBytes(p->pSharedData, p->ulSharedDataLen, &out->ecdh.kdf_info)) {
     return CKR_MECHANISM_PARAM_INVALID;
   }
-  out->ecdh.kdf = *kdf;
+  out->ecdh.kdf = kdf;
   out->ecdh.aes_key_bits = p->ulAESKeyBits;
   return CKR_OK;
 }
