@@ -2,6 +2,7 @@
 // version 2.40, plus the 3.0 session functions the module implements.
 #include <cstring>
 
+#include "pkcs11/api/copy_out.hpp"
 #include "pkcs11/api/export.hpp"
 #include "pkcs11/api/function_list.hpp"
 #include "pkcs11/api/library.hpp"
@@ -20,7 +21,6 @@ CK_INTERFACE kInterfaces[] = {
     {kInterfaceName, &tessera::p11::api::kFunctionList240, 0},
 };
 // NOLINTEND(readability-identifier-naming)
-constexpr CK_ULONG kInterfaceCount = sizeof(kInterfaces) / sizeof(kInterfaces[0]);
 
 CK_VERSION VersionOf(const CK_INTERFACE& interface) {
   return static_cast<const CK_FUNCTION_LIST*>(interface.pFunctionList)->version;
@@ -31,17 +31,7 @@ CK_VERSION VersionOf(const CK_INTERFACE& interface) {
 // May be called before C_Initialize, like C_GetFunctionList.
 TESSERA_P11_EXPORT CK_RV C_GetInterfaceList(CK_INTERFACE_PTR list, CK_ULONG_PTR count) {
   if (count == nullptr) return CKR_ARGUMENTS_BAD;
-  if (list == nullptr) {
-    *count = kInterfaceCount;
-    return CKR_OK;
-  }
-  if (*count < kInterfaceCount) {
-    *count = kInterfaceCount;
-    return CKR_BUFFER_TOO_SMALL;
-  }
-  for (CK_ULONG i = 0; i < kInterfaceCount; ++i) list[i] = kInterfaces[i];
-  *count = kInterfaceCount;
-  return CKR_OK;
+  return tessera::p11::api::CopyOut(kInterfaces, list, count);
 }
 
 // A NULL name or version means the default: "PKCS 11" 3.0. The module's

@@ -3,8 +3,7 @@
 #include <openssl/rand.h>
 #include <p11-kit/pkcs11.h>
 
-#include <cstring>
-
+#include "pkcs11/api/copy_out.hpp"
 #include "pkcs11/api/export.hpp"
 #include "pkcs11/api/mechanism_params.hpp"
 #include "pkcs11/api/rv_map.hpp"
@@ -17,6 +16,7 @@ using tessera::p11::Mechanism;
 using tessera::p11::Template;
 using tessera::p11::WipeTemplate;
 using tessera::p11::api::AccessSession;
+using tessera::p11::api::CopyOut;
 using tessera::p11::api::Guard;
 using tessera::p11::api::ReadMechanism;
 using tessera::p11::api::ReadTemplate;
@@ -95,17 +95,7 @@ TESSERA_P11_EXPORT CK_RV C_WrapKey(CK_SESSION_HANDLE handle, CK_MECHANISM_PTR me
     if (wrapped_len == nullptr) return CKR_ARGUMENTS_BAD;
     auto made = tessera::p11::WrapKey(*s.session, m, wrapping_key, key);
     if (!made.ok()) return ToRv(made.status());
-    if (wrapped == nullptr) {
-      *wrapped_len = made->size();
-      return CKR_OK;
-    }
-    if (*wrapped_len < made->size()) {
-      *wrapped_len = made->size();
-      return CKR_BUFFER_TOO_SMALL;
-    }
-    std::memcpy(wrapped, made->data(), made->size());
-    *wrapped_len = made->size();
-    return CKR_OK;
+    return CopyOut(ByteView(made->data(), made->size()), wrapped, wrapped_len);
   });
 }
 

@@ -1,6 +1,7 @@
 // C_GetMechanismList and C_GetMechanismInfo (PKCS#11 2.40 §5.5).
 #include <p11-kit/pkcs11.h>
 
+#include "pkcs11/api/copy_out.hpp"
 #include "pkcs11/api/export.hpp"
 #include "pkcs11/api/library.hpp"
 #include "pkcs11/api/rv_map.hpp"
@@ -19,17 +20,9 @@ TESSERA_P11_EXPORT CK_RV C_GetMechanismList(CK_SLOT_ID slot_id, CK_MECHANISM_TYP
     if (count == nullptr) return CKR_ARGUMENTS_BAD;
     if (!slot->TokenPresent()) return CKR_TOKEN_NOT_PRESENT;
     auto all = tessera::p11::AllMechanisms();
-    if (list == nullptr) {
-      *count = all.size();
-      return CKR_OK;
-    }
-    if (*count < all.size()) {
-      *count = all.size();
-      return CKR_BUFFER_TOO_SMALL;
-    }
-    for (std::size_t i = 0; i < all.size(); ++i) list[i] = static_cast<CK_ULONG>(all[i].type);
-    *count = all.size();
-    return CKR_OK;
+    return tessera::p11::api::CopyOut(all, list, count, [](const auto& mechanism) {
+      return static_cast<CK_MECHANISM_TYPE>(mechanism.type);
+    });
   });
 }
 

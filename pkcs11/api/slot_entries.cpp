@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "pkcs11/api/ck_text.hpp"
+#include "pkcs11/api/copy_out.hpp"
 #include "pkcs11/api/export.hpp"
 #include "pkcs11/api/library.hpp"
 #include "pkcs11/api/rv_map.hpp"
@@ -42,17 +43,7 @@ TESSERA_P11_EXPORT CK_RV C_GetSlotList(CK_BBOOL token_present, CK_SLOT_ID_PTR li
     if (count == nullptr) return CKR_ARGUMENTS_BAD;
     if (list == nullptr) library->slots().Refresh();
     std::vector<tessera::p11::SlotId> ids = library->slots().Ids(token_present == CK_TRUE);
-    if (list == nullptr) {
-      *count = ids.size();
-      return CKR_OK;
-    }
-    if (*count < ids.size()) {
-      *count = ids.size();
-      return CKR_BUFFER_TOO_SMALL;
-    }
-    for (std::size_t i = 0; i < ids.size(); ++i) list[i] = ids[i];
-    *count = ids.size();
-    return CKR_OK;
+    return tessera::p11::api::CopyOut(ids, list, count);
   });
 }
 
