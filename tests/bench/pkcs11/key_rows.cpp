@@ -13,19 +13,11 @@
 #include "common/crypto/keywrap.hpp"
 #include "common/ossl.hpp"
 #include "common/piv/key_material.hpp"
+#include "pkcs11/api/pkcs11_3_0.h"
 #include "tests/bench/pkcs11/key_ops.hpp"
 
 namespace tessera::bench {
 namespace {
-
-// CK_ECDH_AES_KEY_WRAP_PARAMS (PKCS#11 3.0 current mechanisms §2.3.11),
-// which p11-kit's header predates.
-struct EcdhAesKeyWrapParams {
-  CK_ULONG ulAESKeyBits;
-  CK_ULONG kdf;  // CK_EC_KDF_TYPE
-  CK_ULONG ulSharedDataLen;
-  CK_BYTE_PTR pSharedData;
-};
 
 constexpr std::uint8_t kTargetSlot = 0x9D;  // PIV key management, CKA_ID 03
 constexpr std::uint8_t kTargetId = 0x03;
@@ -101,7 +93,7 @@ Result<OpRate> UnwrapRowTessera(const P11Module& module, CK_SLOT_ID slot, P11Ses
   const crypto::EcdhAesWrapParams wrap{crypto::Hash::kSha256, 32, shared};
   TESSERA_ASSIGN_OR_RETURN(Bytes blob, crypto::EcdhAesKeyWrap(token_key.get(), wrap, pkcs8.view()));
 
-  EcdhAesKeyWrapParams params{256, CKD_SHA256_KDF, shared.size(), shared.data()};
+  CK_ECDH_AES_KEY_WRAP_PARAMS params{256, CKD_SHA256_KDF, shared.size(), shared.data()};
   const CK_MECHANISM mechanism{CKM_ECDH_AES_KEY_WRAP, &params, sizeof params};
   const Bytes id = {kTargetId};
   TESSERA_ASSIGN_OR_RETURN(CK_OBJECT_HANDLE first,

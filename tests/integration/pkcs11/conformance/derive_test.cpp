@@ -108,8 +108,8 @@ TEST_F(DeriveTest, HkdfDeriveMatchesRfc5869) {
   CK_OBJECT_HANDLE base = CK_INVALID_HANDLE;
   ASSERT_THAT(Create(session_, SecretKey(CKK_GENERIC_SECRET, ikm).Bool(CKA_DERIVE, true), &base),
               IsRv(CKR_OK));
-  HkdfParams p{CK_TRUE,     CK_TRUE,           CKM_SHA256,  CKF_HKDF_SALT_DATA, salt.data(),
-               salt.size(), CK_INVALID_HANDLE, info.data(), info.size()};
+  CK_HKDF_PARAMS p{CK_TRUE,     CK_TRUE,           CKM_SHA256,  CKF_HKDF_SALT_DATA, salt.data(),
+                   salt.size(), CK_INVALID_HANDLE, info.data(), info.size()};
   CK_MECHANISM m{CKM_HKDF_DERIVE, &p, sizeof p};
   AttrList t = Readable(CKK_GENERIC_SECRET, 42);
   CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
@@ -126,8 +126,8 @@ TEST_F(DeriveTest, ABaseKeyWithoutCkaDeriveIsKeyFunctionNotPermitted) {
   ASSERT_THAT(
       Create(session_, SecretKey(CKK_GENERIC_SECRET, Bytes(32, 1)).Bool(CKA_DERIVE, false), &base),
       IsRv(CKR_OK));
-  HkdfParams p{CK_TRUE,           CK_TRUE, CKM_SHA256, CKF_HKDF_SALT_NULL, nullptr, 0,
-               CK_INVALID_HANDLE, nullptr, 0};
+  CK_HKDF_PARAMS p{CK_TRUE,           CK_TRUE, CKM_SHA256, CKF_HKDF_SALT_NULL, nullptr, 0,
+                   CK_INVALID_HANDLE, nullptr, 0};
   CK_MECHANISM m{CKM_HKDF_DERIVE, &p, sizeof p};
   AttrList t = Readable(CKK_GENERIC_SECRET, 32);
   CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;

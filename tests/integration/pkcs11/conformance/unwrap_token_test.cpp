@@ -36,7 +36,7 @@ class UnwrapTokenTest : public CipherTest {
   }
   CK_RV Unwrap(const Bytes& shared, Bytes blob, const AttrList& tmpl, CK_OBJECT_HANDLE* out) {
     Bytes data = shared;
-    EcdhAesKeyWrapParams p{256, CKD_SHA256_KDF, data.size(), data.data()};
+    CK_ECDH_AES_KEY_WRAP_PARAMS p{256, CKD_SHA256_KDF, data.size(), data.data()};
     Mechanism m(CKM_ECDH_AES_KEY_WRAP, p);
     return f()->C_UnwrapKey(session_, m.get(), TokenKey(), blob.data(), blob.size(), Template(tmpl),
                             tmpl.size(), out);
