@@ -88,7 +88,7 @@ TEST_F(RsaCipherTest, TheCardKeyDecryptsWhatOpenSslEncrypts) {
   session_ = UserSession(false);
   AttrList t;
   t.Ulong(CKA_CLASS, CKO_PRIVATE_KEY).Value(CKA_ID, Bytes{0x03});
-  const std::vector<CK_OBJECT_HANDLE> keys = Find(session_, std::move(t));
+  const std::vector<CK_OBJECT_HANDLE> keys = Find(session_, t);
   ASSERT_EQ(keys.size(), 1u);
   const Bytes secret = BytesOf("a 32-byte session key, wrapped..");
   Mechanism pkcs1(CKM_RSA_PKCS);

@@ -15,7 +15,7 @@ class DeriveTest : public CipherTest {
   CK_RV Ecdh(std::uint8_t id, EVP_PKEY* peer, const AttrList& tmpl, CK_OBJECT_HANDLE* out) {
     AttrList t;
     t.Ulong(CKA_CLASS, CKO_PRIVATE_KEY).Value(CKA_ID, Bytes{id});
-    const std::vector<CK_OBJECT_HANDLE> keys = Find(session_, std::move(t));
+    const std::vector<CK_OBJECT_HANDLE> keys = Find(session_, t);
     EXPECT_EQ(keys.size(), 1u);
     Bytes point = EcPublicPoint(peer);
     CK_ECDH1_DERIVE_PARAMS p{CKD_NULL, 0, nullptr, point.size(), point.data()};
@@ -78,7 +78,7 @@ TEST_F(DeriveTest, AnEcdhSecretKeyAnswersTheSecretKeyAttributesItsTemplateSet) {
       .Bool(CKA_DERIVE, true)
       .Text(CKA_LABEL, "derived");
   CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
-  ASSERT_THAT(Ecdh(0x01, peer.get(), std::move(t), &h), IsRv(CKR_OK));
+  ASSERT_THAT(Ecdh(0x01, peer.get(), t, &h), IsRv(CKR_OK));
   EXPECT_TRUE(BoolAttribute(session_, h, CKA_ENCRYPT));
   EXPECT_TRUE(BoolAttribute(session_, h, CKA_DECRYPT));
   EXPECT_TRUE(BoolAttribute(session_, h, CKA_WRAP));

@@ -43,7 +43,7 @@ class KeyPairTest : public ConformanceTest {
   std::vector<CK_OBJECT_HANDLE> KeysWithId1(CK_SESSION_HANDLE s) {
     AttrList t;
     t.Value(CKA_ID, Bytes{0x01});
-    return Find(s, std::move(t));
+    return Find(s, t);
   }
   // The pair is a session pair; closing its session destroys it, and a
   // fresh session of the application finds no key with its CKA_ID.
@@ -122,8 +122,7 @@ TEST_F(KeyPairTest, AnExponentWithALeadingZeroByteIsAccepted) {
   pub.Value(CKA_ID, Bytes{0x03}).Bool(CKA_TOKEN, true);
   AttrList priv;
   priv.Value(CKA_ID, Bytes{0x03}).Bool(CKA_TOKEN, true);
-  ASSERT_THAT(Generate(s, CKM_RSA_PKCS_KEY_PAIR_GEN, std::move(pub), std::move(priv), &token_pair),
-              IsRv(CKR_OK));
+  ASSERT_THAT(Generate(s, CKM_RSA_PKCS_KEY_PAIR_GEN, pub, priv, &token_pair), IsRv(CKR_OK));
   Bytes e = Attribute(s, token_pair.pub, CKA_PUBLIC_EXPONENT);
   while (!e.empty() && e.front() == 0) e.erase(e.begin());
   EXPECT_EQ(e, (Bytes{1, 0, 1}));
@@ -143,7 +142,7 @@ TEST_F(KeyPairTest, CkaPrivateFalseOnATokenPrivateKeyIsHonouredOrRefused) {
   ASSERT_THAT(f()->C_Logout(s), IsRv(CKR_OK));
   AttrList t;
   t.Ulong(CKA_CLASS, CKO_PRIVATE_KEY).Value(CKA_ID, Bytes{0x01});
-  EXPECT_EQ(Find(s, std::move(t)).size(), 1u) << "a public private key is visible without login";
+  EXPECT_EQ(Find(s, t).size(), 1u) << "a public private key is visible without login";
 }
 
 TEST_F(KeyPairTest, CkaPrivateFalseOnASessionPrivateKeyIsHonouredOrRefused) {
@@ -194,7 +193,7 @@ TEST_F(KeyPairTest, ATemplateWithoutTheKeySizeIsTemplateIncomplete) {
               IsRv(CKR_TEMPLATE_INCOMPLETE));
   AttrList rsa;
   rsa.Value(CKA_PUBLIC_EXPONENT, Bytes{1, 0, 1});
-  EXPECT_THAT(Generate(s, CKM_RSA_PKCS_KEY_PAIR_GEN, std::move(rsa), Private(), &pair),
+  EXPECT_THAT(Generate(s, CKM_RSA_PKCS_KEY_PAIR_GEN, rsa, Private(), &pair),
               IsRv(CKR_TEMPLATE_INCOMPLETE));
 }
 

@@ -11,12 +11,12 @@ void MisuseTest::SetUp() {
   keeper_ = UserSession(true);
   AttrList priv;
   priv.Ulong(CKA_CLASS, CKO_PRIVATE_KEY).Value(CKA_ID, Bytes{0x01});
-  const std::vector<CK_OBJECT_HANDLE> privs = Find(keeper_, std::move(priv));
+  const std::vector<CK_OBJECT_HANDLE> privs = Find(keeper_, priv);
   ASSERT_EQ(privs.size(), 1u);
   ec_priv_ = privs[0];
   AttrList pub;
   pub.Ulong(CKA_CLASS, CKO_PUBLIC_KEY).Value(CKA_ID, Bytes{0x01});
-  const std::vector<CK_OBJECT_HANDLE> pubs = Find(keeper_, std::move(pub));
+  const std::vector<CK_OBJECT_HANDLE> pubs = Find(keeper_, pub);
   ASSERT_EQ(pubs.size(), 1u);
   ec_pub_ = pubs[0];
   // Session secret keys may not exist yet; rows then meet an invalid handle,

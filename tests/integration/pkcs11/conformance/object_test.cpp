@@ -18,7 +18,7 @@ class ObjectTest : public ConformanceTest {
   CK_OBJECT_HANDLE One(CK_SESSION_HANDLE s, CK_OBJECT_CLASS cls) {
     AttrList t;
     t.Ulong(CKA_CLASS, cls).Value(CKA_ID, Bytes{0x01});
-    std::vector<CK_OBJECT_HANDLE> found = Find(s, std::move(t));
+    std::vector<CK_OBJECT_HANDLE> found = Find(s, t);
     EXPECT_EQ(found.size(), 1u) << "objects of class " << cls << " with CKA_ID 01";
     return found.empty() ? CK_INVALID_HANDLE : found[0];
   }
@@ -69,7 +69,7 @@ TEST_F(ObjectTest, PrivateObjectsAreInvisibleUntilTheUserLogsIn) {
   const CK_SESSION_HANDLE s = Open(false);
   AttrList priv;
   priv.Ulong(CKA_CLASS, CKO_PRIVATE_KEY);
-  EXPECT_TRUE(Find(s, std::move(priv)).empty());
+  EXPECT_TRUE(Find(s, priv).empty());
   for (CK_OBJECT_HANDLE h : FindInBatches(s, 8)) {
     EXPECT_FALSE(BoolAttribute(s, h, CKA_PRIVATE)) << "a public session sees a private object";
   }
@@ -132,13 +132,13 @@ TEST_F(ObjectTest, TemplatesWithoutAClassOrWithBadValuesAreRefused) {
   EXPECT_THAT(Create(s, AttrList(), &h), IsRv(CKR_TEMPLATE_INCOMPLETE));
   AttrList value_only;
   value_only.Value(CKA_VALUE, Bytes{0xDE, 0xAD});
-  EXPECT_THAT(Create(s, std::move(value_only), &h), IsRv(CKR_TEMPLATE_INCOMPLETE));
+  EXPECT_THAT(Create(s, value_only, &h), IsRv(CKR_TEMPLATE_INCOMPLETE));
   AttrList bad_class;
   bad_class.Ulong(CKA_CLASS, 0x7FFF0001);
-  EXPECT_THAT(Create(s, std::move(bad_class), &h), IsRv(CKR_ATTRIBUTE_VALUE_INVALID));
+  EXPECT_THAT(Create(s, bad_class, &h), IsRv(CKR_ATTRIBUTE_VALUE_INVALID));
   AttrList short_class;
   short_class.Value(CKA_CLASS, Bytes{CKO_DATA});
-  EXPECT_THAT(Create(s, std::move(short_class), &h), IsRv(CKR_ATTRIBUTE_VALUE_INVALID))
+  EXPECT_THAT(Create(s, short_class, &h), IsRv(CKR_ATTRIBUTE_VALUE_INVALID))
       << "a CK_ULONG attribute one byte long";
   // A certificate the token could store, but for one attribute nobody knows.
   MayChange(0x9A);
@@ -146,7 +146,7 @@ TEST_F(ObjectTest, TemplatesWithoutAClassOrWithBadValuesAreRefused) {
   AttrList unknown =
       Certificate(SelfSignedCertificate(key.get(), "unknown attribute", 3), Bytes{1});
   unknown.Bool(CKA_TOKEN, true).Value(0x7FFFFF02, Bytes{1});
-  EXPECT_THAT(Create(s, std::move(unknown), &h), IsRv(CKR_ATTRIBUTE_TYPE_INVALID));
+  EXPECT_THAT(Create(s, unknown, &h), IsRv(CKR_ATTRIBUTE_TYPE_INVALID));
 }
 
 TEST_F(ObjectTest, TheClassOfAnObjectIsReadOnly) {
@@ -210,7 +210,7 @@ TEST_F(ObjectTest, ACertificateInARetiredSlotSurvivesFinalizeAndInitialize) {
   for (std::size_t i = 0; i < ders.size(); ++i) {
     AttrList t;
     t.Ulong(CKA_CLASS, CKO_CERTIFICATE).Value(CKA_ID, Bytes{ids[i]});
-    std::vector<CK_OBJECT_HANDLE> found = Find(s, std::move(t));
+    std::vector<CK_OBJECT_HANDLE> found = Find(s, t);
     ASSERT_EQ(found.size(), 1u) << "certificate with CKA_ID " << int(ids[i]);
     EXPECT_EQ(Attribute(s, found[0], CKA_VALUE), ders[i]);
     EXPECT_TRUE(BoolAttribute(s, found[0], CKA_TOKEN));

@@ -129,7 +129,7 @@ TEST_F(SessionObjectClassTest, ASecretKeyWithoutAValueIsTemplateIncomplete) {
   AttrList t;
   t.Ulong(CKA_CLASS, CKO_SECRET_KEY).Ulong(CKA_KEY_TYPE, CKK_AES);
   CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
-  EXPECT_THAT(Create(UserSession(true), std::move(t), &h), IsRv(CKR_TEMPLATE_INCOMPLETE));
+  EXPECT_THAT(Create(UserSession(true), t, &h), IsRv(CKR_TEMPLATE_INCOMPLETE));
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ class SessionObjectTest : public ConformanceTest {
   std::vector<CK_OBJECT_HANDLE> Labelled(CK_SESSION_HANDLE s, const std::string& label) {
     AttrList t;
     t.Text(CKA_LABEL, label);
-    return Find(s, std::move(t));
+    return Find(s, t);
   }
   CK_RV ClassOf(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h) {
     CK_OBJECT_CLASS cls = 0;
@@ -115,10 +115,10 @@ TEST_F(SessionObjectTest, FindObjectsSeesSessionAndTokenObjectsAndCkaTokenSplits
   EXPECT_NE(std::find(all.begin(), all.end(), data), all.end());
   AttrList session_only;
   session_only.Bool(CKA_TOKEN, false);
-  EXPECT_EQ(Find(s, std::move(session_only)), std::vector<CK_OBJECT_HANDLE>{data});
+  EXPECT_EQ(Find(s, session_only), std::vector<CK_OBJECT_HANDLE>{data});
   AttrList token_only;
   token_only.Bool(CKA_TOKEN, true);
-  const std::vector<CK_OBJECT_HANDLE> tokens = Find(s, std::move(token_only));
+  const std::vector<CK_OBJECT_HANDLE> tokens = Find(s, token_only);
   EXPECT_GE(tokens.size(), 2u) << "the 9A key pair";
   EXPECT_EQ(std::find(tokens.begin(), tokens.end(), data), tokens.end());
 }

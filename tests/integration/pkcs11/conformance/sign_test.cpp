@@ -23,7 +23,7 @@ class SignTest : public ConformanceTest {
   CK_OBJECT_HANDLE KeyWithId(CK_OBJECT_CLASS cls, std::uint8_t id) {
     AttrList t;
     t.Ulong(CKA_CLASS, cls).Value(CKA_ID, Bytes{id});
-    std::vector<CK_OBJECT_HANDLE> found = Find(session_, std::move(t));
+    std::vector<CK_OBJECT_HANDLE> found = Find(session_, t);
     return found.size() == 1 ? found[0] : CK_INVALID_HANDLE;
   }
   CK_RV SignInit(CK_MECHANISM_TYPE type, CK_OBJECT_HANDLE key) {

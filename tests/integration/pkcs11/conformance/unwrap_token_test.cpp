@@ -23,7 +23,7 @@ class UnwrapTokenTest : public CipherTest {
   CK_OBJECT_HANDLE TokenKey() {
     AttrList t;
     t.Ulong(CKA_CLASS, CKO_PRIVATE_KEY).Bool(CKA_UNWRAP, true);
-    const std::vector<CK_OBJECT_HANDLE> found = Find(session_, std::move(t));
+    const std::vector<CK_OBJECT_HANDLE> found = Find(session_, t);
     EXPECT_EQ(found.size(), 1u) << "private keys with CKA_UNWRAP (the token key F0)";
     return found.size() == 1 ? found[0] : CK_INVALID_HANDLE;
   }
@@ -96,9 +96,8 @@ TEST_F(UnwrapTokenTest, AnAesKeyUnwrapsIntoAFreeSecretKeySlot) {
       .Bool(CKA_TOKEN, true)
       .Bool(CKA_SIGN, true);
   CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
-  ASSERT_THAT(
-      Unwrap(shared, EcdhAesKeyWrapBlob(token_key_.get(), 32, shared, value), std::move(t), &h),
-      IsRv(CKR_OK));
+  ASSERT_THAT(Unwrap(shared, EcdhAesKeyWrapBlob(token_key_.get(), 32, shared, value), t, &h),
+              IsRv(CKR_OK));
   EXPECT_TRUE(BoolAttribute(session_, h, CKA_TOKEN));
   EXPECT_FALSE(BoolAttribute(session_, h, CKA_LOCAL));
   CK_MECHANISM m{CKM_AES_CMAC, nullptr, 0};
