@@ -24,6 +24,9 @@ const char* CodeName(Code code) {
     case Code::kSignatureInvalid: return "signature invalid";
     case Code::kDataMismatch: return "data does not fit the request";
     case Code::kRefused: return "refused";
+    case Code::kAlreadyExists: return "already exists";
+    case Code::kUnavailable: return "unavailable";
+    case Code::kAborted: return "aborted";
     case Code::kInternal: return "internal error";
   }
   return "unknown";

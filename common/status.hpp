@@ -36,6 +36,9 @@ enum class Code : std::uint8_t {
   kSignatureInvalid,  // a signature, MAC, tag or key wrap's integrity check failed
   kDataMismatch,      // authentic data that does not fit the request (a key of another type)
   kRefused,           // a front end's own refusal; detail() holds its reason code
+  kAlreadyExists,     // a unique thing (a name, a serial) is taken
+  kUnavailable,       // a backend (database, HSM) cannot be reached now; retrying may succeed
+  kAborted,           // a transaction lost a race (serialization failure); retry it whole
   kInternal,
 };
 
@@ -81,6 +84,9 @@ class [[nodiscard]] Status {
   }
   static Status PowerLost() { return {Code::kPowerLost, "power lost"}; }
   static Status Internal(std::string msg) { return {Code::kInternal, std::move(msg)}; }
+  static Status AlreadyExists(std::string msg) { return {Code::kAlreadyExists, std::move(msg)}; }
+  static Status Unavailable(std::string msg) { return {Code::kUnavailable, std::move(msg)}; }
+  static Status Aborted(std::string msg) { return {Code::kAborted, std::move(msg)}; }
   static Status SignatureInvalid(std::string msg) {
     return {Code::kSignatureInvalid, std::move(msg)};
   }

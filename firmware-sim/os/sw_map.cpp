@@ -28,6 +28,9 @@ std::uint16_t StatusToSw(const Status& status) {
     case Code::kIoError:
     case Code::kPowerLost:
     case Code::kRefused:
+    case Code::kAlreadyExists:
+    case Code::kUnavailable:
+    case Code::kAborted:
     case Code::kInternal: return sw::kNoPreciseDiagnosis;
   }
   return sw::kNoPreciseDiagnosis;

@@ -92,7 +92,10 @@ CK_RV MapStatus(const Status& status) {
     case Code::kSignatureInvalid: return CKR_SIGNATURE_INVALID;
     case Code::kDataMismatch: return CKR_DATA_INVALID;
     case Code::kRefused: return FaultRv(status.detail());
+    case Code::kAlreadyExists:
+    case Code::kAborted:
     case Code::kInternal: return CKR_GENERAL_ERROR;
+    case Code::kUnavailable: return CKR_DEVICE_ERROR;
   }
   return CKR_GENERAL_ERROR;
 }

@@ -16,7 +16,7 @@ class PcscKeymanTest : public PcscTest {
   ToolResult Tessera(const std::vector<std::string>& args) const {
     const char* build = std::getenv("TESSERA_BUILD_DIR");  // NOLINT(concurrency-mt-unsafe)
     const std::string binary =
-        build != nullptr ? std::string(build) + "/host/tools/tessera" : "tessera";
+        build != nullptr ? std::string(build) + "/tools/tessera/tessera" : "tessera";
     std::vector<std::string> argv = {"env",
                                      "-u",
                                      "TESSERA_HSM_PIN",

@@ -1,0 +1,33 @@
+#include "tools/tessera/common_options.hpp"
+
+#include <cstdio>
+
+namespace tessera::cli {
+
+std::optional<Environment> LoadEnvironment(Context& ctx) {
+  auto home = runtime::OpenHome();
+  if (!ctx.Check("TESSERA_HOME", home.status())) return std::nullopt;
+  auto settings = runtime::LoadSettings(*home);
+  if (!ctx.Check("settings", settings.status())) return std::nullopt;
+  return Environment{*home, *settings};
+}
+
+void AddVersionOption(CLI::App& command, const std::string& name, int& version) {
+  command.add_option(name, version, "Key version, 1 to 127")->required()->check(CLI::Range(1, 127));
+}
+
+std::optional<keyman::TokenSummary> FindBySerial(Context& ctx, const runtime::Settings& settings,
+                                                 std::uint32_t serial) {
+  std::vector<std::string> problems;
+  for (auto& token : keyman::FindTokens(settings, &problems)) {
+    if (token.serial == serial) return std::move(token);
+  }
+  std::string detail;
+  for (const auto& p : problems) detail += "; " + p;
+  (void)std::fprintf(stderr, "tessera: no reachable token with serial %u%s\n", serial,
+                     detail.c_str());
+  ctx.exit_code = kExitFailed;
+  return std::nullopt;
+}
+
+}  // namespace tessera::cli

@@ -1,0 +1,31 @@
+// What most tessera subcommands share: TESSERA_HOME and its settings, the
+// key-version option, and finding a token by serial.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "services/keyman/token_access.hpp"
+#include "services/runtime/home.hpp"
+#include "tools/tessera/commands.hpp"
+
+namespace tessera::cli {
+
+struct Environment {
+  runtime::Home home;
+  runtime::Settings settings;
+};
+
+// TESSERA_HOME and its settings; prints the error and returns nullopt.
+std::optional<Environment> LoadEnvironment(Context& ctx);
+
+// A required key version option, 1 to 127 (docs/card-manager.md "Keys").
+void AddVersionOption(CLI::App& command, const std::string& name, int& version);
+
+// The token with `serial` among those reachable; prints the error.
+std::optional<keyman::TokenSummary> FindBySerial(Context& ctx, const runtime::Settings& settings,
+                                                 std::uint32_t serial);
+
+}  // namespace tessera::cli

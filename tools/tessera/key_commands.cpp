@@ -1,0 +1,226 @@
+// tessera personalize | mk-replace: seed 003 on one token or all of them,
+// on --jobs worker threads, each with its own HSM session.
+#include <unistd.h>
+
+#include <cstdio>
+#include <mutex>
+
+#include "common/card_manager_constants.hpp"
+#include "hsm/version_objects.hpp"
+#include "services/directory/sqlite/sqlite_directory.hpp"
+#include "services/keyman/bulk.hpp"
+#include "services/keyman/personalize.hpp"
+#include "services/keyman/replace.hpp"
+#include "services/runtime/hsm_access.hpp"
+#include "tools/tessera/commands.hpp"
+#include "tools/tessera/common_options.hpp"
+
+namespace tessera::cli {
+namespace {
+
+struct KeyOptions {
+  std::string hsm;
+  std::uint32_t serial = 0;
+  bool all = false;
+  int version = 0;
+  int jobs = 1;
+  bool force = false;
+};
+
+enum class Job { kPersonalize, kReplace };
+
+void PrintProgress(const keyman::BulkProgress& progress, bool tty) {
+  if (!tty) return;
+  (void)std::fprintf(stderr, "\r%s", keyman::FormatProgress(progress).c_str());
+}
+
+// What a run works with, opened before any token is touched: the lock, the
+// HSM (its PIN and key version are checked here), the directory, the tokens.
+struct RunSetup {
+  runtime::HomeLock lock;
+  std::optional<runtime::HsmAccess> access;
+  std::optional<hsm::HsmToken> first_session;
+  std::unique_ptr<directory::Directory> directory;
+  std::uint8_t version = 0;
+  std::vector<keyman::TokenSummary> tokens;
+  std::size_t skipped = 0;  // --all: tokens in a lifecycle the job does not apply to
+};
+
+// --all takes the tokens the job applies to: MANUFACTURED or PERSONALIZED
+// ones for personalize (the latter are counted as already done or resumed),
+// PERSONALIZED ones for mk-replace.
+bool Applies(Job job, std::uint8_t lifecycle) {
+  const auto l = static_cast<cm::Lifecycle>(lifecycle);
+  if (job == Job::kReplace) return l == cm::Lifecycle::kPersonalized;
+  return l == cm::Lifecycle::kManufactured || l == cm::Lifecycle::kPersonalized;
+}
+
+std::optional<RunSetup> Prepare(Context& ctx, const KeyOptions& o, Job job, const char* verb) {
+  auto env = LoadEnvironment(ctx);
+  if (!env) return std::nullopt;
+  auto lock = runtime::HomeLock::Acquire(env->home);
+  if (!ctx.Check(verb, lock.status())) return std::nullopt;
+  RunSetup setup{std::move(*lock), {}, {}, {}, 0, {}, 0};
+  auto access = runtime::HsmAccess::Load(env->home, env->settings);
+  if (!ctx.Check("loading the HSM module", access.status())) return std::nullopt;
+  setup.access.emplace(std::move(*access));
+  auto first = setup.access->Open(o.hsm);
+  if (!ctx.Check("opening HSM '" + o.hsm + "'", first.status())) return std::nullopt;
+  setup.first_session.emplace(std::move(*first));
+  setup.version = static_cast<std::uint8_t>(o.version);
+  if (setup.version == 0) {
+    auto latest = hsm::HighestCompleteVersion(setup.first_session->session());
+    if (!ctx.Check(verb, latest.status())) return std::nullopt;
+    setup.version = *latest;
+  }
+  auto directory = directory::OpenSqliteDirectory(env->home.directory_db());
+  if (!ctx.Check("opening the directory", directory.status())) return std::nullopt;
+  setup.directory = std::move(*directory);
+  if (!o.all) {
+    auto token = FindBySerial(ctx, env->settings, o.serial);
+    if (!token) return std::nullopt;
+    setup.tokens.push_back(std::move(*token));
+    return setup;
+  }
+  std::vector<std::string> problems;
+  for (auto& token : keyman::FindTokens(env->settings, &problems)) {
+    if (Applies(job, token.lifecycle)) {
+      setup.tokens.push_back(std::move(token));
+    } else {
+      ++setup.skipped;
+    }
+  }
+  for (const auto& p : problems) (void)std::fprintf(stderr, "tessera: %s: %s\n", verb, p.c_str());
+  if (!problems.empty()) ctx.exit_code = kExitFailed;
+  return setup;
+}
+
+void Report(Context& ctx, const KeyOptions& o, const char* verb, const RunSetup& setup,
+            const std::vector<Status>& results,
+            const std::vector<std::optional<keyman::Outcome>>& outcomes, bool tty) {
+  std::size_t done = 0, already = 0, failed = 0;
+  if (tty) (void)std::fprintf(stderr, "\n");
+  for (std::size_t i = 0; i < setup.tokens.size(); ++i) {
+    const std::uint32_t serial = setup.tokens[i].serial;
+    if (!results[i].ok()) {
+      ++failed;
+      (void)std::fprintf(stderr, "tessera: %s: token %u: %s\n", verb, serial,
+                         results[i].ToString().c_str());
+      continue;
+    }
+    (*outcomes[i] == keyman::Outcome::kAlreadyDone ? already : done) += 1;
+    if (!o.all) {
+      std::printf("token %u: %s (MK version %d)\n", serial, keyman::OutcomeName(*outcomes[i]),
+                  setup.version);
+    }
+  }
+  if (o.all) {
+    std::printf(
+        "%s: %zu done, %zu already done, %zu failed, %zu skipped (lifecycle), "
+        "MK version %d\n",
+        verb, done, already, failed, setup.skipped, setup.version);
+  }
+  if (failed > 0) ctx.exit_code = kExitFailed;
+}
+
+void Run(Context& ctx, const KeyOptions& o, Job job) {
+  const char* verb = job == Job::kPersonalize ? "personalize" : "mk-replace";
+  std::optional<RunSetup> setup = Prepare(ctx, o, job, verb);
+  if (!setup) return;
+  const auto& tokens = setup->tokens;
+  const int jobs = std::max(1, std::min<int>(o.jobs, static_cast<int>(tokens.size())));
+  // PKCS#11 sessions are single-threaded (§5.6.1): one per worker.
+  std::vector<std::optional<hsm::HsmToken>> sessions(static_cast<std::size_t>(jobs));
+  sessions[0] = std::move(setup->first_session);
+  auto open_session = [&] { return setup->access->Open(o.hsm); };
+  // mk-replace: each worker recovers its next token's KRK while it works on
+  // the current one (krk_prefetch.hpp).
+  std::vector<std::unique_ptr<keyman::KrkPrefetcher>> prefetchers(static_cast<std::size_t>(jobs));
+  std::vector<std::optional<keyman::Outcome>> outcomes(tokens.size());
+  const bool tty = ::isatty(STDERR_FILENO) == 1;
+  const keyman::StepOptions step_options{setup->version, o.force};
+  auto work = [&](int worker, std::size_t i, std::size_t upcoming) -> Status {
+    auto& session = sessions[static_cast<std::size_t>(worker)];
+    if (!session) {
+      auto opened = open_session();
+      if (!opened.ok()) return opened.status();
+      session.emplace(std::move(*opened));
+    }
+    Result<keyman::Outcome> outcome = Status::Internal("no step");
+    if (job == Job::kPersonalize) {
+      outcome =
+          keyman::PersonalizeToken(*session, *setup->directory, tokens[i].reader, step_options);
+    } else {
+      auto& prefetcher = prefetchers[static_cast<std::size_t>(worker)];
+      if (!prefetcher) {
+        prefetcher = std::make_unique<keyman::KrkPrefetcher>(open_session, *setup->directory);
+      }
+      // A token the listing saw at the target needs no KRK: no prefetch.
+      auto wants_krk = [&](std::size_t k) { return tokens[k].mk_version != setup->version; };
+      if (wants_krk(i)) prefetcher->Prepare(tokens[i].uid);
+      prefetcher->SetNext(upcoming != keyman::kNoIndex && wants_krk(upcoming)
+                              ? std::optional<Bytes>(tokens[upcoming].uid)
+                              : std::nullopt);
+      outcome = keyman::ReplaceMasterKey(*session, *setup->directory, tokens[i].reader,
+                                         step_options, prefetcher.get());
+      prefetcher->Advance();  // when the job ended before its UNLOCK
+    }
+    if (!outcome.ok()) return outcome.status();
+    outcomes[i] = *outcome;
+    return Status::Ok();
+  };
+  auto results =
+      keyman::RunBulk(tokens.size(), jobs, /*lookahead=*/job == Job::kReplace, work,
+                      [&](const keyman::BulkProgress& progress) { PrintProgress(progress, tty); });
+  // Prefetchers (and their sessions) go before the worker sessions.
+  prefetchers.clear();
+  Report(ctx, o, verb, *setup, results, outcomes, tty);
+}
+
+void AddTargetOptions(CLI::App& command, KeyOptions& o) {
+  command.add_option("--hsm", o.hsm, "Access-server HSM name")->required();
+  auto* token = command.add_option("--token", o.serial, "Serial of the one token to work on");
+  auto* all = command.add_flag("--all", o.all, "Every reachable token");
+  token->excludes(all);
+  all->excludes(token);
+  command.add_option("--jobs", o.jobs, "Tokens worked on at once, each with its own HSM session")
+      ->check(CLI::Range(1, 64));
+  command.callback([] {});
+}
+
+}  // namespace
+
+void AddKeyCommands(CLI::App& app, Context& ctx) {
+  auto options = std::make_shared<KeyOptions>();
+  CLI::App* personalize = app.add_subcommand(
+      "personalize", "Install the KRK and the MK in new tokens (seed 003 claims 1-14, 29-34)");
+  AddTargetOptions(*personalize, *options);
+  personalize
+      ->add_option("--mk-version", options->version,
+                   "Key version to personalize with (default: the HSM's highest)")
+      ->check(CLI::Range(1, 127));
+  personalize->callback([&ctx, options, personalize] {
+    if (!options->all && personalize->count("--token") == 0) {
+      throw CLI::RequiredError("--token or --all");
+    }
+    Run(ctx, *options, Job::kPersonalize);
+  });
+
+  CLI::App* replace = app.add_subcommand(
+      "mk-replace",
+      "Replace the MK of issued tokens under their KRK (seed 003 claims 15-28, 35-40)");
+  AddTargetOptions(*replace, *options);
+  replace->add_flag("--force", options->force,
+                    "UNLOCK even when an earlier UNLOCK failed on the token (spends a KRK try)");
+  replace->add_option("--to-version", options->version, "New MK version, 1 to 127")
+      ->required()
+      ->check(CLI::Range(1, 127));
+  replace->callback([&ctx, options, replace] {
+    if (!options->all && replace->count("--token") == 0) {
+      throw CLI::RequiredError("--token or --all");
+    }
+    Run(ctx, *options, Job::kReplace);
+  });
+}
+
+}  // namespace tessera::cli
