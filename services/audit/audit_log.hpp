@@ -25,6 +25,12 @@ struct AuditEvent {
   std::string details;     // JSON text, may be empty
 };
 
+// The checks Append makes: a non-empty action of [a-z0-9._-], at most 64
+// bytes; actor and object at most 1024 bytes, request_id 256, details 64 KiB;
+// every field UTF-8 without NUL (what PostgreSQL's TEXT keeps byte for byte).
+// kInvalidArgument naming the field.
+Status ValidateEvent(const AuditEvent& event);
+
 // Reads the head in `tx`, chains the record to it and stores it. Returns the
 // new record's seq. A race with another node surfaces as kAborted/
 // kAlreadyExists and the caller's transaction is retried.
