@@ -79,6 +79,9 @@ struct DatabaseOptions {
   // Migrate the schema to the newest version on open (the tools do);
   // false: refuse a schema older than this build (tesserad).
   bool migrate = true;
+  // With migrate = false: open an older schema as it is instead of refusing
+  // it (`tessera directory migrate` and `status` read the version first).
+  bool keep_old_schema = false;
 };
 
 class Database {

@@ -13,18 +13,23 @@
 // kCorrupt. Each write is one transaction: it happens whole or not at all.
 //
 // Thread-safety: every implementation is thread-safe. `tessera mk-replace
-// --jobs N` shares one Directory between its workers; the SQLite backend
-// serializes calls on one connection behind a mutex, and other processes on
-// the same file are kept apart by SQLite's own locking.
+// --jobs N` shares one Directory between its workers. The Directory runs on a
+// Database (database.hpp): each call is one Transact or Read there, so the
+// rules of that backend apply (SQLite: one writer at a time, other processes
+// kept apart by SQLite's locks; PostgreSQL: serializable transactions,
+// retried when they lose a race).
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "common/bytes.hpp"
 #include "common/status.hpp"
+#include "services/directory/database.hpp"
 #include "services/directory/token_record.hpp"
 
 namespace tessera::directory {
@@ -78,5 +83,18 @@ class Directory {
   // its cryptogram stay. Terminating twice is a no-op.
   virtual Status MarkTerminated(ByteView uid) = 0;
 };
+
+struct DirectoryOptions {
+  DatabaseOptions database;
+  UnixClock clock = SystemUnixSeconds;
+};
+
+// The token directory at `url` (OpenDatabase's syntax: "sqlite:PATH",
+// "postgresql://...").
+Result<std::unique_ptr<Directory>> OpenDirectory(std::string_view url,
+                                                 const DirectoryOptions& options = {});
+// The token directory on a Database the caller shares with other stores.
+std::unique_ptr<Directory> MakeDirectory(std::shared_ptr<Database> database,
+                                         UnixClock clock = SystemUnixSeconds);
 
 }  // namespace tessera::directory

@@ -72,6 +72,8 @@ Result<std::string> SqliteConnection::QueryText(std::string_view sql) {
   return statement.Text(0);
 }
 
+std::int64_t SqliteConnection::Changes() const { return sqlite3_changes64(db_); }
+
 Status SqliteConnection::Error(int rc, std::string_view what) const {
   return SqliteStatus(rc, what, db_ != nullptr ? sqlite3_errmsg(db_) : "");
 }

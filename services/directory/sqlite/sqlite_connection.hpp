@@ -41,6 +41,9 @@ class SqliteConnection {
   Result<std::int64_t> QueryInt(std::string_view sql);
   Result<std::string> QueryText(std::string_view sql);
 
+  // Rows changed by the last INSERT, UPDATE or DELETE.
+  std::int64_t Changes() const;
+
   // `what` failed with `rc`: the Status, with this connection's message.
   Status Error(int rc, std::string_view what) const;
   const std::filesystem::path& file() const { return file_; }

@@ -1,5 +1,6 @@
-// The SQLite backend of the token directory: the embedded default, one file
-// (by default TESSERA_HOME/directory.db, services/runtime/tessera_home.hpp).
+// The token directory on SQLite (OpenDirectory("sqlite:PATH") does the same;
+// kept for its callers): the embedded default, one file (by default
+// TESSERA_HOME/directory.db, services/runtime/tessera_home.hpp).
 //
 // OpenSqliteDirectory() needs the file's directory to exist. It creates a
 // missing file with mode 0600 (SQLite gives its -wal and -shm files the
@@ -8,12 +9,11 @@
 // schema is migrated to the newest version (sqlite_schema.hpp); a file that
 // is not a directory this build can use is refused and left as it was.
 //
-// Thread-safety: the returned Directory is thread-safe. It has one connection
-// and a mutex around every call, so its calls run one at a time. Other
-// connections (other processes, or a second OpenSqliteDirectory on the same
-// file) see every committed write; SQLite's locks keep writers apart, and a
-// writer waits for the lock up to the busy timeout before failing with
-// kIoError.
+// Thread-safety: the returned Directory is thread-safe (sqlite_database.hpp:
+// one writer at a time, readers beside it). Other connections (other
+// processes, or a second OpenSqliteDirectory on the same file) see every
+// committed write; SQLite's locks keep writers apart, and a writer waits for
+// the lock up to the busy timeout, then its transaction is retried.
 #pragma once
 
 #include <chrono>

@@ -9,46 +9,15 @@
 namespace tessera::directory::sqlite {
 namespace {
 
-struct Migration {
-  std::int64_t version;
-  std::string_view sql;
-};
-
-// The literal sizes are history, not a copy of kUidSize/kCryptogramSize:
-// changing them takes a new migration.
-constexpr Migration kMigrations[] = {
-    {1, R"sql(
-CREATE TABLE tokens (
-  uid BLOB NOT NULL UNIQUE CHECK (length(uid) = 16),
-  serial INTEGER NOT NULL UNIQUE CHECK (serial BETWEEN 0 AND 4294967295),
-  cryptogram BLOB NOT NULL CHECK (length(cryptogram) = 384),
-  krk_version INTEGER NOT NULL CHECK (krk_version BETWEEN 0 AND 255),
-  mk_version INTEGER NOT NULL CHECK (mk_version BETWEEN 0 AND 255),
-  target_mk_version INTEGER CHECK (target_mk_version BETWEEN 0 AND 255),
-  lifecycle TEXT NOT NULL
-    CHECK (lifecycle IN ('personalizing', 'personalized', 'terminated')),
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL,
-  CHECK (target_mk_version IS NULL OR lifecycle = 'personalized')
-) STRICT;
-PRAGMA application_id = 1414743122;
-)sql"},
-};
-static_assert(kMigrations[std::size(kMigrations) - 1].version == kSqliteSchemaVersion);
-static_assert(kTesseraDirectoryApplicationId == 1414743122);
+static_assert(kTesseraDirectoryApplicationId == 1414743122);  // as migration 1 sets it
 
 std::string Name(const SqliteConnection& db) { return db.file().string(); }
 
 Status TooNew(const SqliteConnection& db, std::int64_t version) {
-  return Status::ConditionsNotSatisfied(
-      Name(db) + " has directory schema version " + std::to_string(version) +
-      ", newer than this tessera knows (" + std::to_string(kSqliteSchemaVersion) +
-      "); use a newer tessera. The file was left as it was");
+  return SchemaTooNew(Name(db), version);
 }
 
-Result<std::int64_t> ReadVersion(SqliteConnection& db) {
-  return db.QueryInt("PRAGMA user_version");
-}
+Result<std::int64_t> ReadVersion(SqliteConnection& db) { return ReadSchemaVersion(db); }
 
 // Reads only: nothing is written before the file is known to be ours.
 Result<std::int64_t> CheckUsable(SqliteConnection& db) {
@@ -69,7 +38,7 @@ Result<std::int64_t> CheckUsable(SqliteConnection& db) {
                            std::to_string(*app_id) +
                            "), not a token directory. The file was left as it was");
   }
-  if (version > kSqliteSchemaVersion) return TooNew(db, version);
+  if (version > kSchemaVersion) return TooNew(db, version);
   return version;
 }
 
@@ -88,23 +57,31 @@ Status Apply(SqliteConnection& db, const Migration& migration) {
   TESSERA_ASSIGN_OR_RETURN(SqliteTransaction tx, SqliteTransaction::BeginImmediate(db));
   // Another process may have migrated between our check and our lock.
   TESSERA_ASSIGN_OR_RETURN(std::int64_t version, ReadVersion(db));
-  if (version > kSqliteSchemaVersion) return TooNew(db, version);
+  if (version > kSchemaVersion) return TooNew(db, version);
   if (version >= migration.version) return Status::Ok();  // rolls back nothing
   if (version != migration.version - 1) {
     return Status::Internal(Name(db) + ": schema version " + std::to_string(version) +
                             " cannot take migration " + std::to_string(migration.version));
   }
-  TESSERA_RETURN_IF_ERROR(db.Exec(std::string(migration.sql)));
+  TESSERA_RETURN_IF_ERROR(db.Exec(migration.sql));
   TESSERA_RETURN_IF_ERROR(db.Exec("PRAGMA user_version = " + std::to_string(migration.version)));
   return tx.Commit();
 }
 
 }  // namespace
 
-Status OpenSchema(SqliteConnection& db) {
+Result<std::int64_t> ReadSchemaVersion(SqliteConnection& db) {
+  return db.QueryInt("PRAGMA user_version");
+}
+
+Status OpenSchema(SqliteConnection& db, OldSchema old_schema) {
   TESSERA_ASSIGN_OR_RETURN(std::int64_t version, CheckUsable(db));
+  if (version < kSchemaVersion && old_schema == OldSchema::kRefuse) {
+    return SchemaTooOld(Name(db), version);
+  }
   TESSERA_RETURN_IF_ERROR(Configure(db));
-  for (const Migration& migration : kMigrations) {
+  if (old_schema != OldSchema::kMigrate) return Status::Ok();
+  for (const Migration& migration : Migrations(Backend::kSqlite)) {
     if (migration.version > version) TESSERA_RETURN_IF_ERROR(Apply(db, migration));
   }
   return Status::Ok();

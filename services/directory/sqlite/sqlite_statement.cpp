@@ -70,6 +70,17 @@ Status SqliteStatement::Run() {
   return Status::Ok();
 }
 
+void SqliteStatement::Reset() noexcept {
+  // sqlite3_reset repeats the last step's error, which was reported already.
+  (void)sqlite3_reset(stmt_);
+  (void)sqlite3_clear_bindings(stmt_);
+  bind_error_ = Status::Ok();
+}
+
+int SqliteStatement::ColumnCount() const { return sqlite3_column_count(stmt_); }
+
+int SqliteStatement::ColumnType(int column) const { return sqlite3_column_type(stmt_, column); }
+
 bool SqliteStatement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }

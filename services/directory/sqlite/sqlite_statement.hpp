@@ -40,7 +40,14 @@ class SqliteStatement {
   // Steps a statement that returns no rows (INSERT, UPDATE, DDL).
   Status Run();
 
+  // Back to before the first Step(), bindings cleared, for the next use of
+  // a cached statement.
+  void Reset() noexcept;
+
   // Columns are numbered from 0.
+  int ColumnCount() const;
+  // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL.
+  int ColumnType(int column) const;
   bool IsNull(int column) const;
   std::int64_t Int64(int column) const;
   Bytes Blob(int column) const;

@@ -9,6 +9,11 @@ Result<SqliteTransaction> SqliteTransaction::BeginImmediate(SqliteConnection& db
   return SqliteTransaction(&db);
 }
 
+Result<SqliteTransaction> SqliteTransaction::BeginDeferred(SqliteConnection& db) {
+  TESSERA_RETURN_IF_ERROR(db.Exec("BEGIN DEFERRED"));
+  return SqliteTransaction(&db);
+}
+
 SqliteTransaction::~SqliteTransaction() { Rollback(); }
 
 SqliteTransaction::SqliteTransaction(SqliteTransaction&& other) noexcept

@@ -15,6 +15,8 @@ namespace tessera::directory::sqlite {
 class SqliteTransaction {
  public:
   static Result<SqliteTransaction> BeginImmediate(SqliteConnection& db);
+  // A read transaction: a WAL snapshot taken at the first read.
+  static Result<SqliteTransaction> BeginDeferred(SqliteConnection& db);
 
   ~SqliteTransaction();
   SqliteTransaction(SqliteTransaction&& other) noexcept;

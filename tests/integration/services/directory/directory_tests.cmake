@@ -1,12 +1,42 @@
-# The token directory (services/directory) on real SQLite files in temporary
-# directories: records and rules, the file, concurrency, TESSERA_HOME.
+# The directory (services/directory). directory_test: the SQLite file on its
+# own (made, refused, migrated from version 1, shared between processes).
 tessera_add_gtest(directory_test
   SOURCES
     services/directory/directory_concurrency_test.cpp
     services/directory/directory_records_test.cpp
     services/directory/sqlite_file_test.cpp
+    services/directory/sqlite_migration_test.cpp
   LIBS tessera_directory Threads::Threads
   LABELS integration directory)
+
+# Every backend: the tests are parameterized over SQLite and PostgreSQL, and
+# the binary starts one PostgreSQL server (tests/support/postgres_server.hpp)
+# for all the tests it runs. So ctest runs it once per test suite, not once
+# per test: one initdb per suite.
+find_package(PostgreSQL REQUIRED)
+add_library(tessera_directory_test_support STATIC
+  services/directory/backend_fixture.cpp
+  ${PROJECT_SOURCE_DIR}/tests/support/postgres_server.cpp
+  ${PROJECT_SOURCE_DIR}/tests/support/run_tool.cpp
+)
+target_include_directories(tessera_directory_test_support PUBLIC ${PROJECT_SOURCE_DIR})
+target_link_libraries(tessera_directory_test_support PUBLIC tessera_directory
+                      PostgreSQL::PostgreSQL GTest::gtest)
+
+add_executable(directory_backend_test
+  services/directory/database_test.cpp
+  services/directory/store_test.cpp
+)
+target_link_libraries(directory_backend_test PRIVATE tessera_directory_test_support
+                      Threads::Threads GTest::gtest_main)
+foreach(suite OpenDatabase DatabaseTest StoreTest)
+  add_test(NAME directory_backend_test.${suite}
+           COMMAND directory_backend_test --gtest_filter=Backends/${suite}.*:${suite}.*)
+  set_tests_properties(directory_backend_test.${suite} PROPERTIES
+    LABELS "integration;directory;postgres"
+    ENVIRONMENT "TESSERA_BUILD_DIR=${PROJECT_BINARY_DIR};TESSERA_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+    TIMEOUT 300)
+endforeach()
 
 # TESSERA_HOME and the settings (services/runtime).
 tessera_add_gtest(runtime_test

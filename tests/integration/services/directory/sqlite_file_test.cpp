@@ -192,7 +192,7 @@ TEST_F(SqliteFileTest, TheSchemaChecksRowsWrittenFromOutsideToo) {
           .ok());
   EXPECT_EQ(db.Exec(columns + "(" + uid + ", 2, " + crypto + ", 1, 1, NULL, 'personalizing', 0, 0)")
                 .code(),
-            Code::kConditionsNotSatisfied);  // UNIQUE uid
+            Code::kAlreadyExists);  // UNIQUE uid (database.hpp)
 }
 
 TEST_F(SqliteFileTest, ATransactionRollsBackUnlessCommitted) {

@@ -1,0 +1,44 @@
+// BackendTest: a GoogleTest fixture parameterized over the directory's
+// backends, so one test body runs on SQLite (a file in a temporary
+// directory) and on PostgreSQL (a fresh database on the one server this test
+// binary starts, tests/support/postgres_server.hpp).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "services/directory/database.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace tessera::directory::testing {
+
+// Every backend the tests run on.
+std::vector<Backend> TestedBackends();
+// "Sqlite" / "Postgresql", for test names.
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info);
+
+class BackendTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  // A new, empty directory of this test's backend: each call another one.
+  std::string NewUrl();
+  // The URL of the first NewUrl() of this test (made on first use).
+  const std::string& url();
+  // Opens url() (migrated); fails the test on error.
+  std::unique_ptr<Database> OpenDb(const DatabaseOptions& options = {});
+
+  tessera::testing::TempDir dir_{"tessera-directory"};
+
+ private:
+  std::string url_;
+  int files_ = 0;
+};
+
+// Runs `sql` in one transaction; fails the test on error.
+void ExecOrFail(Database& db, const std::string& sql);
+// The single integer `sql` returns.
+std::int64_t QueryIntOrFail(Database& db, const std::string& sql);
+
+}  // namespace tessera::directory::testing
