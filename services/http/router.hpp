@@ -67,8 +67,17 @@ class Router {
     std::map<std::string, std::string> params;
   };
   // kNotFound when no pattern matches the path; kFunctionNotSupported (405)
-  // when one matches but not for `method`.
+  // when one matches but not for `method`. `path` is the target's path as
+  // sent, still percent-encoded: segments are split first and decoded after,
+  // so "%2F" inside a {name} stays in that one segment. A literal segment
+  // wins over a {name} one.
   Result<Match> Find(std::string_view method, std::string_view path) const;
+
+  // The distinct patterns, in the order added (the metrics' route labels).
+  std::vector<std::string> Patterns() const;
+  // "GET, POST": the methods some route allows for `path` (the Allow header
+  // of a 405, RFC 9110 §15.5.6); empty when none matches.
+  std::string Allowed(std::string_view path) const;
 
  private:
   struct Route {
