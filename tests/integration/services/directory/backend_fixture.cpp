@@ -4,7 +4,7 @@
 
 namespace tessera::directory::testing {
 
-std::vector<Backend> TestedBackends() { return {Backend::kSqlite}; }
+std::vector<Backend> TestedBackends() { return {Backend::kSqlite, Backend::kPostgresql}; }
 
 std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
   return info.param == Backend::kSqlite ? "Sqlite" : "Postgresql";
