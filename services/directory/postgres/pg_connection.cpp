@@ -114,8 +114,9 @@ bool PgConnection::broken() const {
   return marked_broken_ || conn_ == nullptr || PQstatus(conn_) == CONNECTION_BAD;
 }
 
-Status PgConnection::Error(const pg_result* result, std::string_view what) const {
+Status PgConnection::Error(const pg_result* result, std::string_view what) {
   const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  if (state == nullptr || *state == '\0') marked_broken_ = true;
   const char* message = result != nullptr && *PQresultErrorMessage(result) != '\0'
                             ? PQresultErrorMessage(result)
                             : PQerrorMessage(conn_);

@@ -56,7 +56,9 @@ class PgConnection {
 
  private:
   explicit PgConnection(pg_conn* conn) : conn_(conn) {}
-  Status Error(const pg_result* result, std::string_view what) const;
+  // The Status of a failed call; marks the connection broken when the
+  // error is libpq's own (no SQLSTATE).
+  Status Error(const pg_result* result, std::string_view what);
   // The name of the prepared statement for `sql` with `types`, preparing it
   // on first use.
   Result<std::string> Prepared(std::string_view sql, const std::vector<unsigned>& types);

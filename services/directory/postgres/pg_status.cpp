@@ -20,7 +20,9 @@ Status PgStatus(std::string_view sqlstate, std::string_view what, std::string_vi
       sqlstate == "57P03") {
     return Status::Unavailable(std::move(msg));
   }
-  if (sqlstate.empty() && connection_broken) return Status::Unavailable(std::move(msg));
+  // Every error the server sends has a SQLSTATE; one without comes from
+  // libpq itself: the connection broke (or could not be used at all).
+  if (sqlstate.empty() || connection_broken) return Status::Unavailable(std::move(msg));
   return Status::Internal(std::move(msg));
 }
 

@@ -7,7 +7,9 @@
 // connection exceptions, 57P01-57P03 (the server shutting down or starting)
 // and 53xxx (out of resources) are kUnavailable; 25006 (a write in a
 // READ ONLY transaction) is kConditionsNotSatisfied; the rest is kInternal.
-// No SQLSTATE with a broken connection is kUnavailable. Thread-safe.
+// No SQLSTATE (an error of libpq's own, such as "server closed the
+// connection unexpectedly"), or a broken connection, is kUnavailable.
+// Thread-safe.
 #pragma once
 
 #include <string_view>

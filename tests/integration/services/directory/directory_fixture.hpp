@@ -1,6 +1,7 @@
-// DirectoryTest: a GoogleTest fixture with a temporary directory, a fake
-// clock and helpers that make distinct UIDs and cryptograms, for tests of the
-// token directory on real SQLite files (removed when the test ends).
+// Fixtures for tests of the token directory: DirectoryTest on a real SQLite
+// file in a temporary directory (removed when the test ends), and
+// TokenDirectoryTest on every backend (backend_fixture.hpp); both with a fake
+// clock, and helpers that make distinct UIDs and cryptograms.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -14,6 +15,7 @@
 
 #include "common/bytes.hpp"
 #include "services/directory/sqlite/sqlite_directory.hpp"
+#include "tests/integration/services/directory/backend_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace tessera::directory::testing {
@@ -63,6 +65,32 @@ class DirectoryTest : public ::testing::Test {
   void SetNow(std::int64_t t) { now_->store(t); }
 
   tessera::testing::TempDir dir_{"tessera-directory"};
+  std::shared_ptr<std::atomic<std::int64_t>> now_ =
+      std::make_shared<std::atomic<std::int64_t>>(1'700'000'000);
+};
+
+// The same as DirectoryTest on the backend of the test's parameter.
+class TokenDirectoryTest : public BackendTest {
+ protected:
+  DirectoryOptions Options() {
+    DirectoryOptions options;
+    options.clock = [now = now_] { return now->load(); };
+    return options;
+  }
+
+  // Opens (another Database for) url(); fails the test on error.
+  std::unique_ptr<Directory> Open() {
+    auto directory = OpenDirectory(url(), Options());
+    EXPECT_TRUE(directory.ok()) << directory.status().ToString();
+    return directory.ok() ? std::move(directory).value() : nullptr;
+  }
+
+  void Record(Directory& directory, std::uint32_t n) {
+    ASSERT_TRUE(directory.RecordPersonalizing(Uid(n), 1000 + n, Cryptogram(n), 1, 1).ok());
+  }
+
+  void SetNow(std::int64_t t) { now_->store(t); }
+
   std::shared_ptr<std::atomic<std::int64_t>> now_ =
       std::make_shared<std::atomic<std::int64_t>>(1'700'000'000);
 };

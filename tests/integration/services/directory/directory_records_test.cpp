@@ -1,4 +1,4 @@
-// The directory's records and lifecycle rules, on a real SQLite file: round
+// The directory's records and lifecycle rules, on every backend: round
 // trips, ordering, the refusals, unknown UIDs and malformed input.
 #include <gtest/gtest.h>
 
@@ -34,7 +34,7 @@ TEST(Lifecycle, WordsRoundTripAndOthersAreRefused) {
   EXPECT_EQ(LifecycleFromString("").status().code(), Code::kInvalidArgument);
 }
 
-TEST_F(DirectoryTest, RecordPersonalizingStoresEveryFieldAndFindsItByUidAndSerial) {
+TEST_P(TokenDirectoryTest, RecordPersonalizingStoresEveryFieldAndFindsItByUidAndSerial) {
   auto directory = Open();
   ASSERT_TRUE(directory->RecordPersonalizing(Uid(7), 4242, Cryptogram(7), 3, 5).ok());
 
@@ -54,7 +54,7 @@ TEST_F(DirectoryTest, RecordPersonalizingStoresEveryFieldAndFindsItByUidAndSeria
   EXPECT_EQ(**by_serial, expected);
 }
 
-TEST_F(DirectoryTest, UnknownUidOrSerialIsFoundEmpty) {
+TEST_P(TokenDirectoryTest, UnknownUidOrSerialIsFoundEmpty) {
   auto directory = Open();
   Record(*directory, 1);
   auto by_uid = directory->FindByUid(Uid(2));
@@ -65,7 +65,7 @@ TEST_F(DirectoryTest, UnknownUidOrSerialIsFoundEmpty) {
   EXPECT_FALSE(by_serial->has_value());
 }
 
-TEST_F(DirectoryTest, ListIsOrderedBySerial) {
+TEST_P(TokenDirectoryTest, ListIsOrderedBySerial) {
   auto directory = Open();
   auto list = directory->List();
   ASSERT_TRUE(list.ok());
@@ -83,7 +83,7 @@ TEST_F(DirectoryTest, ListIsOrderedBySerial) {
   EXPECT_EQ((*list)[0].uid, Uid(10));
 }
 
-TEST_F(DirectoryTest, MarkPersonalizedMovesOnAndKeepsCreatedAt) {
+TEST_P(TokenDirectoryTest, MarkPersonalizedMovesOnAndKeepsCreatedAt) {
   auto directory = Open();
   Record(*directory, 1);
   SetNow(1'700'000'100);
@@ -95,7 +95,7 @@ TEST_F(DirectoryTest, MarkPersonalizedMovesOnAndKeepsCreatedAt) {
   EXPECT_EQ(token.cryptogram, Cryptogram(1));
 }
 
-TEST_F(DirectoryTest, MarkPersonalizedTwiceIsRefused) {
+TEST_P(TokenDirectoryTest, MarkPersonalizedTwiceIsRefused) {
   auto directory = Open();
   Record(*directory, 1);
   ASSERT_TRUE(directory->MarkPersonalized(Uid(1), Cryptogram(1)).ok());
@@ -104,7 +104,7 @@ TEST_F(DirectoryTest, MarkPersonalizedTwiceIsRefused) {
   EXPECT_TRUE(Mentions(again, "is personalized")) << again.message();
 }
 
-TEST_F(DirectoryTest, RecordingAgainWhilePersonalizingReplacesTheRow) {
+TEST_P(TokenDirectoryTest, RecordingAgainWhilePersonalizingReplacesTheRow) {
   auto directory = Open();
   Record(*directory, 1);
   SetNow(1'700'000'050);
@@ -122,7 +122,7 @@ TEST_F(DirectoryTest, RecordingAgainWhilePersonalizingReplacesTheRow) {
   EXPECT_EQ(directory->List()->size(), 1u);
 }
 
-TEST_F(DirectoryTest, APersonalizedTokensCryptogramIsNeverOverwritten) {
+TEST_P(TokenDirectoryTest, APersonalizedTokensCryptogramIsNeverOverwritten) {
   auto directory = Open();
   Record(*directory, 1);
   ASSERT_TRUE(directory->MarkPersonalized(Uid(1), Cryptogram(1)).ok());
@@ -135,7 +135,7 @@ TEST_F(DirectoryTest, APersonalizedTokensCryptogramIsNeverOverwritten) {
   EXPECT_EQ(Get(*directory, 1), before);
 }
 
-TEST_F(DirectoryTest, ATerminatedTokenIsNotRecordedAgain) {
+TEST_P(TokenDirectoryTest, ATerminatedTokenIsNotRecordedAgain) {
   auto directory = Open();
   Record(*directory, 1);
   ASSERT_TRUE(directory->MarkTerminated(Uid(1)).ok());
@@ -146,7 +146,7 @@ TEST_F(DirectoryTest, ATerminatedTokenIsNotRecordedAgain) {
   EXPECT_EQ(Get(*directory, 1), before);
 }
 
-TEST_F(DirectoryTest, ASerialOfAnotherTokenIsRefused) {
+TEST_P(TokenDirectoryTest, ASerialOfAnotherTokenIsRefused) {
   auto directory = Open();
   Record(*directory, 1);  // serial 1001
   Record(*directory, 2);  // serial 1002
@@ -163,7 +163,7 @@ TEST_F(DirectoryTest, ASerialOfAnotherTokenIsRefused) {
   EXPECT_EQ(Get(*directory, 2).serial, 1002u);
 }
 
-TEST_F(DirectoryTest, AReplacementSetsTheTargetThenTheNewVersion) {
+TEST_P(TokenDirectoryTest, AReplacementSetsTheTargetThenTheNewVersion) {
   auto directory = Open();
   Record(*directory, 1);
   ASSERT_TRUE(directory->MarkPersonalized(Uid(1), Cryptogram(1)).ok());
@@ -186,7 +186,7 @@ TEST_F(DirectoryTest, AReplacementSetsTheTargetThenTheNewVersion) {
   EXPECT_EQ(token.updated_at, 1'700'000'300);
 }
 
-TEST_F(DirectoryTest, MarkPersonalizedNeedsTheCryptogramItRecorded) {
+TEST_P(TokenDirectoryTest, MarkPersonalizedNeedsTheCryptogramItRecorded) {
   auto directory = Open();
   Record(*directory, 1);
   // Another run replaced the row with its own cryptogram in the meantime.
@@ -198,7 +198,7 @@ TEST_F(DirectoryTest, MarkPersonalizedNeedsTheCryptogramItRecorded) {
   EXPECT_TRUE(directory->MarkPersonalized(Uid(1), Cryptogram(7)).ok());
 }
 
-TEST_F(DirectoryTest, SettleMkVersionRecordsWhatTheCardProvedAndClearsTheTarget) {
+TEST_P(TokenDirectoryTest, SettleMkVersionRecordsWhatTheCardProvedAndClearsTheTarget) {
   auto directory = Open();
   Record(*directory, 1);
   EXPECT_EQ(directory->SettleMkVersion(Uid(1), 2).code(), Code::kConditionsNotSatisfied);
@@ -214,7 +214,7 @@ TEST_F(DirectoryTest, SettleMkVersionRecordsWhatTheCardProvedAndClearsTheTarget)
   EXPECT_EQ(Get(*directory, 1), settled);  // no change, not even updated_at
 }
 
-TEST_F(DirectoryTest, BeginReplacementResumesTheSameTargetOrRetargets) {
+TEST_P(TokenDirectoryTest, BeginReplacementResumesTheSameTargetOrRetargets) {
   auto directory = Open();
   Record(*directory, 1);
   ASSERT_TRUE(directory->MarkPersonalized(Uid(1), Cryptogram(1)).ok());
@@ -232,7 +232,7 @@ TEST_F(DirectoryTest, BeginReplacementResumesTheSameTargetOrRetargets) {
   EXPECT_EQ(Get(*directory, 1).mk_version, 1);
 }
 
-TEST_F(DirectoryTest, AReplacementNeedsAPersonalizedTokenAndANewVersion) {
+TEST_P(TokenDirectoryTest, AReplacementNeedsAPersonalizedTokenAndANewVersion) {
   auto directory = Open();
   Record(*directory, 1);
   Status early = directory->BeginReplacement(Uid(1), 2);
@@ -248,7 +248,7 @@ TEST_F(DirectoryTest, AReplacementNeedsAPersonalizedTokenAndANewVersion) {
   EXPECT_EQ(directory->BeginReplacement(Uid(1), 2).code(), Code::kConditionsNotSatisfied);
 }
 
-TEST_F(DirectoryTest, FinishReplacementMustMatchTheTargetInFlight) {
+TEST_P(TokenDirectoryTest, FinishReplacementMustMatchTheTargetInFlight) {
   auto directory = Open();
   Record(*directory, 1);
   ASSERT_TRUE(directory->MarkPersonalized(Uid(1), Cryptogram(1)).ok());
@@ -268,7 +268,7 @@ TEST_F(DirectoryTest, FinishReplacementMustMatchTheTargetInFlight) {
   EXPECT_EQ(Get(*directory, 1), done);
 }
 
-TEST_F(DirectoryTest, TerminationWorksFromAnyStateAndClearsATarget) {
+TEST_P(TokenDirectoryTest, TerminationWorksFromAnyStateAndClearsATarget) {
   auto directory = Open();
   Record(*directory, 1);
   Record(*directory, 2);
@@ -290,7 +290,7 @@ TEST_F(DirectoryTest, TerminationWorksFromAnyStateAndClearsATarget) {
             Code::kConditionsNotSatisfied);
 }
 
-TEST_F(DirectoryTest, AnUnknownUidIsNotFoundNamedInHex) {
+TEST_P(TokenDirectoryTest, AnUnknownUidIsNotFoundNamedInHex) {
   auto directory = Open();
   Record(*directory, 1);
   const Bytes unknown = Uid(0xdeadbeef);
@@ -304,7 +304,7 @@ TEST_F(DirectoryTest, AnUnknownUidIsNotFoundNamedInHex) {
   }
 }
 
-TEST_F(DirectoryTest, MalformedInputIsInvalidArgumentAndWritesNothing) {
+TEST_P(TokenDirectoryTest, MalformedInputIsInvalidArgumentAndWritesNothing) {
   auto directory = Open();
   const Bytes short_uid(kUidSize - 1, 0x11);
   const Bytes long_uid(kUidSize + 1, 0x11);
@@ -327,6 +327,9 @@ TEST_F(DirectoryTest, MalformedInputIsInvalidArgumentAndWritesNothing) {
   ASSERT_TRUE(list.ok());
   EXPECT_TRUE(list->empty());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, TokenDirectoryTest, ::testing::ValuesIn(TestedBackends()),
+                         BackendName);
 
 }  // namespace
 }  // namespace tessera::directory::testing

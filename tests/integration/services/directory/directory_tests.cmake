@@ -1,18 +1,4 @@
-# The directory (services/directory). directory_test: the SQLite file on its
-# own (made, refused, migrated from version 1, shared between processes).
-tessera_add_gtest(directory_test
-  SOURCES
-    services/directory/directory_concurrency_test.cpp
-    services/directory/directory_records_test.cpp
-    services/directory/sqlite_file_test.cpp
-    services/directory/sqlite_migration_test.cpp
-  LIBS tessera_directory Threads::Threads
-  LABELS integration directory)
-
-# Every backend: the tests are parameterized over SQLite and PostgreSQL, and
-# the binary starts one PostgreSQL server (tests/support/postgres_server.hpp)
-# for all the tests it runs. So ctest runs it once per test suite, not once
-# per test: one initdb per suite.
+# The directory (services/directory): what every directory test links.
 find_package(PostgreSQL REQUIRED)
 add_library(tessera_directory_test_support STATIC
   services/directory/backend_fixture.cpp
@@ -23,17 +9,39 @@ target_include_directories(tessera_directory_test_support PUBLIC ${PROJECT_SOURC
 target_link_libraries(tessera_directory_test_support PUBLIC tessera_directory
                       PostgreSQL::PostgreSQL GTest::gtest)
 
+# directory_test: the SQLite file on its own (made, refused, migrated from
+# version 1, shared between processes).
+tessera_add_gtest(directory_test
+  SOURCES
+    services/directory/sqlite_file_test.cpp
+    services/directory/sqlite_migration_test.cpp
+  LIBS tessera_directory_test_support Threads::Threads
+  LABELS integration directory)
+
+# Every backend: the tests are parameterized over SQLite and PostgreSQL, and
+# the binary starts one PostgreSQL server (tests/support/postgres_server.hpp)
+# for all the tests it runs. So ctest runs it once per test suite, not once
+# per test: one initdb per suite.
 add_executable(directory_backend_test
   services/directory/database_test.cpp
+  services/directory/directory_concurrency_test.cpp
+  services/directory/directory_race_test.cpp
+  services/directory/directory_records_test.cpp
+  services/directory/postgres_outage_test.cpp
   services/directory/store_test.cpp
 )
 target_link_libraries(directory_backend_test PRIVATE tessera_directory_test_support
                       Threads::Threads GTest::gtest_main)
-foreach(suite OpenDatabase DatabaseTest StoreTest)
+foreach(suite OpenDatabase Lifecycle DatabaseTest StoreTest TokenDirectoryTest
+              DirectoryConcurrencyTest DirectoryRaceTest PostgresOutage)
   add_test(NAME directory_backend_test.${suite}
            COMMAND directory_backend_test --gtest_filter=Backends/${suite}.*:${suite}.*)
+  set(labels integration directory postgres)
+  if(suite STREQUAL "OpenDatabase" OR suite STREQUAL "Lifecycle")
+    set(labels integration directory)  # these start no server
+  endif()
   set_tests_properties(directory_backend_test.${suite} PROPERTIES
-    LABELS "integration;directory;postgres"
+    LABELS "${labels}"
     ENVIRONMENT "TESSERA_BUILD_DIR=${PROJECT_BINARY_DIR};TESSERA_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
     TIMEOUT 300)
 endforeach()
