@@ -25,6 +25,7 @@ tessera_add_gtest(directory_test
 add_executable(directory_backend_test
   services/directory/database_test.cpp
   services/directory/directory_concurrency_test.cpp
+  services/directory/directory_copy_test.cpp
   services/directory/directory_race_test.cpp
   services/directory/directory_records_test.cpp
   services/directory/postgres_outage_test.cpp
@@ -33,7 +34,7 @@ add_executable(directory_backend_test
 target_link_libraries(directory_backend_test PRIVATE tessera_directory_test_support
                       Threads::Threads GTest::gtest_main)
 foreach(suite OpenDatabase Lifecycle DatabaseTest StoreTest TokenDirectoryTest
-              DirectoryConcurrencyTest DirectoryRaceTest PostgresOutage)
+              DirectoryConcurrencyTest DirectoryRaceTest DirectoryCopy PostgresOutage)
   add_test(NAME directory_backend_test.${suite}
            COMMAND directory_backend_test --gtest_filter=Backends/${suite}.*:${suite}.*)
   set(labels integration directory postgres)

@@ -1,0 +1,63 @@
+#include "services/directory/tables.hpp"
+
+#include <string_view>
+
+namespace tessera::directory {
+
+const std::vector<TableInfo>& Tables() {
+  static const std::vector<TableInfo> kTables = {
+      {"tokens",
+       "uid, serial, cryptogram, krk_version, mk_version, target_mk_version, lifecycle, "
+       "created_at, updated_at",
+       "serial", 1},
+      {"users", "id, display_name, email, created_at", "id", 2},
+      {"cas",
+       "name, parent, hsm, key_label, key_type, certificate, ocsp_key_label, ocsp_certificate, "
+       "created_at",
+       "name", 2},
+      {"certificates",
+       "ca, serial, profile, subject, not_before, not_after, der, user_id, issued_at", "ca, serial",
+       2},
+      {"revocations", "ca, serial, revoked_at, reason", "ca, serial", 2},
+      {"crls", "ca, number, this_update, next_update, der", "ca, number", 2},
+      {"audit", "seq, time, actor, action, object, request_id, details, prev_hash, hash", "seq", 2},
+      {"audit_checkpoints", "seq, time, head_hash, hsm, key_label, public_key, signature", "seq",
+       2},
+  };
+  return kTables;
+}
+
+std::string SelectAll(const TableInfo& table) {
+  return std::string("SELECT ") + table.columns + " FROM " + table.name + " ORDER BY " +
+         table.order_by;
+}
+
+std::string InsertRow(const TableInfo& table) {
+  std::string values;
+  int n = 1;
+  values += "$" + std::to_string(n);
+  for (const char* c = table.columns; *c != '\0'; ++c) {
+    if (*c == ',') values += ", $" + std::to_string(++n);
+  }
+  return std::string("INSERT INTO ") + table.name + " (" + table.columns + ") VALUES (" + values +
+         ")";
+}
+
+Result<std::vector<TableCount>> CountRows(Database& db, std::int64_t version) {
+  std::vector<TableCount> counts;
+  TESSERA_RETURN_IF_ERROR(db.Read([&](SqlTransaction& tx) -> Status {
+    counts.clear();
+    for (const TableInfo& table : Tables()) {
+      if (table.since > version) continue;
+      TESSERA_ASSIGN_OR_RETURN(auto rows,
+                               tx.Query(std::string("SELECT count(*) FROM ") + table.name));
+      if (rows.size() != 1) return Status::Internal("count(*) gave no row");
+      TESSERA_ASSIGN_OR_RETURN(std::int64_t n, rows[0].Int(0));
+      counts.push_back({table.name, n});
+    }
+    return Status::Ok();
+  }));
+  return counts;
+}
+
+}  // namespace tessera::directory
