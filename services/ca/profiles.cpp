@@ -1,0 +1,62 @@
+#include "services/ca/profiles.hpp"
+
+#include <openssl/obj_mac.h>
+
+#include <array>
+#include <string>
+
+namespace tessera::ca {
+namespace {
+
+constexpr std::array<int, 9> kPersonNids = {
+    NID_commonName,   NID_organizationName, NID_organizationalUnitName,
+    NID_countryName,  NID_localityName,     NID_stateOrProvinceName,
+    NID_serialNumber, NID_userId,           NID_pkcs9_emailAddress};
+constexpr std::array<int, 6> kServerNids = {
+    NID_commonName,  NID_organizationName, NID_organizationalUnitName,
+    NID_countryName, NID_localityName,     NID_stateOrProvinceName};
+constexpr std::array<int, 4> kAuthorityNids = {NID_commonName, NID_organizationName,
+                                               NID_organizationalUnitName, NID_countryName};
+
+// Validity: CA/B Forum BR §6.3.2 caps TLS server certificates at 398 days
+// (397 keeps a day of margin); the rest are Tessera's choices (docs/ca.md).
+//
+// user-signature carries emailProtection: S/MIME signing is what checks an
+// EKU on a signature certificate, and without any EKU the key would be good
+// for every purpose, TLS client authentication included. nonRepudiation
+// (contentCommitment) marks it as the user's signature key (seed 000, PIV 9C).
+constexpr std::array<Profile, 5> kProfiles = {{
+    {"user-signature", "critical,digitalSignature,nonRepudiation", nullptr, "emailProtection", 730,
+     0, false, false, true, true, true, kPersonNids, SanRule::kEmailOptional},
+    // RFC 5246 RSA key exchange needs keyEncipherment; ECDHE needs only
+    // digitalSignature.
+    {"tls-server", "critical,digitalSignature", "critical,digitalSignature,keyEncipherment",
+     "serverAuth", 397, 0, false, false, true, true, false, kServerNids, SanRule::kDnsOrIpRequired},
+    {"officer", "critical,digitalSignature", nullptr, "clientAuth,emailProtection", 365, 0, false,
+     false, true, true, true, kPersonNids, SanRule::kEmailOptional},
+    // A delegated responder is not itself checked (RFC 6960 §4.2.2.2.1), so
+    // its life is short instead.
+    {"ocsp", "critical,digitalSignature", nullptr, "OCSPSigning", 30, 0, false, true, false, false,
+     true, kAuthorityNids, SanRule::kNone},
+    {"ca", "critical,keyCertSign,cRLSign", nullptr, nullptr, 5 * 365, 10 * 365, true, false, true,
+     false, true, kAuthorityNids, SanRule::kNone},
+}};
+
+}  // namespace
+
+Result<const Profile*> FindProfile(std::string_view name) {
+  for (const Profile& profile : kProfiles) {
+    if (profile.name == name) return &profile;
+  }
+  std::string names;
+  for (const Profile& profile : kProfiles) {
+    if (!names.empty()) names += ", ";
+    names += profile.name;
+  }
+  return Status::NotFound("no certificate profile '" + std::string(name) + "' (profiles: " + names +
+                          ")");
+}
+
+std::span<const Profile> AllProfiles() { return kProfiles; }
+
+}  // namespace tessera::ca
