@@ -1,0 +1,181 @@
+// tesserad: the issuance platform's daemon (docs/tesserad.md), the
+// composition root. It reads the configuration (file, then flags), opens the
+// directory and the HSM, adds the configured services' routes and the
+// built-in /healthz and /metrics, and serves until SIGTERM.
+//
+// Exit codes: 0 stopped by SIGTERM/SIGINT after draining; 1 a startup
+// failure (a file that cannot be read, an address in use, the directory or
+// HSM unreachable); 2 a usage or configuration error (naming the key and the
+// line or flag).
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "services/directory/database.hpp"
+#include "services/http/access_log.hpp"
+#include "services/http/builtin_routes.hpp"
+#include "services/http/metrics.hpp"
+#include "services/http/server.hpp"
+#include "services/runtime/home.hpp"
+#include "services/runtime/hsm_access.hpp"
+#include "tools/tesserad/config.hpp"
+#include "tools/tesserad/services.hpp"
+
+namespace tessera::tesserad {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+int Fail(int code, const std::string& what, const Status& status) {
+  std::fprintf(stderr, "tesserad: %s%s\n", what.c_str(),
+               status.ok() ? "" : status.message().c_str());
+  return code;
+}
+
+// The configuration from --config FILE and the flags; exit code on failure.
+Result<DaemonConfig> LoadConfig(const std::string& config_file, const Settings& flags) {
+  Settings file;
+  if (!config_file.empty()) {
+    std::ifstream in(config_file, std::ios::binary);
+    if (!in) return Status::InvalidArgument("cannot read the config file " + config_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    TESSERA_ASSIGN_OR_RETURN(file, ParseConfigFile(text.str(), config_file));
+  }
+  return BuildConfig(Merge(std::move(file), flags), ServiceNames());
+}
+
+// The directory (migrate=false: tesserad refuses a schema older than its
+// build; `tessera directory migrate` upgrades it).
+Result<std::unique_ptr<directory::Database>> OpenDirectoryDatabase(const DaemonConfig& config,
+                                                                   const runtime::Home* home) {
+  std::string url = config.directory;
+  if (url.empty()) {
+    if (home == nullptr) return Status::InvalidArgument("no directory URL and no home");
+    url = "sqlite:" + home->directory_db().string();
+  }
+  directory::DatabaseOptions options;
+  options.migrate = false;
+  return directory::OpenDatabase(url, options);
+}
+
+int Serve(const DaemonConfig& config) {
+  if (!config.home.empty() && ::setenv("TESSERA_HOME", config.home.c_str(), 1) != 0) {
+    return Fail(kExitFailed, "cannot set TESSERA_HOME", Status::Ok());
+  }
+  std::unique_ptr<runtime::Home> home;
+  if (config.directory.empty() || !config.hsm.empty()) {
+    Result<runtime::Home> opened = runtime::OpenHome();
+    if (!opened.ok()) return Fail(kExitFailed, "TESSERA_HOME: ", opened.status());
+    home = std::make_unique<runtime::Home>(std::move(opened).value());
+  }
+  Result<std::unique_ptr<directory::Database>> database = OpenDirectoryDatabase(config, home.get());
+  if (!database.ok()) return Fail(kExitFailed, "directory: ", database.status());
+
+  std::unique_ptr<runtime::HsmAccess> hsm;
+  if (!config.hsm.empty()) {
+    if (Status name = runtime::CheckHsmName(config.hsm); !name.ok()) {
+      return Fail(kExitUsage, "hsm: ", name);
+    }
+    Result<runtime::Settings> settings = runtime::LoadSettings(*home);
+    if (!settings.ok()) return Fail(kExitFailed, "settings: ", settings.status());
+    Result<runtime::HsmAccess> access = runtime::HsmAccess::Load(*home, *settings);
+    if (!access.ok()) return Fail(kExitFailed, "hsm: ", access.status());
+    hsm = std::make_unique<runtime::HsmAccess>(std::move(access).value());
+    // A wrong PIN or a missing token stops the start, not the first request.
+    if (auto token = hsm->Open(config.hsm); !token.ok()) {
+      return Fail(kExitFailed, "hsm " + config.hsm + ": ", token.status());
+    }
+  }
+
+  Result<std::unique_ptr<http::AccessLog>> access_log = http::AccessLog::Open(config.access_log);
+  if (!access_log.ok()) return Fail(kExitFailed, "access_log: ", access_log.status());
+
+  http::Metrics metrics;
+  http::Router router;
+  ServiceContext context{**database, metrics, hsm.get(), config};
+  for (const std::string& name : config.services) {
+    if (Status added = ServiceTable().at(name)(router, context); !added.ok()) {
+      return Fail(kExitFailed, "service " + name + ": ", added);
+    }
+  }
+  std::vector<http::HealthProbe> probes;
+  directory::Database* db = database->get();
+  probes.push_back({"directory", [db] { return db->Ping(); }});
+  if (hsm) {
+    probes.push_back({"hsm", [access = hsm.get(), name = config.hsm]() -> Status {
+                        auto token = access->Open(name);
+                        return token.ok() ? Status::Ok() : token.status();
+                      }});
+  }
+  http::AddBuiltinRoutes(router, metrics, std::move(probes));
+
+  Result<std::unique_ptr<http::Server>> server =
+      http::Server::Create(config.server, router, metrics, access_log->get());
+  if (!server.ok()) return Fail(kExitFailed, "", server.status());
+  http::Server* running = server->get();
+  http::AccessLog* log = access_log->get();
+  running->OnSignals({SIGTERM, SIGINT, SIGHUP}, [running, log](int signal) {
+    if (signal == SIGHUP) {
+      if (Status reopened = log->Reopen(); !reopened.ok()) {
+        std::fprintf(stderr, "tesserad: SIGHUP: %s\n", reopened.message().c_str());
+      }
+      return;
+    }
+    std::fprintf(stderr, "tesserad: stopping: draining requests in flight\n");
+    running->Stop();
+  });
+  for (const std::string& address : running->BoundAddresses()) {
+    std::fprintf(stderr, "tesserad: listening on %s\n", address.c_str());
+  }
+  std::fprintf(stderr, "tesserad: directory %s\n", (*database)->Describe().c_str());
+  std::fflush(stderr);
+  running->Run();
+  std::fprintf(stderr, "tesserad: stopped\n");
+  return kExitOk;
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{"tesserad: the Tessera issuance daemon (docs/tesserad.md)"};
+  std::string config_file;
+  app.add_option("--config", config_file, "configuration file (key = value, [sections])");
+  // One flag per key; the value is kept raw and checked with the file's values.
+  std::map<std::string, std::vector<std::string>> raw;
+  for (const KeySpec& spec : ConfigKeys()) {
+    auto* option = app.add_option(FlagFor(spec.key), raw[spec.key], spec.help);
+    if (spec.list) option->delimiter(',');
+    else option->expected(1);
+  }
+  app.footer("Exit codes: 0 stopped cleanly, 1 startup failure, 2 usage or configuration error.");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int shown = app.exit(e);
+    return shown == 0 ? kExitOk : kExitUsage;
+  }
+  Settings flags;
+  for (const auto& [key, values] : raw) {
+    for (const std::string& value : values) flags[key].push_back({value, "flag " + FlagFor(key)});
+  }
+  Result<DaemonConfig> config = LoadConfig(config_file, flags);
+  if (!config.ok()) return Fail(kExitUsage, "configuration: ", config.status());
+  return Serve(*config);
+}
+
+}  // namespace
+}  // namespace tessera::tesserad
+
+int main(int argc, char** argv) {
+  try {
+    return tessera::tesserad::Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "tesserad: unexpected failure: %s\n", e.what());
+    return 1;
+  }
+}

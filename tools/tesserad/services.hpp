@@ -1,0 +1,38 @@
+// The services tesserad can run, by the name `services =` / --services uses,
+// each a function that adds its routes to the router. The table is the one
+// place a service is wired in (services.cpp); an unknown name is a config
+// error (exit 2).
+//
+// A registration runs once, before the server starts, on the main thread;
+// the handlers it adds run on server threads and must be thread-safe. What
+// the context points to outlives the server.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+
+#include "common/status.hpp"
+#include "services/directory/database.hpp"
+#include "services/http/metrics.hpp"
+#include "services/http/router.hpp"
+#include "services/runtime/hsm_access.hpp"
+#include "tools/tesserad/config.hpp"
+
+namespace tessera::tesserad {
+
+struct ServiceContext {
+  directory::Database& database;
+  http::Metrics& metrics;  // CountHsmOperation for HSM calls
+  // The HSM access of `config.hsm`, or null when no HSM is configured.
+  const runtime::HsmAccess* hsm;
+  const DaemonConfig& config;
+};
+
+using RegisterService = std::function<Status(http::Router&, ServiceContext&)>;
+
+const std::map<std::string, RegisterService>& ServiceTable();
+std::set<std::string> ServiceNames();
+
+}  // namespace tessera::tesserad
