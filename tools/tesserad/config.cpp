@@ -133,7 +133,8 @@ Result<Settings> ParseConfigFile(std::string_view text, std::string_view origin)
     }
     const std::string_view bare_key = TrimBlanks(content.substr(0, eq));
     std::string_view value = TrimBlanks(content.substr(eq + 1));
-    const std::string key = section.empty() ? std::string(bare_key) : section + "." + std::string(bare_key);
+    const std::string key =
+        section.empty() ? std::string(bare_key) : section + "." + std::string(bare_key);
     if (bare_key.empty()) return Status::InvalidArgument(where + ": the key is empty");
     const KeySpec* spec = FindKey(key);
     if (spec == nullptr) return Status::InvalidArgument(where + ": unknown key " + key);

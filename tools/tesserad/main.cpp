@@ -149,8 +149,10 @@ int Main(int argc, char** argv) {
   std::map<std::string, std::vector<std::string>> raw;
   for (const KeySpec& spec : ConfigKeys()) {
     auto* option = app.add_option(FlagFor(spec.key), raw[spec.key], spec.help);
-    if (spec.list) option->delimiter(',');
-    else option->expected(1);
+    if (spec.list)
+      option->delimiter(',');
+    else
+      option->expected(1);
   }
   app.footer("Exit codes: 0 stopped cleanly, 1 startup failure, 2 usage or configuration error.");
   try {

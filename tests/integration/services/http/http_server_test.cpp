@@ -1,8 +1,10 @@
 // The http::Server in this process with routes of the test's own: a route
 // that needs a client certificate, a JSON route, Status answers through the
 // problem table, and a failing health probe. Driven by curl over TLS.
-#include <nlohmann/json.hpp>
+#include <gtest/gtest.h>
+
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "services/http/builtin_routes.hpp"
@@ -11,8 +13,6 @@
 #include "tests/integration/services/http/test_pki.hpp"
 #include "tests/support/run_tool.hpp"
 #include "tests/support/temp_dir.hpp"
-
-#include <gtest/gtest.h>
 
 namespace tessera::testing {
 namespace {
@@ -73,8 +73,8 @@ class HttpServer : public ::testing::Test {
   std::pair<int, std::string> Curl(const std::string& path, std::vector<std::string> extra = {},
                                    std::string* headers = nullptr) {
     const std::string header_file = (dir_ / "headers").string();
-    std::vector<std::string> argv = {"curl", "-sS", "--max-time", "20", "--cacert", pki_.ca_cert,
-                                     "-D", header_file};
+    std::vector<std::string> argv = {"curl",     "-sS",        "--max-time", "20",
+                                     "--cacert", pki_.ca_cert, "-D",         header_file};
     argv.insert(argv.end(), extra.begin(), extra.end());
     argv.push_back(base_ + path);
     const ToolResult run = RunTool(argv);
@@ -116,17 +116,17 @@ TEST_F(HttpServer, AJsonBodyIsDecodedIntoTheHandlersStruct) {
 }
 
 TEST_F(HttpServer, BadJsonIs400NamingTheProblem) {
-  auto [status, body] = Curl("/echo/t", {"-H", "Content-Type: application/json", "--data-binary",
-                                         R"({"name":)"});
+  auto [status, body] =
+      Curl("/echo/t", {"-H", "Content-Type: application/json", "--data-binary", R"({"name":)"});
   EXPECT_EQ(status, 400);
   EXPECT_NE(nlohmann::json::parse(body)["detail"].get<std::string>().find("not JSON"),
             std::string::npos);
-  std::tie(status, body) = Curl("/echo/t", {"-H", "Content-Type: application/json",
-                                            "--data-binary", R"({"name":5})"});
+  std::tie(status, body) =
+      Curl("/echo/t", {"-H", "Content-Type: application/json", "--data-binary", R"({"name":5})"});
   EXPECT_EQ(status, 400);
   EXPECT_EQ(nlohmann::json::parse(body)["detail"], "body.name: expected a string, got number");
-  std::tie(status, body) = Curl("/echo/t", {"-H", "Content-Type: application/json",
-                                            "--data-binary", R"({"name":"x","colour":1})"});
+  std::tie(status, body) = Curl("/echo/t", {"-H", "Content-Type: application/json", "--data-binary",
+                                            R"({"name":"x","colour":1})"});
   EXPECT_EQ(status, 400);
   EXPECT_EQ(nlohmann::json::parse(body)["detail"], "body: unknown field \"colour\"");
 }
@@ -157,8 +157,7 @@ TEST_F(HttpServer, HealthzIs503NamingTheFailingProbe) {
   EXPECT_EQ(status, 503);
   const auto problem = nlohmann::json::parse(body);
   EXPECT_EQ(problem["type"], "urn:tessera:problem:unavailable");
-  EXPECT_NE(problem["detail"].get<std::string>().find("health probe hsm failed"),
-            std::string::npos)
+  EXPECT_NE(problem["detail"].get<std::string>().find("health probe hsm failed"), std::string::npos)
       << body;
 }
 

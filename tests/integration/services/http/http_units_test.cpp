@@ -157,8 +157,8 @@ Result<Profile> DecodeProfile(const Request& request) {
 }
 
 TEST(JsonBody, DecodesATypedStruct) {
-  auto p = DecodeProfile(JsonRequest(
-      R"({"name":"tls","usages":["a","b"],"critical":true,"subject":{"cn":"x"}})"));
+  auto p = DecodeProfile(
+      JsonRequest(R"({"name":"tls","usages":["a","b"],"critical":true,"subject":{"cn":"x"}})"));
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   EXPECT_EQ(p->name, "tls");
   EXPECT_EQ(p->usages, (std::vector<std::string>{"a", "b"}));
@@ -250,7 +250,8 @@ TEST(TesseradConfig, ErrorsNameTheFileLineAndKey) {
     if (!settings.ok()) return settings.status().message();
     return BuildConfig(*settings, kServices).status().message();
   };
-  EXPECT_EQ(message("listen = http://127.0.0.1:1\n[tls]\nkye = x\n"), "t.conf:3: unknown key tls.kye");
+  EXPECT_EQ(message("listen = http://127.0.0.1:1\n[tls]\nkye = x\n"),
+            "t.conf:3: unknown key tls.kye");
   EXPECT_EQ(message("[nope]\n"), "t.conf:1: unknown section [nope] (known: [tls], [limits])");
   EXPECT_EQ(message("listen\n"), "t.conf:1: expected key = value");
   EXPECT_EQ(message("hsm = a\nhsm = b\n"), "t.conf:2: hsm: already set at t.conf:1");

@@ -91,8 +91,8 @@ TEST_F(TesseradEndpoints, AnOversizedBodyIs413BeforeItIsSent) {
   Start({"--limits-body-bytes", "1000"});
   UniqueFd fd = ConnectTcp(daemon_->PortOf("http://"));
   ASSERT_TRUE(fd.valid());
-  ASSERT_TRUE(SendAll(fd.get(),
-                      "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n"));
+  ASSERT_TRUE(
+      SendAll(fd.get(), "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n"));
   const std::string answer = Receive(fd.get(), seconds(10));
   EXPECT_EQ(answer.rfind("HTTP/1.1 413 ", 0), 0u) << answer.substr(0, 200);
   EXPECT_NE(answer.find("urn:tessera:problem:body-too-large"), std::string::npos);
@@ -100,9 +100,8 @@ TEST_F(TesseradEndpoints, AnOversizedBodyIs413BeforeItIsSent) {
 
 TEST_F(TesseradEndpoints, CurlSendingAnOversizedBodyGets413) {
   Start({"--limits-body-bytes", "1000"});
-  const CurlResult r =
-      Curl(HttpsUrl("/healthz"), {"--data-binary", std::string(3000, 'x'), "-H",
-                                  "Content-Type: application/json"});
+  const CurlResult r = Curl(HttpsUrl("/healthz"), {"--data-binary", std::string(3000, 'x'), "-H",
+                                                   "Content-Type: application/json"});
   EXPECT_EQ(r.status, 413) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.body)["status"], 413);
 }

@@ -19,11 +19,15 @@ void TesseradTest::SetUp() {
 }
 
 std::vector<std::string> TesseradTest::BaseArgs() const {
-  return {"--listen",     "127.0.0.1:0",       "--listen",     "http://127.0.0.1:0",
-          "--listen",     "unix:" + socket_path(), "--directory", directory_url_,
-          "--tls-cert",   pki_.server_cert,    "--tls-key",    pki_.server_key,
-          "--tls-client-ca", pki_.ca_cert,     "--threads",    "2",
-          "--home",       (dir_ / "home").string()};
+  return {"--listen",        "127.0.0.1:0",
+          "--listen",        "http://127.0.0.1:0",
+          "--listen",        "unix:" + socket_path(),
+          "--directory",     directory_url_,
+          "--tls-cert",      pki_.server_cert,
+          "--tls-key",       pki_.server_key,
+          "--tls-client-ca", pki_.ca_cert,
+          "--threads",       "2",
+          "--home",          (dir_ / "home").string()};
 }
 
 void TesseradTest::Start(const std::vector<std::string>& extra) {
@@ -43,8 +47,8 @@ std::string TesseradTest::HttpUrl(const std::string& path) const {
 
 CurlResult TesseradTest::Curl(const std::string& url, const std::vector<std::string>& extra) const {
   const std::string header_file = (dir_ / "curl.headers").string();
-  std::vector<std::string> argv = {"curl", "-sS", "--max-time", "20", "--cacert", pki_.ca_cert,
-                                   "-D", header_file};
+  std::vector<std::string> argv = {"curl",     "-sS",        "--max-time", "20",
+                                   "--cacert", pki_.ca_cert, "-D",         header_file};
   argv.insert(argv.end(), extra.begin(), extra.end());
   argv.push_back(url);
   const ToolResult run = RunTool(argv);

@@ -35,9 +35,9 @@ class TesseradLifecycle : public TesseradTest {
 };
 
 TEST_F(TesseradLifecycle, AConfigFileServesWithFlagsWinning) {
-  const std::string config = WriteConfig(
-      "# test\nlisten = http://127.0.0.1:0\ndirectory = " + directory_url_ +
-      "\nthreads = 1\n[limits]\nbody_bytes = 10\n");
+  const std::string config =
+      WriteConfig("# test\nlisten = http://127.0.0.1:0\ndirectory = " + directory_url_ +
+                  "\nthreads = 1\n[limits]\nbody_bytes = 10\n");
   daemon_ = std::make_unique<TesseradProcess>(
       std::vector<std::string>{"--config", config, "--limits-body-bytes", "5000"}, dir_.path());
   ASSERT_TRUE(daemon_->WaitListening(1)) << daemon_->Stderr();
@@ -47,7 +47,8 @@ TEST_F(TesseradLifecycle, AConfigFileServesWithFlagsWinning) {
 }
 
 TEST_F(TesseradLifecycle, ABadValueNamesTheKeyAndTheLineAndExits2) {
-  const std::string config = WriteConfig("listen = http://127.0.0.1:0\n\n[limits]\nbody_bytes = lots\n");
+  const std::string config =
+      WriteConfig("listen = http://127.0.0.1:0\n\n[limits]\nbody_bytes = lots\n");
   const ToolResult r = RunToExit({"--config", config});
   EXPECT_EQ(r.exit_code, 2) << r.Describe();
   EXPECT_NE(r.err.find("tesserad.conf:4: limits.body_bytes:"), std::string::npos) << r.err;
@@ -93,9 +94,9 @@ TEST_F(TesseradLifecycle, ATlsKeyOthersCanReadIsRefused) {
 
 TEST_F(TesseradLifecycle, AnAddressInUseExits1) {
   Start();
-  const ToolResult r = RunToExit({"--listen", "http://127.0.0.1:" +
-                                                  std::to_string(daemon_->PortOf("http://")),
-                                  "--directory", directory_url_});
+  const ToolResult r =
+      RunToExit({"--listen", "http://127.0.0.1:" + std::to_string(daemon_->PortOf("http://")),
+                 "--directory", directory_url_});
   EXPECT_EQ(r.exit_code, 1) << r.Describe();
   EXPECT_NE(r.err.find("cannot listen on"), std::string::npos) << r.err;
 }
@@ -106,7 +107,8 @@ TEST_F(TesseradLifecycle, SigtermDrainsARequestInFlightAndExits0) {
   UniqueFd busy = ConnectTcp(daemon_->PortOf("http://"));
   ASSERT_TRUE(idle.valid() && busy.valid());
   // A request whose body has not all arrived yet.
-  ASSERT_TRUE(SendAll(busy.get(), "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\nabc"));
+  ASSERT_TRUE(
+      SendAll(busy.get(), "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\nabc"));
   std::this_thread::sleep_for(milliseconds(300));
   daemon_->Signal(SIGTERM);
   // The idle keep-alive connection is closed; the busy one is answered.
@@ -125,8 +127,8 @@ TEST_F(TesseradLifecycle, SigtermDrainsARequestInFlightAndExits0) {
 TEST_F(TesseradLifecycle, TheAccessLogHasOneLinePerRequestAndSighupReopensIt) {
   const std::string log = (dir_ / "access.log").string();
   Start({"--access-log", log});
-  ASSERT_EQ(Curl(HttpsUrl("/healthz"), {"-H", "X-Request-ID: first-1", "--cert",
-                                        pki_.client_cert, "--key", pki_.client_key})
+  ASSERT_EQ(Curl(HttpsUrl("/healthz"), {"-H", "X-Request-ID: first-1", "--cert", pki_.client_cert,
+                                        "--key", pki_.client_key})
                 .status,
             200);
   const std::string first = ReadFile(log);
@@ -165,7 +167,7 @@ TEST_F(TesseradLifecycle, Tls13AndTls12AreServedAndTls11IsRefused) {
   EXPECT_NE(v12.out.find("Protocol  : TLSv1.2"), std::string::npos) << v12.out;
   const ToolResult v11 = SClient(port, "-tls1_1", pki_.ca_cert);
   EXPECT_NE(v11.exit_code, 0);
-  EXPECT_EQ(v11.out.find("Protocol  : TLSv1.1"), std::string::npos) << v11.out;
+  EXPECT_NE(v11.out.find("Cipher is (NONE)"), std::string::npos) << v11.out;
   EXPECT_NE(v11.out.find("alert protocol version"), std::string::npos) << v11.out;
 }
 

@@ -26,7 +26,8 @@ class TesseradProcess {
 
   // Waits until the daemon has printed `count` "listening on" lines (true),
   // or exited, or the time ran out (false).
-  bool WaitListening(std::size_t count, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  bool WaitListening(std::size_t count,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(30));
   // "https://127.0.0.1:41234", ..., in the order of the --listen flags.
   std::vector<std::string> addresses() const;
   // The port of the first address starting with `scheme` ("https://", "http://").

@@ -25,8 +25,8 @@ bool Issue(const std::filesystem::path& dir, const std::string& name, const std:
               "-nodes", "-keyout", key, "-out", csr, "-subj", subject},
              &pki->error) &&
          Run({"openssl", "x509", "-req", "-in", csr, "-CA", pki->ca_cert, "-CAkey",
-              (dir / "ca.key").string(), "-CAcreateserial", "-days", "2", "-out", cert,
-              "-extfile", ext},
+              (dir / "ca.key").string(), "-CAcreateserial", "-days", "2", "-out", cert, "-extfile",
+              ext},
              &pki->error) &&
          std::filesystem::exists(cert);
 }
@@ -53,8 +53,8 @@ TestPki MakeTestPki(const std::filesystem::path& dir) {
   pki.server_key = (dir / "server.key").string();
   pki.client_cert = (dir / "client.pem").string();
   pki.client_key = (dir / "client.key").string();
-  std::filesystem::permissions(pki.server_key, std::filesystem::perms::owner_read |
-                                                   std::filesystem::perms::owner_write);
+  std::filesystem::permissions(
+      pki.server_key, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   return pki;
 }
 
