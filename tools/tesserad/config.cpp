@@ -7,7 +7,7 @@
 namespace tessera::tesserad {
 namespace {
 
-const std::set<std::string> kSections = {"tls", "limits"};
+const std::set<std::string> kSections = {"tls", "limits", "ca"};
 
 std::string_view StripComment(std::string_view line) {
   bool quoted = false;
@@ -96,6 +96,7 @@ const std::vector<KeySpec>& ConfigKeys() {
       {"limits.idle_timeout", "keep-alive idle time (default 60s)", false},
       {"limits.max_connections", "open connections (default 1024)", false},
       {"limits.drain_timeout", "SIGTERM: time for requests in flight (default 10s)", false},
+      {"ca.base_url", "URL certificates name for CRL and OCSP (http://host:port)", false},
   };
   return keys;
 }
@@ -123,7 +124,7 @@ Result<Settings> ParseConfigFile(std::string_view text, std::string_view origin)
       section = std::string(TrimBlanks(content.substr(1, content.size() - 2)));
       if (kSections.count(section) == 0) {
         return Status::InvalidArgument(where + ": unknown section [" + section +
-                                       "] (known: [tls], [limits])");
+                                       "] (known: [tls], [limits], [ca])");
       }
       continue;
     }
@@ -211,6 +212,11 @@ Result<DaemonConfig> BuildConfig(const Settings& settings,
       TESSERA_ASSIGN_OR_RETURN(limits.idle_timeout, Duration(one, key));
     } else if (key == "limits.max_connections") {
       TESSERA_ASSIGN_OR_RETURN(limits.max_connections, Number(one, key, 1, 1'000'000));
+    } else if (key == "ca.base_url") {
+      if (!one.value.starts_with("http://") && !one.value.starts_with("https://")) {
+        return Bad(one, key, "expected an http:// or https:// URL, got \"" + one.value + "\"");
+      }
+      config.ca_base_url = one.value;
     } else if (key == "limits.drain_timeout") {
       TESSERA_ASSIGN_OR_RETURN(limits.drain_timeout, Duration(one, key));
     }

@@ -14,6 +14,8 @@
 //   client_ca = /etc/tessera/clients.pem
 //   [limits]
 //   body_bytes = 1048576
+//   [ca]
+//   base_url = http://ca.example.org:8080
 //
 // A key in section S is "S.key"; its flag is "--S-key" with '_' as '-'
 // (tls.client_ca -> --tls-client-ca). '#' starts a comment; a value may be
@@ -65,6 +67,9 @@ struct DaemonConfig {
   std::vector<std::string> services;
   std::string home;        // empty: TESSERA_HOME's own rules
   std::string access_log;  // empty: stderr
+  // [ca] base_url: the URL certificates name for the CRL and OCSP
+  // (CaOptions::base_url); empty: no CRL DP / AIA extensions.
+  std::string ca_base_url;
 };
 
 // Checks and converts every value; `known_services` are the names

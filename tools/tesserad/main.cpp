@@ -53,7 +53,7 @@ Result<DaemonConfig> LoadConfig(const std::string& config_file, const Settings& 
 
 // The directory (migrate=false: tesserad refuses a schema older than its
 // build; `tessera directory migrate` upgrades it).
-Result<std::unique_ptr<directory::Database>> OpenDirectoryDatabase(const DaemonConfig& config,
+Result<std::shared_ptr<directory::Database>> OpenDirectoryDatabase(const DaemonConfig& config,
                                                                    const runtime::Home* home) {
   std::string url = config.directory;
   if (url.empty()) {
@@ -62,7 +62,9 @@ Result<std::unique_ptr<directory::Database>> OpenDirectoryDatabase(const DaemonC
   }
   directory::DatabaseOptions options;
   options.migrate = false;
-  return directory::OpenDatabase(url, options);
+  TESSERA_ASSIGN_OR_RETURN(std::unique_ptr<directory::Database> database,
+                           directory::OpenDatabase(url, options));
+  return std::shared_ptr<directory::Database>(std::move(database));
 }
 
 int Serve(const DaemonConfig& config) {
@@ -70,12 +72,13 @@ int Serve(const DaemonConfig& config) {
     return Fail(kExitFailed, "cannot set TESSERA_HOME", Status::Ok());
   }
   std::unique_ptr<runtime::Home> home;
-  if (config.directory.empty() || !config.hsm.empty()) {
+  const bool needs_hsm = !config.hsm.empty() || !config.services.empty();
+  if (config.directory.empty() || needs_hsm) {
     Result<runtime::Home> opened = runtime::OpenHome();
     if (!opened.ok()) return Fail(kExitFailed, "TESSERA_HOME: ", opened.status());
     home = std::make_unique<runtime::Home>(std::move(opened).value());
   }
-  Result<std::unique_ptr<directory::Database>> database = OpenDirectoryDatabase(config, home.get());
+  Result<std::shared_ptr<directory::Database>> database = OpenDirectoryDatabase(config, home.get());
   if (!database.ok()) return Fail(kExitFailed, "directory: ", database.status());
 
   std::unique_ptr<runtime::HsmAccess> hsm;
@@ -83,11 +86,15 @@ int Serve(const DaemonConfig& config) {
     if (Status name = runtime::CheckHsmName(config.hsm); !name.ok()) {
       return Fail(kExitUsage, "hsm: ", name);
     }
+  }
+  if (needs_hsm) {
     Result<runtime::Settings> settings = runtime::LoadSettings(*home);
     if (!settings.ok()) return Fail(kExitFailed, "settings: ", settings.status());
     Result<runtime::HsmAccess> access = runtime::HsmAccess::Load(*home, *settings);
     if (!access.ok()) return Fail(kExitFailed, "hsm: ", access.status());
     hsm = std::make_unique<runtime::HsmAccess>(std::move(access).value());
+  }
+  if (!config.hsm.empty()) {
     // A wrong PIN or a missing token stops the start, not the first request.
     if (auto token = hsm->Open(config.hsm); !token.ok()) {
       return Fail(kExitFailed, "hsm " + config.hsm + ": ", token.status());
@@ -99,7 +106,7 @@ int Serve(const DaemonConfig& config) {
 
   http::Metrics metrics;
   http::Router router;
-  ServiceContext context{**database, metrics, hsm.get(), config};
+  ServiceContext context{*database, metrics, hsm.get(), config};
   for (const std::string& name : config.services) {
     if (Status added = ServiceTable().at(name)(router, context); !added.ok()) {
       return Fail(kExitFailed, "service " + name + ": ", added);
@@ -108,7 +115,7 @@ int Serve(const DaemonConfig& config) {
   std::vector<http::HealthProbe> probes;
   directory::Database* db = database->get();
   probes.push_back({"directory", [db] { return db->Ping(); }});
-  if (hsm) {
+  if (!config.hsm.empty()) {
     probes.push_back({"hsm", [access = hsm.get(), name = config.hsm]() -> Status {
                         auto token = access->Open(name);
                         return token.ok() ? Status::Ok() : token.status();

@@ -5,11 +5,17 @@ namespace tessera::tesserad {
 const std::map<std::string, RegisterService>& ServiceTable() {
   static const std::map<std::string, RegisterService> table = {
       // ---- WIRING POINT for the CA service (issue 12) ----
-      // Replace the body with the CA helper's registration, e.g.
+      // Replace the body with the CA's registration (and link tessera_ca in
+      // tools/tesserad/CMakeLists.txt):
       //   #include "services/ca/ca_routes.hpp"
-      //   ca::AddCaRoutes(router, context.database, *context.hsm, context.metrics);
+      //   ca::CaOptions options;
+      //   options.base_url = context.config.ca_base_url;
+      //   const runtime::HsmAccess* hsm = context.hsm;
+      //   auto service = std::make_shared<ca::CaService>(
+      //       context.database, [hsm](const std::string& name) { return hsm->Open(name); },
+      //       options);
+      //   ca::AddCaRoutes(router, std::move(service));
       //   return Status::Ok();
-      // and link tessera_ca in tools/tesserad/CMakeLists.txt.
       {"ca",
        [](http::Router& /*router*/, ServiceContext& /*context*/) -> Status {
          return Status::FunctionNotSupported(

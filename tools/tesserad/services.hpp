@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 
@@ -23,9 +24,10 @@
 namespace tessera::tesserad {
 
 struct ServiceContext {
-  directory::Database& database;
+  std::shared_ptr<directory::Database> database;
   http::Metrics& metrics;  // CountHsmOperation for HSM calls
-  // The HSM access of `config.hsm`, or null when no HSM is configured.
+  // The process's way to its HSMs (loaded when `hsm` or `services` is
+  // configured; null otherwise). Open(name) is thread-safe.
   const runtime::HsmAccess* hsm;
   const DaemonConfig& config;
 };
