@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "services/audit/audit_hash.hpp"
+#include "services/audit/checkpointer.hpp"
 #include "tests/support/postgres_server.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -93,7 +94,35 @@ ToolResult AuditTest::Verify(const std::vector<std::string>& extra) const {
   return Tessera(args);
 }
 
-void AuditTest::Checkpoint() const {
+const runtime::HsmAccess& Access() {
+  static const runtime::HsmAccess access = [] {
+    auto loaded = runtime::HsmAccess::Load(runtime::Home{AuditHome()}, runtime::Settings{});
+    if (!loaded.ok()) {
+      (void)std::fprintf(stderr, "audit test setup: %s\n", loaded.status().ToString().c_str());
+      std::abort();
+    }
+    return std::move(loaded).value();
+  }();
+  return access;
+}
+
+Bytes PinnedKey() {
+  auto token = Access().Open(kHsm);
+  EXPECT_TRUE(token.ok()) << token.status().ToString();
+  if (!token.ok()) return {};
+  auto key = FindCheckpointKey(token->session(), kDefaultKeyLabel);
+  EXPECT_TRUE(key.ok()) << key.status().ToString();
+  return key.ok() ? key->public_key : Bytes{};
+}
+
+void AuditTest::Checkpoint() {
+  Checkpointer checkpointer(*db_, Access(), {kHsm, kDefaultKeyLabel, {}});
+  auto made = checkpointer.CheckpointNow(1800000000);
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  ASSERT_TRUE(made->has_value());
+}
+
+void AuditTest::CliCheckpoint() const {
   ToolResult r = Tessera({"audit", "checkpoint", "--hsm", kHsm, "--directory", url_});
   EXPECT_EQ(r.exit_code, 0) << r.Describe();
 }

@@ -4,8 +4,8 @@
 // One TESSERA_HOME per test binary (a temporary directory, removed at exit)
 // holds a SoftHSM2 token "audit" with the checkpoint key, made once with the
 // real `tessera hsm init-softhsm` and `tessera audit init`, and the key's
-// PEM (pin.pem) from `tessera audit key`: SoftHSM2 keeps per-process state,
-// so the test process loads one configuration only. Each test gets a fresh
+// PEM (pin.pem) from `tessera audit key`. The test process signs its own
+// checkpoints through the same token, to keep the number of tool runs down. Each test gets a fresh
 // database: a new SQLite file in that home, or a new PostgreSQL database.
 //
 // Tessera() runs $TESSERA_BUILD_DIR/tools/tessera/tessera with TESSERA_HOME
@@ -25,6 +25,7 @@
 #include "services/audit/audit_log.hpp"
 #include "services/directory/database.hpp"
 #include "services/directory/stores/audit_store.hpp"
+#include "services/runtime/hsm_access.hpp"
 #include "tests/support/run_tool.hpp"
 
 namespace tessera::audit::testing {
@@ -34,6 +35,10 @@ inline constexpr char kHsm[] = "audit";
 // The shared TESSERA_HOME (made on first use).
 const std::filesystem::path& AuditHome();
 std::filesystem::path PinFile();
+// This process's way to the home's SoftHSM2 (loaded once: SoftHSM2 keeps
+// global state), and the checkpoint key's SubjectPublicKeyInfo from it.
+const runtime::HsmAccess& Access();
+Bytes PinnedKey();
 
 class AuditTest : public ::testing::TestWithParam<directory::Backend> {
  protected:
@@ -43,8 +48,10 @@ class AuditTest : public ::testing::TestWithParam<directory::Backend> {
   tessera::testing::ToolResult Tessera(const std::vector<std::string>& args) const;
   // `tessera audit verify --directory URL --key pin.pem extra...`.
   tessera::testing::ToolResult Verify(const std::vector<std::string>& extra = {}) const;
-  // `tessera audit checkpoint --hsm audit --directory URL`; expects exit 0.
-  void Checkpoint() const;
+  // Signs the head in this process (Checkpointer::CheckpointNow).
+  void Checkpoint();
+  // The same through `tessera audit checkpoint --hsm audit --directory URL`.
+  void CliCheckpoint() const;
 
   // Appends records n at a time through audit::Append, one transaction each.
   void AppendRecords(int n);

@@ -22,7 +22,7 @@ add_executable(audit_integration_test
   ${PROJECT_SOURCE_DIR}/tests/support/run_tool.cpp
 )
 target_include_directories(audit_integration_test PRIVATE ${PROJECT_SOURCE_DIR})
-target_link_libraries(audit_integration_test PRIVATE tessera_audit OpenSSL::Crypto
+target_link_libraries(audit_integration_test PRIVATE tessera_audit OpenSSL::Crypto PostgreSQL::PostgreSQL
                       Threads::Threads GTest::gtest GTest::gtest_main)
 target_compile_definitions(audit_integration_test PRIVATE
                            TESSERA_CLI_BINARY="$<TARGET_FILE:tessera>")
