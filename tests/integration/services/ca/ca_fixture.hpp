@@ -64,6 +64,10 @@ class CaTest : public ::testing::Test {
 
   // A CaService on home/ and the directory, in this process.
   CaService& Service();
+  std::shared_ptr<CaService> SharedService() {
+    Service();
+    return service_;
+  }
 
   static std::string ReadFile(const std::string& path);
   static void WriteFile(const std::string& path, ByteView bytes);
