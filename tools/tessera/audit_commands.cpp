@@ -42,12 +42,12 @@ std::int64_t Now() {
       .count();
 }
 
-// --directory, else the directory of TESSERA_HOME (docs/cli.md).
+// --directory, else the settings' directory (docs/cli.md).
 std::unique_ptr<directory::Database> OpenDirectory(Context& ctx, const Environment& env,
-                                                   const std::string& url) {
-  const std::string chosen = url.empty() ? "sqlite:" + env.home.directory_db().string() : url;
-  auto db = directory::OpenDatabase(chosen);
-  if (!ctx.Check("opening the directory " + chosen, db.status())) return nullptr;
+                                                   const std::string& flag) {
+  const std::string url = DirectoryUrl(env, flag);
+  auto db = directory::OpenDatabase(url);
+  if (!ctx.Check("opening the directory " + url, db.status())) return nullptr;
   return std::move(db).value();
 }
 
@@ -213,11 +213,6 @@ void List(Context& ctx, const AuditOptions& o) {
   (void)ctx.Check("audit list", read);
 }
 
-void AddDirectoryOption(CLI::App& command, AuditOptions& o) {
-  command.add_option("--directory", o.directory,
-                     "Directory URL (sqlite:PATH, postgresql://...); default: TESSERA_HOME's");
-}
-
 void AddKeyLabelOption(CLI::App& command, AuditOptions& o) {
   command.add_option("--key-label", o.key_label, "Label of the checkpoint key in the HSM")
       ->capture_default_str();
@@ -244,7 +239,7 @@ void AddAuditCommands(CLI::App& app, Context& ctx) {
   CLI::App* checkpoint = audit->add_subcommand("checkpoint", "Sign the head of the log now");
   checkpoint->add_option("--hsm", o->hsm, "HSM name")->required();
   AddKeyLabelOption(*checkpoint, *o);
-  AddDirectoryOption(*checkpoint, *o);
+  AddDirectoryOption(*checkpoint, o->directory);
   checkpoint->callback([&ctx, o] { Checkpoint(ctx, *o); });
 
   CLI::App* verify = audit->add_subcommand(
@@ -254,7 +249,7 @@ void AddAuditCommands(CLI::App& app, Context& ctx) {
   verify->add_option("--hsm", o->hsm, "Pin the key of this HSM");
   verify->add_option("--key", o->key_file, "Pin the key in this PEM file");
   AddKeyLabelOption(*verify, *o);
-  AddDirectoryOption(*verify, *o);
+  AddDirectoryOption(*verify, o->directory);
   verify->callback([&ctx, o] { Verify(ctx, *o); });
 
   CLI::App* list = audit->add_subcommand("list", "Print records (or checkpoints) as JSON lines");
@@ -262,7 +257,7 @@ void AddAuditCommands(CLI::App& app, Context& ctx) {
   list->add_option("--limit", o->limit, "At most this many records (default: all)")
       ->check(CLI::PositiveNumber);
   list->add_flag("--checkpoints", o->checkpoints, "Print the checkpoints instead");
-  AddDirectoryOption(*list, *o);
+  AddDirectoryOption(*list, o->directory);
   list->callback([&ctx, o] { List(ctx, *o); });
 }
 

@@ -15,7 +15,8 @@ namespace {
 using tessera::testing::RunTool;
 using tessera::testing::ToolResult;
 
-constexpr const char* kUnset[] = {"TESSERA_CONF", "TESSERA_HSM_MODULE", "TESSERA_HSM_PIN"};
+constexpr const char* kUnset[] = {"TESSERA_CONF", "TESSERA_HSM_MODULE", "TESSERA_HSM_PIN",
+                                  "TESSERA_DIRECTORY"};
 
 std::filesystem::path TesseraBinary() {
   const char* build = std::getenv("TESSERA_BUILD_DIR");  // NOLINT(concurrency-mt-unsafe)
@@ -25,11 +26,13 @@ std::filesystem::path TesseraBinary() {
   return TESSERA_CLI_BINARY;
 }
 
-ToolResult RunIn(const std::filesystem::path& home, const std::vector<std::string>& args) {
+ToolResult RunIn(const std::filesystem::path& home, const std::vector<std::string>& args,
+                 const std::vector<std::string>& extra_env = {}) {
   std::vector<std::string> argv = {"env"};
   for (const char* name : kUnset) argv.insert(argv.end(), {"-u", name});
   argv.push_back("TESSERA_HOME=" + home.string());
   argv.push_back("SOFTHSM2_CONF=" + (home / "softhsm2.conf").string());
+  argv.insert(argv.end(), extra_env.begin(), extra_env.end());
   argv.push_back(TesseraBinary().string());
   argv.insert(argv.end(), args.begin(), args.end());
   return RunTool(argv, std::chrono::seconds(120));
@@ -83,8 +86,9 @@ void AuditTest::SetUp() {
   db_ = std::move(db).value();
 }
 
-ToolResult AuditTest::Tessera(const std::vector<std::string>& args) const {
-  return RunIn(AuditHome(), args);
+ToolResult AuditTest::Tessera(const std::vector<std::string>& args,
+                              const std::vector<std::string>& extra_env) const {
+  return RunIn(AuditHome(), args, extra_env);
 }
 
 ToolResult AuditTest::Verify(const std::vector<std::string>& extra) const {

@@ -5,13 +5,15 @@
 // holds a SoftHSM2 token "audit" with the checkpoint key, made once with the
 // real `tessera hsm init-softhsm` and `tessera audit init`, and the key's
 // PEM (pin.pem) from `tessera audit key`. The test process signs its own
-// checkpoints through the same token, to keep the number of tool runs down. Each test gets a fresh
-// database: a new SQLite file in that home, or a new PostgreSQL database.
+// checkpoints through the same token, to keep the number of tool runs down.
+// Each test gets a fresh database: a new SQLite file in that home, or a new
+// PostgreSQL database.
 //
 // Tessera() runs $TESSERA_BUILD_DIR/tools/tessera/tessera with TESSERA_HOME
-// and SOFTHSM2_CONF set and the developer's TESSERA_CONF, TESSERA_HSM_MODULE
-// and TESSERA_HSM_PIN unset. Exec() changes rows behind the log's back, as
-// someone with the database's password could. Used from the test's thread.
+// and SOFTHSM2_CONF set and the developer's TESSERA_CONF, TESSERA_HSM_MODULE,
+// TESSERA_HSM_PIN and TESSERA_DIRECTORY unset. Exec() changes rows behind the
+// log's back, as someone with the database's password could. Used from the
+// test's thread.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -44,8 +46,9 @@ class AuditTest : public ::testing::TestWithParam<directory::Backend> {
  protected:
   void SetUp() override;
 
-  // `tessera args...` in the shared home.
-  tessera::testing::ToolResult Tessera(const std::vector<std::string>& args) const;
+  // `tessera args...` in the shared home; `extra_env`: NAME=VALUE entries.
+  tessera::testing::ToolResult Tessera(const std::vector<std::string>& args,
+                                       const std::vector<std::string>& extra_env = {}) const;
   // `tessera audit verify --directory URL --key pin.pem extra...`.
   tessera::testing::ToolResult Verify(const std::vector<std::string>& extra = {}) const;
   // Signs the head in this process (Checkpointer::CheckpointNow).

@@ -58,6 +58,13 @@ TEST_P(AuditTamperTest, PinsTheKeyFromTheHsmToo) {
   EXPECT_TRUE(Has(r.out, "audit log intact")) << r.Describe();
 }
 
+TEST_P(AuditTamperTest, TakesTheDirectoryFromTheSettingsWithoutTheFlag) {
+  auto r =
+      Tessera({"audit", "verify", "--key", PinFile().string()}, {"TESSERA_DIRECTORY=" + url()});
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_TRUE(Has(r.out, "audit log intact: records 1 to 13")) << r.Describe();
+}
+
 TEST_P(AuditTamperTest, NamesARecordWhoseFieldWasEdited) {
   ASSERT_EQ(Exec("UPDATE audit SET object = $1 WHERE seq = 7", {std::string("ca/root/serial/99")}),
             1);
