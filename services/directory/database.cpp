@@ -65,4 +65,25 @@ Result<std::unique_ptr<Database>> OpenDatabase(std::string_view url,
   return OpenSqliteDatabase(std::filesystem::path(std::string(url)), options);
 }
 
+std::string RedactUrl(std::string_view url_view) {
+  std::string url(url_view);
+  const std::size_t scheme = url.find("://");
+  if (scheme != std::string::npos) {
+    const std::size_t start = scheme + 3;
+    const std::size_t at = url.find('@', start);
+    const std::size_t slash = url.find('/', start);
+    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+      const std::size_t colon = url.find(':', start);
+      if (colon != std::string::npos && colon < at) url.erase(colon, at - colon);
+    }
+  }
+  const std::size_t password = url.find("password=");
+  if (password != std::string::npos) {
+    const std::size_t end = url.find('&', password);
+    url.replace(password, end == std::string::npos ? std::string::npos : end - password,
+                "password=***");
+  }
+  return url;
+}
+
 }  // namespace tessera::directory

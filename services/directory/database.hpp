@@ -82,6 +82,9 @@ struct DatabaseOptions {
   // With migrate = false: open an older schema as it is instead of refusing
   // it (`tessera directory migrate` and `status` read the version first).
   bool keep_old_schema = false;
+  // SQLite: make a missing file (false: kNotFound, e.g. the source of a
+  // copy or `tessera directory status`).
+  bool create_missing = true;
 };
 
 class Database {
@@ -111,5 +114,9 @@ class Database {
 // sqlite. Anything else is kInvalidArgument naming the URL's scheme.
 Result<std::unique_ptr<Database>> OpenDatabase(std::string_view url,
                                                const DatabaseOptions& options = {});
+
+// `url` without its password, for messages and logs:
+// "postgresql://u:secret@h/db?password=x" -> "postgresql://u@h/db?password=***".
+std::string RedactUrl(std::string_view url);
 
 }  // namespace tessera::directory

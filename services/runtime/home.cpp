@@ -66,9 +66,12 @@ Result<Settings> ParseSettings(const std::string& text, const std::string& origi
                                host::ParseTransportSelection(line.value, line.where));
     } else if (line.key == "sim.run_dir") {
       base.sim_run_dir = line.value;
+    } else if (line.key == "directory") {
+      if (line.value.empty()) return Status::InvalidArgument(line.where + "directory is empty");
+      base.directory = line.value;
     } else {
       return Status::InvalidArgument(line.where + "unknown key '" + line.key +
-                                     "' (known: hsm.module, transports, sim.run_dir)");
+                                     "' (known: hsm.module, transports, sim.run_dir, directory)");
     }
   }
   return base;
@@ -77,6 +80,7 @@ Result<Settings> ParseSettings(const std::string& text, const std::string& origi
 Result<Settings> LoadSettings(const Home& home) {
   Settings settings;
   settings.sim_run_dir = simsock::DefaultRunDir();
+  settings.directory = "sqlite:" + home.directory_db().string();
   if (std::filesystem::exists(home.config_file())) {
     std::ifstream file(home.config_file());
     if (!file) return Status::IoError("cannot read " + home.config_file().string());
@@ -91,6 +95,7 @@ Result<Settings> LoadSettings(const Home& home) {
                              host::ParseTransportSelection(transports, "TESSERA_TRANSPORTS: "));
   }
   if (const char* dir = Env("TESSERA_SIM_DIR")) settings.sim_run_dir = dir;
+  if (const char* url = Env("TESSERA_DIRECTORY")) settings.directory = url;
   return settings;
 }
 

@@ -1,16 +1,20 @@
 // Home: what lives in TESSERA_HOME for the tessera CLI (docs/cli.md), and the
 // CLI's configuration file there.
 //
-//   TESSERA_HOME/tessera.conf      optional: hsm.module, transports, sim.run_dir
-//   TESSERA_HOME/directory.db      the token directory (SQLite)
+//   TESSERA_HOME/tessera.conf      optional: hsm.module, transports, sim.run_dir,
+//                                  directory
+//   TESSERA_HOME/directory.db      the directory (SQLite), unless `directory`
+//                                  names another
 //   TESSERA_HOME/softhsm2.conf     SoftHSM2 configuration of the embedded default
 //   TESSERA_HOME/softhsm/          its token files
 //   TESSERA_HOME/hsm/NAME.pin      user PIN of HSM token NAME, mode 0600
 //   TESSERA_HOME/hsm/NAME.so-pin   its security officer PIN, mode 0600
 //
 // Settings, first match wins: the environment (TESSERA_HSM_MODULE,
-// TESSERA_TRANSPORTS, TESSERA_SIM_DIR), then tessera.conf, then defaults
-// (SoftHSM2, all three transports, the simulator's default run directory).
+// TESSERA_TRANSPORTS, TESSERA_SIM_DIR, TESSERA_DIRECTORY), then tessera.conf,
+// then defaults (SoftHSM2, all three transports, the simulator's default run
+// directory, sqlite:TESSERA_HOME/directory.db). A command's --directory flag
+// wins over all of them (tools/tessera/common_options.hpp).
 // Value types.
 #pragma once
 
@@ -46,6 +50,9 @@ struct Settings {
   std::string hsm_module = kDefaultHsmModule;
   host::TransportSelection transports;
   std::filesystem::path sim_run_dir;
+  // The directory's URL (services/directory/database.hpp): "sqlite:PATH" or
+  // "postgresql://...".
+  std::string directory;
   // True when the module is the embedded SoftHSM2: its SOFTHSM2_CONF is then
   // the one in TESSERA_HOME.
   bool embedded_softhsm() const { return hsm_module == kDefaultHsmModule; }

@@ -12,6 +12,16 @@ std::optional<Environment> LoadEnvironment(Context& ctx) {
   return Environment{*home, *settings};
 }
 
+void AddDirectoryOption(CLI::App& command, std::string& url) {
+  command.add_option("--directory", url,
+                     "Directory URL: sqlite:PATH or postgresql://... (default: `directory` in "
+                     "tessera.conf, TESSERA_DIRECTORY, else sqlite:TESSERA_HOME/directory.db)");
+}
+
+std::string DirectoryUrl(const Environment& env, const std::string& flag) {
+  return flag.empty() ? env.settings.directory : flag;
+}
+
 void AddVersionOption(CLI::App& command, const std::string& name, int& version) {
   command.add_option(name, version, "Key version, 1 to 127")->required()->check(CLI::Range(1, 127));
 }

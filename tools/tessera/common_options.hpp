@@ -1,5 +1,5 @@
 // What most tessera subcommands share: TESSERA_HOME and its settings, the
-// key-version option, and finding a token by serial.
+// --directory option, the key-version option, and finding a token by serial.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -20,6 +20,13 @@ struct Environment {
 
 // TESSERA_HOME and its settings; prints the error and returns nullopt.
 std::optional<Environment> LoadEnvironment(Context& ctx);
+
+// --directory URL: the directory a command uses instead of the settings'
+// one (`directory` in tessera.conf, TESSERA_DIRECTORY, else
+// sqlite:TESSERA_HOME/directory.db).
+void AddDirectoryOption(CLI::App& command, std::string& url);
+// The directory URL a command uses: `flag` when given, else the settings'.
+std::string DirectoryUrl(const Environment& env, const std::string& flag);
 
 // A required key version option, 1 to 127 (docs/card-manager.md "Keys").
 void AddVersionOption(CLI::App& command, const std::string& name, int& version);

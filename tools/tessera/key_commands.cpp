@@ -7,7 +7,7 @@
 
 #include "common/card_manager_constants.hpp"
 #include "hsm/version_objects.hpp"
-#include "services/directory/sqlite/sqlite_directory.hpp"
+#include "services/directory/directory.hpp"
 #include "services/keyman/bulk.hpp"
 #include "services/keyman/personalize.hpp"
 #include "services/keyman/replace.hpp"
@@ -25,6 +25,7 @@ struct KeyOptions {
   int version = 0;
   int jobs = 1;
   bool force = false;
+  std::string directory;  // --directory; empty: the settings' one
 };
 
 enum class Job { kPersonalize, kReplace };
@@ -73,8 +74,11 @@ std::optional<RunSetup> Prepare(Context& ctx, const KeyOptions& o, Job job, cons
     if (!ctx.Check(verb, latest.status())) return std::nullopt;
     setup.version = *latest;
   }
-  auto directory = directory::OpenSqliteDirectory(env->home.directory_db());
-  if (!ctx.Check("opening the directory", directory.status())) return std::nullopt;
+  const std::string url = DirectoryUrl(*env, o.directory);
+  auto directory = directory::OpenDirectory(url);
+  if (!ctx.Check("opening the directory " + directory::RedactUrl(url), directory.status())) {
+    return std::nullopt;
+  }
   setup.directory = std::move(*directory);
   if (!o.all) {
     auto token = FindBySerial(ctx, env->settings, o.serial);
@@ -185,6 +189,7 @@ void AddTargetOptions(CLI::App& command, KeyOptions& o) {
   all->excludes(token);
   command.add_option("--jobs", o.jobs, "Tokens worked on at once, each with its own HSM session")
       ->check(CLI::Range(1, 64));
+  AddDirectoryOption(command, o.directory);
   command.callback([] {});
 }
 

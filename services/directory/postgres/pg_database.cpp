@@ -57,28 +57,6 @@ Status RunIn(PgConnection& connection, const std::string& begin,
   return status;
 }
 
-// The URL without a password: "postgresql://user:secret@host/db" ->
-// "postgresql://user@host/db", and no "password=" parameter.
-std::string WithoutPassword(std::string url) {
-  const std::size_t scheme = url.find("://");
-  if (scheme != std::string::npos) {
-    const std::size_t start = scheme + 3;
-    const std::size_t at = url.find('@', start);
-    const std::size_t slash = url.find('/', start);
-    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
-      const std::size_t colon = url.find(':', start);
-      if (colon != std::string::npos && colon < at) url.erase(colon, at - colon);
-    }
-  }
-  const std::size_t password = url.find("password=");
-  if (password != std::string::npos) {
-    const std::size_t end = url.find('&', password);
-    url.replace(password, end == std::string::npos ? std::string::npos : end - password,
-                "password=***");
-  }
-  return url;
-}
-
 Result<std::int64_t> ReadVersion(PgConnection& connection) {
   TESSERA_ASSIGN_OR_RETURN(
       auto exists,
@@ -160,7 +138,7 @@ class PgDatabase final : public Database {
 
 Result<std::unique_ptr<Database>> OpenPostgresDatabase(const std::string& url,
                                                        const DatabaseOptions& options) {
-  std::string description = WithoutPassword(url);
+  std::string description = RedactUrl(url);
   TESSERA_ASSIGN_OR_RETURN(PgConnection connection,
                            PgConnection::Connect(url, description, options.connect_timeout));
   if (options.migrate) {

@@ -103,7 +103,11 @@ class SqliteDatabase final : public Database {
 
 Result<std::unique_ptr<Database>> OpenSqliteDatabase(const std::filesystem::path& file,
                                                      const DatabaseOptions& options) {
-  TESSERA_RETURN_IF_ERROR(CreateIfMissing(file));
+  if (options.create_missing) {
+    TESSERA_RETURN_IF_ERROR(CreateIfMissing(file));
+  } else if (std::error_code ec; !std::filesystem::exists(file, ec)) {
+    return Status::NotFound("there is no directory " + file.string());
+  }
   TESSERA_ASSIGN_OR_RETURN(SqliteConnection writer,
                            SqliteConnection::Open(file, options.busy_timeout));
   sqlite::OldSchema old_schema = sqlite::OldSchema::kMigrate;

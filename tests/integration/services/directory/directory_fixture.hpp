@@ -40,6 +40,11 @@ inline Bytes ReadFileBytes(const std::filesystem::path& file) {
   return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+// An SQLite file as the first release (schema version 1: only the tokens
+// table) left it, with tokens 1..n (serial 1000 + n, personalized, created
+// at 7, updated at 8).
+void MakeVersionOneFile(const std::filesystem::path& file, std::uint32_t n);
+
 class DirectoryTest : public ::testing::Test {
  protected:
   std::filesystem::path db_path() const { return dir_ / "directory.db"; }

@@ -13,9 +13,10 @@ target_link_libraries(tessera_directory_test_support PUBLIC tessera_directory
 # version 1, shared between processes).
 tessera_add_gtest(directory_test
   SOURCES
+    services/directory/directory_settings_test.cpp
     services/directory/sqlite_file_test.cpp
     services/directory/sqlite_migration_test.cpp
-  LIBS tessera_directory_test_support Threads::Threads
+  LIBS tessera_directory_test_support tessera_runtime Threads::Threads
   LABELS integration directory)
 
 # Every backend: the tests are parameterized over SQLite and PostgreSQL, and
@@ -46,6 +47,19 @@ foreach(suite OpenDatabase Lifecycle DatabaseTest StoreTest TokenDirectoryTest
     ENVIRONMENT "TESSERA_BUILD_DIR=${PROJECT_BINARY_DIR};TESSERA_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
     TIMEOUT 300)
 endforeach()
+
+# The tessera CLI's directory commands, on the real binary (a separate
+# binary, so that the tests above do not wait for the whole CLI to build).
+add_executable(directory_cli_test services/directory/directory_cli_test.cpp)
+target_link_libraries(directory_cli_test PRIVATE tessera_directory_test_support
+                      Threads::Threads GTest::gtest_main)
+target_compile_definitions(directory_cli_test PRIVATE TESSERA_CLI_BINARY="$<TARGET_FILE:tessera>")
+add_dependencies(directory_cli_test tessera)
+add_test(NAME directory_cli_test COMMAND directory_cli_test)
+set_tests_properties(directory_cli_test PROPERTIES
+  LABELS "integration;directory;postgres;cli"
+  ENVIRONMENT "TESSERA_BUILD_DIR=${PROJECT_BINARY_DIR};TESSERA_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+  TIMEOUT 300)
 
 # TESSERA_HOME and the settings (services/runtime).
 tessera_add_gtest(runtime_test

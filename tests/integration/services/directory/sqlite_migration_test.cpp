@@ -7,7 +7,6 @@
 
 #include "services/directory/database.hpp"
 #include "services/directory/migrations.hpp"
-#include "services/directory/sqlite/sqlite_connection.hpp"
 #include "tests/integration/services/directory/directory_fixture.hpp"
 
 namespace tessera::directory::testing {
@@ -15,27 +14,8 @@ namespace {
 
 using SqliteMigrationTest = DirectoryTest;
 
-// The file as the version-1 code left it, with two tokens.
-void MakeVersionOneFile(const std::filesystem::path& file) {
-  std::ofstream(file, std::ios::binary).flush();
-  auto db = sqlite::SqliteConnection::Open(file, std::chrono::seconds(5));
-  ASSERT_TRUE(db.ok()) << db.status().ToString();
-  const std::string v1 = Migrations(Backend::kSqlite).front().sql;
-  ASSERT_TRUE(db->Exec("PRAGMA journal_mode = WAL").ok());
-  ASSERT_TRUE(db->Exec("BEGIN; " + v1 + "PRAGMA user_version = 1; COMMIT").ok());
-  for (std::uint32_t n : {1u, 2u}) {
-    auto insert =
-        db->Prepare("INSERT INTO tokens VALUES (?1, ?2, ?3, 1, 1, NULL, 'personalized', 7, 8)");
-    ASSERT_TRUE(insert.ok());
-    insert->Bind(1, ByteView(Uid(n)))
-        .Bind(2, std::int64_t{1000 + n})
-        .Bind(3, ByteView(Cryptogram(n)));
-    ASSERT_TRUE(insert->Run().ok());
-  }
-}
-
 TEST_F(SqliteMigrationTest, AVersionOneFileMigratesToTheNewestSchemaWithEveryTokenKept) {
-  MakeVersionOneFile(db_path());
+  MakeVersionOneFile(db_path(), 2);
   auto directory = Open();
   ASSERT_NE(directory, nullptr);
   auto list = directory->List();
@@ -62,7 +42,7 @@ TEST_F(SqliteMigrationTest, AVersionOneFileMigratesToTheNewestSchemaWithEveryTok
 }
 
 TEST_F(SqliteMigrationTest, AnOpenThatMustNotMigrateRefusesAnOldFileOrKeepsItAsItIs) {
-  MakeVersionOneFile(db_path());
+  MakeVersionOneFile(db_path(), 2);
   DatabaseOptions options;
   options.migrate = false;
   auto refused = OpenDatabase("sqlite:" + db_path().string(), options);
