@@ -19,9 +19,11 @@ struct Lookup {
 OcspAnswer ErrorAnswer(OcspResponseStatus status) { return OcspAnswer{OcspErrorResponse(status)}; }
 
 // good: issued by this CA and not revoked; revoked; unknown: never issued
-// here (RFC 6960 §2.2).
+// here (RFC 6960 §2.2). `known_issued`: the serial was seen issued before
+// (certificates are never deleted), so only the revocation is read: the
+// cached path costs one indexed read.
 Result<std::vector<Lookup>> LookUp(directory::Database& db, const std::string& ca,
-                                   const std::vector<OcspCertId>& ids) {
+                                   const std::vector<OcspCertId>& ids, bool known_issued) {
   std::vector<Lookup> out(ids.size());
   Status read_status = db.Read([&](directory::SqlTransaction& tx) -> Status {
     for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -31,6 +33,10 @@ Result<std::vector<Lookup>> LookUp(directory::Database& db, const std::string& c
                                directory::FindRevocation(tx, ca, ids[i].serial));
       if (revoked) {
         out[i] = Lookup{CertState::kRevoked, revoked->revoked_at, revoked->reason};
+        continue;
+      }
+      if (known_issued) {
+        out[i].state = CertState::kGood;
         continue;
       }
       TESSERA_ASSIGN_OR_RETURN(std::optional<directory::CertificateRecord> issued,
@@ -57,18 +63,20 @@ Result<OcspAnswer> CaService::AnswerOcsp(const std::string& ca, ByteView request
       return ErrorAnswer(OcspResponseStatus::kUnauthorized);
     }
   }
-  TESSERA_ASSIGN_OR_RETURN(std::vector<Lookup> states, LookUp(*db_, ca, request->ids));
-  const std::int64_t now = clock_();
-
   const bool cacheable = request->ids.size() == 1 && !request->nonce_extension;
   std::string key;
+  std::optional<CachedAnswer> cached;
   if (cacheable) {
     key = OcspCache::Key(ca, request->ids[0].der);
-    std::optional<CachedAnswer> cached = ocsp_cache_->Find(key);
-    if (cached && Lookup{cached->state, cached->revoked_at, cached->reason} == states[0] &&
-        now < cached->this_update + options_.ocsp_refresh && now < cached->next_update) {
-      return OcspAnswer{*cached->der, cached->this_update, cached->next_update};
-    }
+    cached = ocsp_cache_->Find(key);
+  }
+  const bool known_issued = cached && cached->state != CertState::kUnknown;
+  TESSERA_ASSIGN_OR_RETURN(std::vector<Lookup> states,
+                           LookUp(*db_, ca, request->ids, known_issued));
+  const std::int64_t now = clock_();
+  if (cached && Lookup{cached->state, cached->revoked_at, cached->reason} == states[0] &&
+      now < cached->this_update + options_.ocsp_refresh && now < cached->next_update) {
+    return OcspAnswer{*cached->der, cached->this_update, cached->next_update};
   }
 
   TESSERA_ASSIGN_OR_RETURN(HsmPool::Lease lease, pool_.Acquire(context->record.hsm));

@@ -144,7 +144,8 @@ CaService& CaTest::Service() {
   options.base_url = kBaseUrl;
   service_ = std::make_shared<CaService>(
       std::shared_ptr<directory::Database>(std::move(db).value()),
-      [shared_access](const std::string& name) { return shared_access->Open(name); }, options);
+      [shared_access](const std::string& name) { return shared_access->Open(name); }, options,
+      [offset = clock_offset_holder_] { return SystemClock() + *offset; });
   return *service_;
 }
 

@@ -69,6 +69,9 @@ class CaTest : public ::testing::Test {
     return service_;
   }
 
+  // Seconds added to the in-process service's clock (the CRL schedule).
+  void AdvanceClock(std::int64_t seconds) { clock_offset_ += seconds; }
+
   static std::string ReadFile(const std::string& path);
   static void WriteFile(const std::string& path, ByteView bytes);
 
@@ -76,6 +79,8 @@ class CaTest : public ::testing::Test {
   tessera::testing::TempDir dir_{"tessera-ca"};
   std::string directory_url_;
   std::shared_ptr<CaService> service_;
+  std::shared_ptr<std::int64_t> clock_offset_holder_ = std::make_shared<std::int64_t>(0);
+  std::int64_t& clock_offset_ = *clock_offset_holder_;
 };
 
 }  // namespace tessera::ca::testing

@@ -151,3 +151,46 @@ TEST_F(CaRoutesTest, BadJsonAndBadCsrAreStatusesNotAnswers) {
 
 }  // namespace
 }  // namespace tessera::ca::testing
+
+namespace tessera::ca::testing {
+namespace {
+
+class CaScheduleTest : public CaTest {
+ protected:
+  void SetUp() override {
+    CaTest::SetUp();
+    if (HasFatalFailure()) return;
+    ASSERT_NO_FATAL_FAILURE(InitCa("root"));
+  }
+};
+
+TEST_F(CaScheduleTest, CrlIsReissuedPastItsRefreshPointAndNotBefore) {
+  auto first = Service().CurrentCrl("root");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->number, 1);
+  EXPECT_EQ(first->next_update - first->this_update, 24 * 3600);
+  AdvanceClock(6 * 3600);
+  EXPECT_EQ(Service().CurrentCrl("root")->number, 1);  // before the 12 h refresh point
+  AdvanceClock(7 * 3600);
+  auto second = Service().CurrentCrl("root");
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->number, 2);
+  EXPECT_GT(second->this_update, first->this_update);
+  EXPECT_TRUE(Service().EnsureFresh(SystemClock() + 13 * 3600).ok());
+  EXPECT_EQ(CountRows("crls"), 2);  // fresh already: nothing re-issued
+}
+
+TEST_F(CaScheduleTest, ResponderCertificateIsRenewedNearItsEnd) {
+  auto before = Service().List();
+  ASSERT_TRUE(before.ok());
+  ASSERT_TRUE(Service().EnsureFresh(SystemClock()).ok());
+  EXPECT_EQ(Service().List()->at(0).ocsp_certificate, before->at(0).ocsp_certificate);
+  ASSERT_TRUE(Service().EnsureFresh(SystemClock() + 25 * 86400).ok());
+  auto after = Service().List();
+  ASSERT_TRUE(after.ok());
+  EXPECT_NE(after->at(0).ocsp_certificate, before->at(0).ocsp_certificate);
+  EXPECT_EQ(after->at(0).ocsp_key_label, before->at(0).ocsp_key_label);  // the same key
+}
+
+}  // namespace
+}  // namespace tessera::ca::testing
