@@ -22,6 +22,17 @@ std::string Label(std::string_view value) {
   return out;
 }
 
+// Methods are client-chosen tokens: only the standard ones become label
+// values, so a client cannot grow the number of series (RFC 9110 §9).
+std::string_view MethodLabel(std::string_view method) {
+  static constexpr std::string_view kKnown[] = {"GET",     "HEAD",    "POST",  "PUT",  "DELETE",
+                                                "CONNECT", "OPTIONS", "TRACE", "PATCH"};
+  for (std::string_view known : kKnown) {
+    if (method == known) return known;
+  }
+  return "other";
+}
+
 std::string Number(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%g", value);
@@ -54,8 +65,8 @@ void Metrics::ObserveRequest(std::string_view route, std::string_view method, in
                              std::chrono::steady_clock::duration duration) {
   const std::string route_label = "route=\"" + Label(route) + "\"";
   requests_
-      .Get(route_label + ",method=\"" + Label(method) + "\",status=\"" + std::to_string(status) +
-           "\"")
+      .Get(route_label + ",method=\"" + std::string(MethodLabel(method)) + "\",status=\"" +
+           std::to_string(status) + "\"")
       .fetch_add(1, std::memory_order_relaxed);
   Histogram& histogram = durations_.Get(route_label);
   const double seconds = std::chrono::duration<double>(duration).count();

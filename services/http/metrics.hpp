@@ -9,7 +9,8 @@
 //
 // `route` is the router's pattern ("/ca/{name}/ocsp"), never the path, so
 // the number of series is bounded; requests that match no route count under
-// route="unmatched". Thread-safe; the hot path is atomic increments (a
+// route="unmatched", and methods outside RFC 9110's as method="other".
+// Thread-safe; the hot path is atomic increments (a
 // shared lock only to find an existing series).
 #pragma once
 

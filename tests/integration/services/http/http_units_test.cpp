@@ -7,6 +7,7 @@
 
 #include "services/http/access_log.hpp"
 #include "services/http/json_body.hpp"
+#include "services/http/metrics.hpp"
 #include "services/http/problem.hpp"
 #include "services/http/router.hpp"
 #include "services/http/uri.hpp"
@@ -201,6 +202,35 @@ TEST(AccessLogLine, QuotesAndEscapesWhatARequestControls) {
             std::string::npos)
       << line;
   EXPECT_EQ(line.find('\n'), std::string::npos);
+}
+
+TEST(Metrics, RenderPrometheusTextWithBoundedLabels) {
+  Metrics metrics;
+  metrics.ObserveRequest("/healthz", "GET", 200, std::chrono::milliseconds(3));
+  metrics.ObserveRequest("unmatched", "BREW", 405, std::chrono::milliseconds(20));
+  metrics.CountHsmOperation("sign", true);
+  metrics.CountHsmOperation("sign", false);
+  metrics.ConnectionOpened();
+  const std::string text = metrics.Render();
+  EXPECT_NE(text.find("tessera_http_requests_total{route=\"/healthz\",method=\"GET\","
+                      "status=\"200\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("method=\"other\",status=\"405\"} 1\n"), std::string::npos);
+  EXPECT_EQ(text.find("BREW"), std::string::npos);
+  EXPECT_NE(text.find("tessera_http_request_duration_seconds_bucket{route=\"/healthz\","
+                      "le=\"0.0025\"} 0\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("tessera_http_request_duration_seconds_bucket{route=\"/healthz\","
+                      "le=\"0.005\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("tessera_http_request_duration_seconds_sum{route=\"/healthz\"} 0.003\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("tessera_hsm_operations_total{operation=\"sign\",result=\"ok\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("tessera_hsm_operations_total{operation=\"sign\",result=\"error\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("tessera_http_open_connections 1\n"), std::string::npos);
 }
 
 }  // namespace
