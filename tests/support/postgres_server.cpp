@@ -110,11 +110,11 @@ std::string PostgresServer::NewDatabase() {
     Die("cannot connect to " + URL() + ": " + PQerrorMessage(conn.get()));
   }
   std::unique_ptr<PGresult, PgResultFree> result(
-      PQexec(conn.get(), ("CREATE DATABASE " + name).c_str()));
+      PQexec(conn.get(), ("CREATE SCHEMA " + name).c_str()));
   if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
-    Die("CREATE DATABASE " + name + ": " + PQerrorMessage(conn.get()));
+    Die("CREATE SCHEMA " + name + ": " + PQerrorMessage(conn.get()));
   }
-  return URL(name);
+  return URL() + "&options=-c%20search_path%3D" + name;
 }
 
 PostgresServer& SharedPostgresServer() {

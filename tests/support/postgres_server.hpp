@@ -11,8 +11,9 @@
 // started it, so a forked child that exits normally leaves it running.
 //
 // One server per test binary is the intended use (SharedPostgresServer), with
-// a fresh database per test (NewDatabase). Not thread-safe: set up and
-// stop/start it from the test's main thread.
+// a fresh, empty place per test (NewDatabase): a schema of its own, which is
+// instant where CREATE DATABASE takes most of a second. Not thread-safe: set
+// up and stop/start it from the test's main thread.
 #pragma once
 
 #include <sys/types.h>
@@ -40,7 +41,9 @@ class PostgresServer {
   // libpq's URL of `database` on this server:
   // "postgresql:///postgres?host=/tmp/tessera-pg-XXXXXX&user=postgres".
   std::string URL(const std::string& database = "postgres") const;
-  // CREATE DATABASE t_<n> (a new n each call); its URL.
+  // CREATE SCHEMA t_<n> (a new n each call) in database "postgres"; a URL
+  // whose connections use only it (options=-c search_path=t_<n>), so to a
+  // client it is an empty database of its own.
   std::string NewDatabase();
   const std::filesystem::path& dir() const { return dir_; }
 
