@@ -29,7 +29,7 @@ void AppendValue(std::string& line, std::string_view value) {
       line += c;
     } else if (u < 0x20 || u == 0x7f) {
       char hex[5];
-      std::snprintf(hex, sizeof hex, "\\x%02x", u);
+      (void)std::snprintf(hex, sizeof hex, "\\x%02x", u);
       line += hex;
     } else {
       line += c;
@@ -46,9 +46,9 @@ std::string UtcNow() {
   std::tm tm{};
   ::gmtime_r(&seconds, &tm);
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(millis));
+  (void)std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                      tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                      tm.tm_sec, static_cast<int>(millis));
   return buffer;
 }
 
@@ -84,7 +84,7 @@ std::string AccessLog::Format(const AccessRecord& r) {
   line += " bytes=" + std::to_string(r.bytes);
   const double ms = std::chrono::duration<double, std::milli>(r.duration).count();
   char duration[32];
-  std::snprintf(duration, sizeof duration, "%.3f", ms);
+  (void)std::snprintf(duration, sizeof duration, "%.3f", ms);
   line += " duration_ms=";
   line += duration;
   line += " request_id=";

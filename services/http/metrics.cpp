@@ -35,7 +35,7 @@ std::string_view MethodLabel(std::string_view method) {
 
 std::string Number(double value) {
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%g", value);
+  (void)std::snprintf(buffer, sizeof buffer, "%g", value);
   return buffer;
 }
 

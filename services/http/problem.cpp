@@ -65,29 +65,29 @@ Status Fault(HttpFault fault, std::string message) {
 // mean if a service returned them.
 const ProblemType& ProblemFor(const Status& status) {
   switch (status.code()) {
-    case Code::kInvalidArgument: return kBadRequest;
-    case Code::kWrongLength: return kBadRequest;
+    case Code::kInvalidArgument:
+    case Code::kWrongLength:
     case Code::kIncorrectP1P2: return kBadRequest;
-    case Code::kNotFound: return kNotFound;
+    case Code::kNotFound:
     case Code::kReferenceNotFound: return kNotFound;
     case Code::kFunctionNotSupported: return kMethod;
-    case Code::kInsNotSupported: return kNotImplemented;
+    case Code::kInsNotSupported:
     case Code::kClaNotSupported: return kNotImplemented;
-    case Code::kSecurityStatus: return kForbidden;
-    case Code::kAuthBlocked: return kForbidden;
+    case Code::kSecurityStatus:
+    case Code::kAuthBlocked:
     case Code::kPinIncorrect: return kForbidden;
     case Code::kConditionsNotSatisfied: return kConflict;
     case Code::kAlreadyExists: return kExists;
-    case Code::kSignatureInvalid: return kUnprocessable;
+    case Code::kSignatureInvalid:
     case Code::kDataMismatch: return kUnprocessable;
     case Code::kRefused: return FaultRow(status.detail());
-    case Code::kUnavailable: return kUnavailable;
+    case Code::kUnavailable:
     case Code::kPowerLost: return kUnavailable;
     case Code::kAborted: return kRetry;
     case Code::kNoSpace: return kStorage;
-    case Code::kCorrupt: return kInternal;
-    case Code::kIoError: return kInternal;
-    case Code::kInternal: return kInternal;
+    case Code::kCorrupt:
+    case Code::kIoError:
+    case Code::kInternal:
     case Code::kOk: break;
   }
   return kInternal;

@@ -7,7 +7,14 @@
 namespace tessera::tesserad {
 namespace {
 
-const std::set<std::string> kSections = {"tls", "limits", "ca"};
+constexpr std::string_view kSections[] = {"tls", "limits", "ca"};
+
+bool KnownSection(std::string_view name) {
+  for (std::string_view known : kSections) {
+    if (name == known) return true;
+  }
+  return false;
+}
 
 std::string_view StripComment(std::string_view line) {
   bool quoted = false;
@@ -78,7 +85,7 @@ Result<std::chrono::milliseconds> Duration(const Setting& setting, std::string_v
 }  // namespace
 
 const std::vector<KeySpec>& ConfigKeys() {
-  static const std::vector<KeySpec> keys = {
+  static const std::vector<KeySpec> kKeys = {
       {"listen", "ADDR:PORT or https://ADDR:PORT (TLS), http://ADDR:PORT, unix:PATH", true},
       {"directory", "directory URL: sqlite:PATH or postgresql://... (default sqlite in home)",
        false},
@@ -98,7 +105,7 @@ const std::vector<KeySpec>& ConfigKeys() {
       {"limits.drain_timeout", "SIGTERM: time for requests in flight (default 10s)", false},
       {"ca.base_url", "URL certificates name for CRL and OCSP (http://host:port)", false},
   };
-  return keys;
+  return kKeys;
 }
 
 std::string FlagFor(std::string_view key) {
@@ -122,7 +129,7 @@ Result<Settings> ParseConfigFile(std::string_view text, std::string_view origin)
     if (content.front() == '[') {
       if (content.back() != ']') return Status::InvalidArgument(where + ": expected [section]");
       section = std::string(TrimBlanks(content.substr(1, content.size() - 2)));
-      if (kSections.count(section) == 0) {
+      if (!KnownSection(section)) {
         return Status::InvalidArgument(where + ": unknown section [" + section +
                                        "] (known: [tls], [limits], [ca])");
       }

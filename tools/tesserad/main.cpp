@@ -23,6 +23,7 @@
 #include "services/runtime/home.hpp"
 #include "services/runtime/hsm_access.hpp"
 #include "tools/tesserad/config.hpp"
+#include "tools/tesserad/maintenance.hpp"
 #include "tools/tesserad/services.hpp"
 
 namespace tessera::tesserad {
@@ -106,7 +107,8 @@ int Serve(const DaemonConfig& config) {
 
   http::Metrics metrics;
   http::Router router;
-  ServiceContext context{*database, metrics, hsm.get(), config};
+  Maintenance maintenance;
+  ServiceContext context{*database, metrics, hsm.get(), config, &maintenance};
   for (const std::string& name : config.services) {
     if (Status added = ServiceTable().at(name)(router, context); !added.ok()) {
       return Fail(kExitFailed, "service " + name + ": ", added);
@@ -143,7 +145,9 @@ int Serve(const DaemonConfig& config) {
   }
   std::fprintf(stderr, "tesserad: directory %s\n", (*database)->Describe().c_str());
   std::fflush(stderr);
+  maintenance.Start();
   running->Run();
+  maintenance.Stop();
   std::fprintf(stderr, "tesserad: stopped\n");
   return kExitOk;
 }

@@ -20,6 +20,7 @@
 #include "services/http/router.hpp"
 #include "services/runtime/hsm_access.hpp"
 #include "tools/tesserad/config.hpp"
+#include "tools/tesserad/maintenance.hpp"
 
 namespace tessera::tesserad {
 
@@ -30,6 +31,8 @@ struct ServiceContext {
   // configured; null otherwise). Open(name) is thread-safe.
   const runtime::HsmAccess* hsm;
   const DaemonConfig& config;
+  // Periodic work (CRL refresh); null in tests that only build routes.
+  Maintenance* maintenance = nullptr;
 };
 
 using RegisterService = std::function<Status(http::Router&, ServiceContext&)>;

@@ -160,6 +160,29 @@ TEST_F(TesseradEndpoints, KeepAliveServesTwoRequestsOnOneConnection) {
   EXPECT_NE(second.find("tessera_http_connections_total 1\n"), std::string::npos);
 }
 
+TEST_F(TesseradEndpoints, AnIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
+  Start({"--limits-idle-timeout", "1s"});
+  UniqueFd fd = ConnectTcp(daemon_->PortOf("http://"));
+  ASSERT_TRUE(SendAll(fd.get(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_EQ(Receive(fd.get(), seconds(10), true).rfind("HTTP/1.1 200 ", 0), 0u);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(ClosedWithin(fd.get(), seconds(5)));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, milliseconds(800));
+}
+
+TEST_F(TesseradEndpoints, ConnectionsBeyondTheLimitAreClosedAtOnce) {
+  Start({"--limits-max-connections", "1"});
+  UniqueFd first = ConnectTcp(daemon_->PortOf("http://"));
+  ASSERT_TRUE(SendAll(first.get(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_EQ(Receive(first.get(), seconds(10), true).rfind("HTTP/1.1 200 ", 0), 0u);
+  UniqueFd second = ConnectTcp(daemon_->PortOf("http://"));
+  ASSERT_TRUE(second.valid());  // the kernel accepts; tesserad closes it unanswered
+  EXPECT_TRUE(ClosedWithin(second.get(), seconds(5)));
+  // The first, kept alive, still works.
+  ASSERT_TRUE(SendAll(first.get(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_EQ(Receive(first.get(), seconds(10), true).rfind("HTTP/1.1 200 ", 0), 0u);
+}
+
 TEST_F(TesseradEndpoints, TheUnixSocketServesPlainHttpAndIsMode0660) {
   Start();
   struct stat info {};
