@@ -10,7 +10,9 @@
 // Errors: an unknown UID is kNotFound naming the UID in hex; a malformed UID
 // or cryptogram is kInvalidArgument; a change the lifecycle forbids is
 // kConditionsNotSatisfied; storage failures are kIoError, kNoSpace or
-// kCorrupt. Each write is one transaction: it happens whole or not at all.
+// kCorrupt, a PostgreSQL server out of reach kUnavailable, and a race still
+// lost after every retry kAborted (database.hpp). Each write is one
+// transaction: it happens whole or not at all.
 //
 // Thread-safety: every implementation is thread-safe. `tessera mk-replace
 // --jobs N` shares one Directory between its workers. The Directory runs on a
