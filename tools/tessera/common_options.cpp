@@ -14,8 +14,8 @@ std::optional<Environment> LoadEnvironment(Context& ctx) {
 
 void AddDirectoryOption(CLI::App& command, std::string& url) {
   command.add_option("--directory", url,
-                     "Directory URL: sqlite:PATH or postgresql://... (default: `directory` in "
-                     "tessera.conf, TESSERA_DIRECTORY, else sqlite:TESSERA_HOME/directory.db)");
+                     "Directory URL: sqlite:PATH or postgresql://... (default: TESSERA_DIRECTORY, "
+                     "else `directory` in tessera.conf, else sqlite:TESSERA_HOME/directory.db)");
 }
 
 std::string DirectoryUrl(const Environment& env, const std::string& flag) {

@@ -22,7 +22,7 @@ struct Environment {
 std::optional<Environment> LoadEnvironment(Context& ctx);
 
 // --directory URL: the directory a command uses instead of the settings'
-// one (`directory` in tessera.conf, TESSERA_DIRECTORY, else
+// one (TESSERA_DIRECTORY, else `directory` in tessera.conf, else
 // sqlite:TESSERA_HOME/directory.db).
 void AddDirectoryOption(CLI::App& command, std::string& url);
 // The directory URL a command uses: `flag` when given, else the settings'.
