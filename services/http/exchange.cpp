@@ -127,8 +127,8 @@ Response Dispatcher::Route(const Request& request, std::string* route_label) con
   if (!answer.ok()) {
     if (!ProblemFor(answer.status()).show_detail) {
       // The client sees only the request ID; the operator's log has the cause.
-      std::fprintf(stderr, "tesserad: request %s %s failed: %s\n", request.request_id.c_str(),
-                   request.path.c_str(), answer.status().ToString().c_str());
+      (void)std::fprintf(stderr, "tesserad: request %s %s failed: %s\n", request.request_id.c_str(),
+                         request.path.c_str(), answer.status().ToString().c_str());
     }
     return ProblemResponse(answer.status(), request.request_id, request.path);
   }

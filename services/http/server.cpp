@@ -195,8 +195,8 @@ void Server::Impl::BeginStop() {
 void Server::Impl::CheckDrained(std::chrono::steady_clock::time_point deadline) {
   if (hub.Count() == 0 || std::chrono::steady_clock::now() >= deadline) {
     if (hub.Count() != 0) {
-      std::fprintf(stderr, "tesserad: %zu connections still open after the drain timeout\n",
-                   hub.Count());
+      (void)std::fprintf(stderr, "tesserad: %zu connections still open after the drain timeout\n",
+                         hub.Count());
     }
     ioc.stop();
     return;
@@ -217,7 +217,7 @@ Result<std::unique_ptr<Server>> Server::Create(ServerConfig config, const Router
 
 std::vector<std::string> Server::BoundAddresses() const { return impl_->bound; }
 
-void Server::OnSignals(std::vector<int> signals, std::function<void(int)> on_signal) {
+void Server::OnSignals(const std::vector<int>& signals, std::function<void(int)> on_signal) {
   impl_->signals = std::make_unique<asio::signal_set>(impl_->control);
   for (int signal : signals) impl_->signals->add(signal);
   impl_->on_signal = std::move(on_signal);
@@ -237,7 +237,7 @@ void Server::Run() {
         return;
       } catch (const std::exception& e) {
         // A bug in a completion handler: log it and keep serving.
-        std::fprintf(stderr, "tesserad: unexpected exception in the server: %s\n", e.what());
+        (void)std::fprintf(stderr, "tesserad: unexpected exception in the server: %s\n", e.what());
       }
     }
   };

@@ -42,7 +42,7 @@ class Server {
 
   // `on_signal` runs on a server thread for each of `signals` received
   // while Run runs (SIGTERM -> Stop, SIGHUP -> reopen logs).
-  void OnSignals(std::vector<int> signals, std::function<void(int)> on_signal);
+  void OnSignals(const std::vector<int>& signals, std::function<void(int)> on_signal);
 
   void Run();
   void Stop();

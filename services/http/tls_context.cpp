@@ -20,7 +20,7 @@ Status CheckKeyFileMode(const std::string& path) {
   }
   if ((info.st_mode & 077) != 0) {
     char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
+    (void)std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
     return Status::ConditionsNotSatisfied("TLS key " + path + " has mode " + mode +
                                           ": group and others may not read it; chmod 600 it");
   }
