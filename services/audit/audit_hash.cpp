@@ -22,7 +22,10 @@ void PutI64(Bytes& out, std::int64_t value) { PutU64(out, static_cast<std::uint6
 
 }  // namespace
 
-Bytes GenesisHash() { return Bytes(kHashSize, 0); }
+Bytes GenesisHash() {
+  // Parentheses: braces would make a two-byte vector {32, 0}.
+  return Bytes(kHashSize, 0);  // NOLINT(modernize-return-braced-init-list)
+}
 
 Bytes EncodeRecord(const directory::AuditRow& row) {
   Bytes out;

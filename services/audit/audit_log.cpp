@@ -16,7 +16,7 @@ constexpr std::size_t kMaxAction = 64;
 constexpr std::size_t kMaxActor = 1024;
 constexpr std::size_t kMaxObject = 1024;
 constexpr std::size_t kMaxRequestId = 256;
-constexpr std::size_t kMaxDetails = 64 * 1024;
+constexpr std::size_t kMaxDetails = std::size_t{64} * 1024;
 
 // Well-formed UTF-8 (RFC 3629 §4): no overlong forms, no surrogates, nothing
 // past U+10FFFF.

@@ -55,7 +55,7 @@ Checkpointer::Checkpointer(directory::Database& db, HsmOpener open, Checkpointer
     : db_(db), open_(std::move(open)), options_(std::move(options)) {}
 
 Checkpointer::Checkpointer(directory::Database& db, const runtime::HsmAccess& access,
-                           CheckpointerOptions options)
+                           const CheckpointerOptions& options)
     : Checkpointer(
           db, [&access, name = options.hsm] { return access.Open(name); }, options) {}
 

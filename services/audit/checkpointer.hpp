@@ -57,7 +57,7 @@ class Checkpointer {
   Checkpointer(directory::Database& db, HsmOpener open, CheckpointerOptions options);
   // Opens options.hsm through `access`, which must outlive the Checkpointer.
   Checkpointer(directory::Database& db, const runtime::HsmAccess& access,
-               CheckpointerOptions options);
+               const CheckpointerOptions& options);
 
   // The checkpoint made, or nullopt when none was due (or another thread was
   // making one).

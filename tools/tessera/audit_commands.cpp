@@ -63,7 +63,7 @@ std::optional<hsm::HsmToken> OpenHsm(Context& ctx, const Environment& env,
 void PrintPem(Context& ctx, const Bytes& spki) {
   auto pem = audit::PublicKeyPem(spki);
   if (!ctx.Check("encoding the audit key", pem.status())) return;
-  std::fputs(pem->c_str(), stdout);
+  (void)std::fputs(pem->c_str(), stdout);
 }
 
 void Init(Context& ctx, const AuditOptions& o) {
@@ -161,9 +161,10 @@ void PrintReport(const audit::VerifyReport& r, const Bytes& pinned) {
     const std::string last = r.last_checkpoint > 0 ? "the last checkpoint (record " +
                                                          std::to_string(r.last_checkpoint) + ")"
                                                    : "any checkpoint";
+    const std::int64_t first_unsigned = r.last_seq - r.unsigned_records() + 1;
     std::printf("unsigned tail: records %lld to %lld are not covered by %s\n",
-                static_cast<long long>(r.last_seq - r.unsigned_records() + 1),
-                static_cast<long long>(r.last_seq), last.c_str());
+                static_cast<long long>(first_unsigned), static_cast<long long>(r.last_seq),
+                last.c_str());
   }
 }
 

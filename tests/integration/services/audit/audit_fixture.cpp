@@ -46,7 +46,7 @@ ToolResult RunIn(const std::filesystem::path& home, const std::vector<std::strin
 
 // The home, its HSM token, the checkpoint key and its pinned PEM.
 std::filesystem::path MakeHome(const tessera::testing::TempDir& dir) {
-  const std::filesystem::path home = dir / "home";
+  std::filesystem::path home = dir / "home";
   std::filesystem::create_directory(home);
   std::filesystem::permissions(home, std::filesystem::perms::owner_all);
   ToolResult r = RunIn(home, {"hsm", "init-softhsm", "--name", kHsm});
@@ -62,9 +62,9 @@ std::filesystem::path MakeHome(const tessera::testing::TempDir& dir) {
 }  // namespace
 
 const std::filesystem::path& AuditHome() {
-  static const tessera::testing::TempDir dir("tessera-audit");
-  static const std::filesystem::path home = MakeHome(dir);
-  return home;
+  static const tessera::testing::TempDir kDir("tessera-audit");
+  static const std::filesystem::path kHome = MakeHome(kDir);
+  return kHome;
 }
 
 std::filesystem::path PinFile() { return AuditHome() / "pin.pem"; }
@@ -99,7 +99,7 @@ ToolResult AuditTest::Verify(const std::vector<std::string>& extra) const {
 }
 
 const runtime::HsmAccess& Access() {
-  static const runtime::HsmAccess access = [] {
+  static const runtime::HsmAccess kAccess = [] {
     auto loaded = runtime::HsmAccess::Load(runtime::Home{AuditHome()}, runtime::Settings{});
     if (!loaded.ok()) {
       (void)std::fprintf(stderr, "audit test setup: %s\n", loaded.status().ToString().c_str());
@@ -107,7 +107,7 @@ const runtime::HsmAccess& Access() {
     }
     return std::move(loaded).value();
   }();
-  return access;
+  return kAccess;
 }
 
 Bytes PinnedKey() {
