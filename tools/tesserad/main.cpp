@@ -34,8 +34,8 @@ constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 
 int Fail(int code, const std::string& what, const Status& status) {
-  std::fprintf(stderr, "tesserad: %s%s\n", what.c_str(),
-               status.ok() ? "" : status.message().c_str());
+  (void)std::fprintf(stderr, "tesserad: %s%s\n", what.c_str(),
+                     status.ok() ? "" : status.message().c_str());
   return code;
 }
 
@@ -133,22 +133,22 @@ int Serve(const DaemonConfig& config) {
   running->OnSignals({SIGTERM, SIGINT, SIGHUP}, [running, log](int signal) {
     if (signal == SIGHUP) {
       if (Status reopened = log->Reopen(); !reopened.ok()) {
-        std::fprintf(stderr, "tesserad: SIGHUP: %s\n", reopened.message().c_str());
+        (void)std::fprintf(stderr, "tesserad: SIGHUP: %s\n", reopened.message().c_str());
       }
       return;
     }
-    std::fprintf(stderr, "tesserad: stopping: draining requests in flight\n");
+    (void)std::fprintf(stderr, "tesserad: stopping: draining requests in flight\n");
     running->Stop();
   });
   for (const std::string& address : running->BoundAddresses()) {
-    std::fprintf(stderr, "tesserad: listening on %s\n", address.c_str());
+    (void)std::fprintf(stderr, "tesserad: listening on %s\n", address.c_str());
   }
-  std::fprintf(stderr, "tesserad: directory %s\n", (*database)->Describe().c_str());
-  std::fflush(stderr);
+  (void)std::fprintf(stderr, "tesserad: directory %s\n", (*database)->Describe().c_str());
+  (void)std::fflush(stderr);
   maintenance.Start();
   running->Run();
   maintenance.Stop();
-  std::fprintf(stderr, "tesserad: stopped\n");
+  (void)std::fprintf(stderr, "tesserad: stopped\n");
   return kExitOk;
 }
 
@@ -188,7 +188,7 @@ int main(int argc, char** argv) {
   try {
     return tessera::tesserad::Main(argc, argv);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "tesserad: unexpected failure: %s\n", e.what());
+    (void)std::fprintf(stderr, "tesserad: unexpected failure: %s\n", e.what());
     return 1;
   }
 }

@@ -13,7 +13,8 @@ const std::map<std::string, RegisterService>& ServiceTable() {
       // The CA (services/ca, docs/ca.md): its routes on the shared router.
       // HSM sessions come from the CA's own pool; every HSM operation it
       // makes is counted in tesserad_hsm_operations_total.
-      {"ca", [](http::Router& router, ServiceContext& context) -> Status {
+      {"ca",
+       [](http::Router& router, ServiceContext& context) -> Status {
          if (context.hsm == nullptr) {
            return Status::InvalidArgument("the ca service needs an HSM (hsm = NAME or --hsm)");
          }
@@ -32,9 +33,8 @@ const std::map<std::string, RegisterService>& ServiceTable() {
          if (context.maintenance != nullptr) {
            // CRLs before their refresh point, OCSP responder certificates
            // before their end (CaService::EnsureFresh).
-           context.maintenance->Add("ca", std::chrono::seconds(60), [service] {
-             return service->EnsureFresh(ca::SystemClock());
-           });
+           context.maintenance->Add("ca", std::chrono::seconds(60),
+                                    [service] { return service->EnsureFresh(ca::SystemClock()); });
          }
          ca::AddCaRoutes(router, std::move(service));
          return Status::Ok();
