@@ -3,6 +3,7 @@
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <optional>
@@ -36,23 +37,26 @@ constexpr std::size_t kIdBytes = 16;
 
 // DER OBJECT IDENTIFIERs of the named curves (RFC 5480 §2.1.1.1), the
 // CKA_EC_PARAMS value (PKCS#11 3.0 §2.3.3: ecParameters, namedCurve choice).
-const Bytes kP256Oid = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
-const Bytes kP384Oid = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
+constexpr std::array<std::uint8_t, 10> kP256Oid = {0x06, 0x08, 0x2a, 0x86, 0x48,
+                                                   0xce, 0x3d, 0x03, 0x01, 0x07};
+constexpr std::array<std::uint8_t, 7> kP384Oid = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
 
 struct TypeInfo {
   SigningKeyType type;
   std::string_view word;
   bool ec;
-  const Bytes* curve_oid;   // EC only
+  ByteView curve_oid;       // EC only
   const char* group_name;   // EC only: OpenSSL's group
   std::size_t field_bytes;  // EC only: r and s each
   crypto::Hash hash;        // the hash SignForX509 uses
 };
 
 const std::array<TypeInfo, 3> kTypes = {{
-    {SigningKeyType::kP256, "p256", true, &kP256Oid, "prime256v1", 32, crypto::Hash::kSha256},
-    {SigningKeyType::kP384, "p384", true, &kP384Oid, "secp384r1", 48, crypto::Hash::kSha384},
-    {SigningKeyType::kRsa3072, "rsa3072", false, nullptr, nullptr, 0, crypto::Hash::kSha256},
+    {SigningKeyType::kP256, "p256", true, ByteView(kP256Oid), "prime256v1", 32,
+     crypto::Hash::kSha256},
+    {SigningKeyType::kP384, "p384", true, ByteView(kP384Oid), "secp384r1", 48,
+     crypto::Hash::kSha384},
+    {SigningKeyType::kRsa3072, "rsa3072", false, ByteView(), nullptr, 0, crypto::Hash::kSha256},
 }};
 
 const TypeInfo& Info(SigningKeyType type) {
@@ -79,7 +83,7 @@ AttributeTemplate PublicTemplate(const TypeInfo& info, std::string_view label, B
       .Add(Attr::kLabel, label)
       .Add(kAttrId, id);
   if (info.ec) {
-    t.Add(kAttrEcParams, ByteView(*info.curve_oid));
+    t.Add(kAttrEcParams, info.curve_oid);
   } else {
     t.Add(Attr::kModulusBits, kRsaModulusBits).Add(Attr::kPublicExponent, ByteView(kRsaExponent));
   }
@@ -129,8 +133,11 @@ Result<SigningKeyType> ReadType(HsmSession& session, CK_OBJECT_HANDLE public_key
   }
   if (key_type == CKK_EC) {
     TESSERA_ASSIGN_OR_RETURN(Bytes params, ReadBytes(session, public_key, kAttrEcParams, what));
-    if (params == kP256Oid) return SigningKeyType::kP256;
-    if (params == kP384Oid) return SigningKeyType::kP384;
+    auto is = [&](ByteView oid) {
+      return std::equal(params.begin(), params.end(), oid.begin(), oid.end());
+    };
+    if (is(kP256Oid)) return SigningKeyType::kP256;
+    if (is(kP384Oid)) return SigningKeyType::kP384;
     return Status::DataMismatch(what + " is on a curve other than P-256 and P-384");
   }
   return Status::DataMismatch(what + " is neither an EC nor an RSA key");

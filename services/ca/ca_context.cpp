@@ -30,7 +30,7 @@ Bytes DigestByNid(int nid, ByteView data) {
     ossl::DrainErrors();
     return {};
   }
-  return Bytes(out, out + len);
+  return {out, out + len};
 }
 
 bool CaContext::IsIssuer(int hash_nid, ByteView name_hash, ByteView key_hash) const {

@@ -27,12 +27,12 @@ struct RevokeBody {
 
 // IMF-fixdate (RFC 9110 §5.6.7).
 std::string HttpDate(std::int64_t unix_seconds) {
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  const auto t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char text[40];
   const std::size_t n = std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  return std::string(text, n);
+  return {text, n};
 }
 
 // Caching headers for a signed object valid until `next_update` (RFC 5019
@@ -152,7 +152,8 @@ Result<http::Response> PostRevoke(CaService& service, const http::Request& reque
 }  // namespace
 
 void AddCaRoutes(http::Router& router, std::shared_ptr<CaService> service) {
-  auto bind = [service](Result<http::Response> (*handler)(CaService&, const http::Request&)) {
+  auto bind = [service = std::move(service)](
+                  Result<http::Response> (*handler)(CaService&, const http::Request&)) {
     return [service, handler](const http::Request& request) { return handler(*service, request); };
   };
   const http::RouteOptions client_cert{.require_client_cert = true};

@@ -186,8 +186,12 @@ Result<ossl::X509NamePtr> ParseName(const std::string& text) {
     while (!part.empty() && part.front() == ' ') part.erase(part.begin());
     const std::size_t eq = part.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == part.size()) {
-      return Status::InvalidArgument("subject '" + text + "': '" + part +
-                                     "' is not ATTRIBUTE=value");
+      std::string message = "subject '";
+      message += text;
+      message += "': '";
+      message += part;
+      message += "' is not ATTRIBUTE=value";
+      return Status::InvalidArgument(message);
     }
     const std::string attribute = part.substr(0, eq);
     const std::string value = part.substr(eq + 1);
@@ -195,8 +199,12 @@ Result<ossl::X509NamePtr> ParseName(const std::string& text) {
                                    reinterpret_cast<const unsigned char*>(value.c_str()), -1, -1,
                                    0) != 1) {
       ossl::DrainErrors();
-      return Status::InvalidArgument("subject '" + text + "': unknown attribute '" + attribute +
-                                     "'");
+      std::string message = "subject '";
+      message += text;
+      message += "': unknown attribute '";
+      message += attribute;
+      message += "'";
+      return Status::InvalidArgument(message);
     }
   }
   return name;

@@ -62,7 +62,7 @@ Bytes SmallEnumerated(std::uint8_t value) {
 }
 
 Bytes GeneralizedTime(std::int64_t unix_seconds) {
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  const auto t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char text[32];

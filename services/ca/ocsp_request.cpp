@@ -97,7 +97,7 @@ Result<Bytes> DecodeOcspGetSegment(std::string_view segment) {
       EVP_DecodeFinal(ctx.get(), out.data() + len, &tail) != 1) {
     return Malformed("the GET path segment is not base64 (RFC 6960 appendix A.1)");
   }
-  out.resize(static_cast<std::size_t>(len + tail));
+  out.resize(static_cast<std::size_t>(len) + static_cast<std::size_t>(tail));
   return out;
 }
 

@@ -1,12 +1,15 @@
 #include "services/ca/ocsp_response.hpp"
 
+#include <array>
+
 #include "services/ca/der.hpp"
 
 namespace tessera::ca {
 namespace {
 
 // id-pkix-ocsp-basic, 1.3.6.1.5.5.7.48.1.1 (RFC 6960 §4.2.1).
-const Bytes kOcspBasicOid = {0x06, 0x09, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x01};
+constexpr std::array<std::uint8_t, 11> kOcspBasicOid = {0x06, 0x09, 0x2b, 0x06, 0x01, 0x05,
+                                                        0x05, 0x07, 0x30, 0x01, 0x01};
 
 Bytes CertStatus(const SingleAnswer& answer) {
   switch (answer.state) {

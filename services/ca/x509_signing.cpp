@@ -10,9 +10,9 @@ namespace {
 // A host key whose only use is to make OpenSSL write the right
 // AlgorithmIdentifiers; its signature is thrown away.
 Result<EVP_PKEY*> PlaceholderKey(hsm::SigningKeyType type) {
-  static EVP_PKEY* const ec = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-  static EVP_PKEY* const rsa = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{1024});
-  EVP_PKEY* key = type == hsm::SigningKeyType::kRsa3072 ? rsa : ec;
+  static EVP_PKEY* const kEc = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+  static EVP_PKEY* const kRsa = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{1024});
+  EVP_PKEY* key = type == hsm::SigningKeyType::kRsa3072 ? kRsa : kEc;
   if (key == nullptr) return ossl::Error("making the placeholder signing key");
   return key;
 }

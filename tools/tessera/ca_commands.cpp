@@ -84,7 +84,7 @@ std::optional<Opened> Open(Context& ctx, const CaOptionsCli& o) {
 void PrintPem(Context& ctx, const Bytes& der) {
   auto pem = ca::CertificatePem(der);
   if (!ctx.Check("encoding PEM", pem.status())) return;
-  std::fputs(pem->c_str(), stdout);
+  (void)std::fputs(pem->c_str(), stdout);
 }
 
 void Init(Context& ctx, const CaOptionsCli& o) {
