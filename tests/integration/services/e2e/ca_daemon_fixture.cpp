@@ -77,9 +77,8 @@ void CaDaemonTest::SetUp() {
 }
 
 ToolResult CaDaemonTest::Cli(const std::vector<std::string>& args) const {
+  // env's -u options come before its assignments.
   std::vector<std::string> argv = {"env",
-                                   "TESSERA_HOME=" + home_.string(),
-                                   "TESSERA_TRANSPORTS=sim",
                                    "-u",
                                    "TESSERA_HSM_PIN",
                                    "-u",
@@ -88,6 +87,8 @@ ToolResult CaDaemonTest::Cli(const std::vector<std::string>& args) const {
                                    "TESSERA_CONF",
                                    "-u",
                                    "TESSERA_DIRECTORY",
+                                   "TESSERA_HOME=" + home_.string(),
+                                   "TESSERA_TRANSPORTS=sim",
                                    TESSERA_CLI_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   return RunTool(argv, std::chrono::seconds(120));

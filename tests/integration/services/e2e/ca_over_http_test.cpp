@@ -15,6 +15,10 @@
 namespace tessera::testing {
 namespace {
 
+std::string ParamName(const ::testing::TestParamInfo<Backend>& param) {
+  return BackendName(param.param);
+}
+
 TEST_P(CaDaemonTest, OpenSslOcspSaysGoodThenRevokedAfterARevoke) {
   ToolResult good = Ocsp(*daemon_);
   ASSERT_EQ(good.exit_code, 0) << good.Describe();
@@ -101,7 +105,8 @@ TEST_P(CaDaemonTest, BadRequestsGetProblemJsonAndChangeNothing) {
       {"/ca/root/issue", R"({"profile":"user-signature"})", 400},
       {"/ca/root/issue", IssueBody("no-such-profile"), 404},
       {"/ca/nobody/issue", IssueBody("user-signature"), 404},
-      {"/ca/root/issue", IssueBody("user-signature", /*break_signature=*/true), 400},
+      // kSignatureInvalid: the request is well-formed but its signature fails.
+      {"/ca/root/issue", IssueBody("user-signature", /*break_signature=*/true), 422},
       {"/ca/root/revoke", R"({"serial":"0badc0de","reason":"keyCompromise"})", 404},
       {"/ca/root/revoke", R"({"serial":"zz","reason":"keyCompromise"})", 400},
       {"/ca/root/revoke", R"({"serial":"0badc0de","reason":"bored"})", 400},
@@ -123,8 +128,7 @@ TEST_P(CaDaemonTest, BadRequestsGetProblemJsonAndChangeNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CaDaemonTest,
-                         ::testing::Values(Backend::kSqlite, Backend::kPostgresql),
-                         [](const auto& info) { return BackendName(info.param); });
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgresql), ParamName);
 
 // Two nodes and outages need PostgreSQL.
 class CaTwoNodeTest : public CaDaemonTest {};
@@ -169,7 +173,7 @@ TEST_P(CaTwoNodeTest, PostgresqlRestartFailsARequestWith503AndTheNextOneSucceeds
 }
 
 INSTANTIATE_TEST_SUITE_P(Postgresql, CaTwoNodeTest, ::testing::Values(Backend::kPostgresql),
-                         [](const auto& info) { return BackendName(info.param); });
+                         ParamName);
 
 }  // namespace
 }  // namespace tessera::testing

@@ -7,9 +7,7 @@ tessera_add_gtest(ca_e2e_test
     services/e2e/ca_daemon_fixture.cpp
     services/http/tesserad_process.cpp
     services/http/test_pki.cpp
-    ${PROJECT_SOURCE_DIR}/tests/support/postgres_server.cpp
-    ${PROJECT_SOURCE_DIR}/tests/support/run_tool.cpp
-  LIBS tessera_common Threads::Threads
+  LIBS tessera_directory_test_support Threads::Threads
   LABELS integration ca e2e postgres)
 # Each test is its own process (ctest), with its own TESSERA_HOME, SoftHSM2
 # token, tesserad and, on PostgreSQL, its own server (SharedPostgresServer).
