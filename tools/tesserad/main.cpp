@@ -8,13 +8,17 @@
 // HSM unreachable); 2 a usage or configuration error (naming the key and the
 // line or flag).
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <memory>
 #include <sstream>
 
+#include "services/audit/checkpoint_key.hpp"
+#include "services/audit/checkpointer.hpp"
 #include "services/directory/database.hpp"
 #include "services/http/access_log.hpp"
 #include "services/http/builtin_routes.hpp"
@@ -145,6 +149,26 @@ int Serve(const DaemonConfig& config) {
   }
   (void)std::fprintf(stderr, "tesserad: directory %s\n", (*database)->Describe().c_str());
   (void)std::fflush(stderr);
+  // Audit checkpoints (docs/audit.md): the HSM signs the head every 1000
+  // records or 300 s, checked every 30 s. Off, with a notice, until the
+  // checkpoint key exists (`tessera audit init --hsm NAME`): tesserad never
+  // makes an unpinned key of its own.
+  std::unique_ptr<audit::Checkpointer> checkpointer;
+  if (hsm) {
+    auto token = hsm->Open(config.hsm);
+    if (token.ok() && audit::FindCheckpointKey(token->session(), audit::kDefaultKeyLabel).ok()) {
+      checkpointer = std::make_unique<audit::Checkpointer>(
+          **database, *hsm, audit::CheckpointerOptions{config.hsm, audit::kDefaultKeyLabel, {}});
+      maintenance.Add("audit", std::chrono::seconds(30), [cp = checkpointer.get()]() -> Status {
+        return cp->MaybeCheckpoint(static_cast<std::int64_t>(std::time(nullptr))).status();
+      });
+    } else {
+      std::fprintf(stderr,
+                   "tesserad: audit checkpoints off: no key '%s' on HSM %s (tessera audit init "
+                   "--hsm %s)\n",
+                   audit::kDefaultKeyLabel, config.hsm.c_str(), config.hsm.c_str());
+    }
+  }
   maintenance.Start();
   running->Run();
   maintenance.Stop();
