@@ -60,10 +60,16 @@ Result<DaemonConfig> LoadConfig(const std::string& config_file, const Settings& 
 // build; `tessera directory migrate` upgrades it).
 Result<std::shared_ptr<directory::Database>> OpenDirectoryDatabase(const DaemonConfig& config,
                                                                    const runtime::Home* home) {
+  // The same order as the tessera CLI, so the daemon and the operator's
+  // commands find the same directory: the key or flag, then
+  // TESSERA_DIRECTORY or tessera.conf's `directory` (runtime::LoadSettings),
+  // then TESSERA_HOME's SQLite file.
   std::string url = config.directory;
   if (url.empty()) {
     if (home == nullptr) return Status::InvalidArgument("no directory URL and no home");
-    url = "sqlite:" + home->directory_db().string();
+    TESSERA_ASSIGN_OR_RETURN(runtime::Settings settings, runtime::LoadSettings(*home));
+    url = settings.directory.empty() ? "sqlite:" + home->directory_db().string()
+                                     : settings.directory;
   }
   directory::DatabaseOptions options;
   options.migrate = false;
@@ -154,7 +160,7 @@ int Serve(const DaemonConfig& config) {
   // checkpoint key exists (`tessera audit init --hsm NAME`): tesserad never
   // makes an unpinned key of its own.
   std::unique_ptr<audit::Checkpointer> checkpointer;
-  if (hsm) {
+  if (hsm && !config.hsm.empty()) {
     auto token = hsm->Open(config.hsm);
     if (token.ok() && audit::FindCheckpointKey(token->session(), audit::kDefaultKeyLabel).ok()) {
       checkpointer = std::make_unique<audit::Checkpointer>(
@@ -163,7 +169,7 @@ int Serve(const DaemonConfig& config) {
         return cp->MaybeCheckpoint(static_cast<std::int64_t>(std::time(nullptr))).status();
       });
     } else {
-      std::fprintf(stderr,
+      (void)std::fprintf(stderr,
                    "tesserad: audit checkpoints off: no key '%s' on HSM %s (tessera audit init "
                    "--hsm %s)\n",
                    audit::kDefaultKeyLabel, config.hsm.c_str(), config.hsm.c_str());

@@ -16,6 +16,9 @@ Status PgStatus(std::string_view sqlstate, std::string_view what, std::string_vi
   if (sqlstate == "40001" || sqlstate == "40P01") return Status::Aborted(std::move(msg));
   if (sqlstate == "23505") return Status::AlreadyExists(std::move(msg));
   if (cls == "23" || sqlstate == "25006") return Status::ConditionsNotSatisfied(std::move(msg));
+  // 53100 disk_full: what SQLITE_FULL is on the other backend (kNoSpace,
+  // 507), not an outage that a retry would cure.
+  if (sqlstate == "53100") return Status::NoSpace(std::move(msg));
   if (cls == "08" || cls == "53" || sqlstate == "57P01" || sqlstate == "57P02" ||
       sqlstate == "57P03") {
     return Status::Unavailable(std::move(msg));
