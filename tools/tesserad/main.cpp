@@ -68,8 +68,8 @@ Result<std::shared_ptr<directory::Database>> OpenDirectoryDatabase(const DaemonC
   if (url.empty()) {
     if (home == nullptr) return Status::InvalidArgument("no directory URL and no home");
     TESSERA_ASSIGN_OR_RETURN(runtime::Settings settings, runtime::LoadSettings(*home));
-    url = settings.directory.empty() ? "sqlite:" + home->directory_db().string()
-                                     : settings.directory;
+    url =
+        settings.directory.empty() ? "sqlite:" + home->directory_db().string() : settings.directory;
   }
   directory::DatabaseOptions options;
   options.migrate = false;
@@ -169,10 +169,11 @@ int Serve(const DaemonConfig& config) {
         return cp->MaybeCheckpoint(static_cast<std::int64_t>(std::time(nullptr))).status();
       });
     } else {
-      (void)std::fprintf(stderr,
-                   "tesserad: audit checkpoints off: no key '%s' on HSM %s (tessera audit init "
-                   "--hsm %s)\n",
-                   audit::kDefaultKeyLabel, config.hsm.c_str(), config.hsm.c_str());
+      (void)std::fprintf(
+          stderr,
+          "tesserad: audit checkpoints off: no key '%s' on HSM %s (tessera audit init "
+          "--hsm %s)\n",
+          audit::kDefaultKeyLabel, config.hsm.c_str(), config.hsm.c_str());
     }
   }
   maintenance.Start();

@@ -41,9 +41,9 @@ void Maintenance::Loop() {
         status = Status::Internal(e.what());
       }
       if (!status.ok()) {
-        std::fprintf(stderr, "tesserad: maintenance %s: %s (retried in %llds)\n",
-                     entry.name.c_str(), status.ToString().c_str(),
-                     static_cast<long long>(entry.period.count()));
+        (void)std::fprintf(stderr, "tesserad: maintenance %s: %s (retried in %llds)\n",
+                           entry.name.c_str(), status.ToString().c_str(),
+                           static_cast<long long>(entry.period.count()));
       }
       lock.lock();
       entry.due = std::chrono::steady_clock::now() + entry.period;

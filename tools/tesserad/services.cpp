@@ -9,7 +9,7 @@
 namespace tessera::tesserad {
 
 const std::map<std::string, RegisterService>& ServiceTable() {
-  static const std::map<std::string, RegisterService> table = {
+  static const std::map<std::string, RegisterService> kTable = {
       // The CA (services/ca, docs/ca.md): its routes on the shared router.
       // HSM sessions come from the CA's own pool; every HSM operation it
       // makes is counted in tesserad_hsm_operations_total.
@@ -40,7 +40,7 @@ const std::map<std::string, RegisterService>& ServiceTable() {
          return Status::Ok();
        }},
   };
-  return table;
+  return kTable;
 }
 
 std::set<std::string> ServiceNames() {

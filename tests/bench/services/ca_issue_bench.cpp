@@ -65,6 +65,7 @@ Result<double> Rate(int threads, double seconds, const std::function<Status(int)
   std::atomic<bool> stop{false};
   std::vector<Status> failures(static_cast<std::size_t>(threads));
   std::vector<std::thread> workers;
+  workers.reserve(static_cast<std::size_t>(threads));
   const auto start = std::chrono::steady_clock::now();
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
@@ -160,7 +161,7 @@ int Run(const std::string& hsm_name, const std::string& ca_name, std::string url
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   CLI::App app{"ca_issue_bench: issuance against the HSM's signing rate"};
   std::string hsm_name;
   std::string ca_name;
@@ -180,7 +181,9 @@ int main(int argc, char** argv) {
   try {
     return Run(hsm_name, ca_name, url, seconds, threads);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "ca-bench: %s\n", e.what());
+    (void)std::fprintf(stderr, "ca-bench: %s\n", e.what());
     return 1;
   }
+} catch (...) {
+  return 1;
 }
