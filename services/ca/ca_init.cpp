@@ -48,16 +48,6 @@ Result<ossl::PkeyPtr> PublicKeyOf(hsm::HsmSession& session, const hsm::SigningKe
   return ossl::PublicKeyFromDer(spki);
 }
 
-std::int64_t NotAfterOf(X509* certificate) {
-  int days = 0;
-  int seconds = 0;
-  ASN1_TIME* epoch = ASN1_TIME_set(nullptr, 0);
-  const bool ok = epoch != nullptr &&
-                  ASN1_TIME_diff(&days, &seconds, epoch, X509_get0_notAfter(certificate)) == 1;
-  ASN1_TIME_free(epoch);
-  return ok ? static_cast<std::int64_t>(days) * kDay + seconds : 0;
-}
-
 }  // namespace
 
 Result<directory::CaRecord> CaService::Init(const InitRequest& request, const Actor& actor) {

@@ -15,16 +15,6 @@ namespace {
 
 constexpr std::int64_t kDay = 86400;
 
-std::int64_t NotAfterOf(X509* certificate) {
-  int days = 0;
-  int seconds = 0;
-  ASN1_TIME* epoch = ASN1_TIME_set(nullptr, 0);
-  const bool ok = epoch != nullptr &&
-                  ASN1_TIME_diff(&days, &seconds, epoch, X509_get0_notAfter(certificate)) == 1;
-  ASN1_TIME_free(epoch);
-  return ok ? static_cast<std::int64_t>(days) * kDay + seconds : 0;
-}
-
 }  // namespace
 
 Result<directory::RevocationRecord> CaService::Revoke(const RevokeRequest& request,

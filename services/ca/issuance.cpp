@@ -25,6 +25,18 @@ Result<ossl::X509Ptr> MakeCertificate(CertificateSpec spec, Signer& signer) {
 
 Result<Bytes> ToDer(X509* certificate) { return ossl::CertToDer(certificate); }
 
+std::int64_t UnixSeconds(const ASN1_TIME* time) {
+  int days = 0;
+  int seconds = 0;
+  ASN1_TIME* epoch = ASN1_TIME_set(nullptr, 0);
+  const bool ok =
+      epoch != nullptr && time != nullptr && ASN1_TIME_diff(&days, &seconds, epoch, time) == 1;
+  ASN1_TIME_free(epoch);
+  return ok ? static_cast<std::int64_t>(days) * 86400 + seconds : 0;
+}
+
+std::int64_t NotAfterOf(X509* certificate) { return UnixSeconds(X509_get0_notAfter(certificate)); }
+
 directory::CertificateRecord RecordOf(const std::string& ca, const Bytes& serial,
                                       const Profile& profile, X509* certificate, Bytes der,
                                       std::int64_t now) {
@@ -33,22 +45,8 @@ directory::CertificateRecord RecordOf(const std::string& ca, const Bytes& serial
   record.serial = serial;
   record.profile = std::string(profile.name);
   record.subject = NameText(X509_get_subject_name(certificate));
-  time_t not_before = 0;
-  time_t not_after = 0;
-  ASN1_TIME* epoch = ASN1_TIME_set(nullptr, 0);
-  int days = 0;
-  int seconds = 0;
-  if (epoch != nullptr &&
-      ASN1_TIME_diff(&days, &seconds, epoch, X509_get0_notBefore(certificate)) == 1) {
-    not_before = static_cast<time_t>(days) * 86400 + seconds;
-  }
-  if (epoch != nullptr &&
-      ASN1_TIME_diff(&days, &seconds, epoch, X509_get0_notAfter(certificate)) == 1) {
-    not_after = static_cast<time_t>(days) * 86400 + seconds;
-  }
-  ASN1_TIME_free(epoch);
-  record.not_before = not_before;
-  record.not_after = not_after;
+  record.not_before = UnixSeconds(X509_get0_notBefore(certificate));
+  record.not_after = NotAfterOf(certificate);
   record.der = std::move(der);
   record.issued_at = now;
   return record;

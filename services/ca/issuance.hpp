@@ -35,6 +35,10 @@ Result<Bytes> RandomSerial();
 Result<ossl::X509Ptr> MakeCertificate(CertificateSpec spec, Signer& signer);
 
 Result<Bytes> ToDer(X509* certificate);
+// `time` as unix seconds; 0 when it cannot be read.
+std::int64_t UnixSeconds(const ASN1_TIME* time);
+// The certificate's notAfter as unix seconds; 0 when it cannot be read.
+std::int64_t NotAfterOf(X509* certificate);
 
 directory::CertificateRecord RecordOf(const std::string& ca, const Bytes& serial,
                                       const Profile& profile, X509* certificate, Bytes der,
