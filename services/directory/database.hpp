@@ -54,6 +54,19 @@ class SqlRow {
   std::vector<SqlValue> columns_;
 };
 
+// Every row of a query decoded by `decode` (SqlRow -> Result<T>); the first
+// row that fails to decode fails the whole.
+template <typename T, typename Decoder>
+Result<std::vector<T>> DecodeAll(const std::vector<SqlRow>& rows, const Decoder& decode) {
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (const SqlRow& row : rows) {
+    TESSERA_ASSIGN_OR_RETURN(T value, decode(row));
+    out.push_back(std::move(value));
+  }
+  return out;
+}
+
 enum class Backend : std::uint8_t { kSqlite, kPostgresql };
 
 class SqlTransaction {

@@ -36,17 +36,6 @@ Result<AuditCheckpoint> DecodeCheckpoint(const SqlRow& row) {
   return out;
 }
 
-template <typename T, typename Decoder>
-Result<std::vector<T>> DecodeAll(const std::vector<SqlRow>& rows, const Decoder& decode) {
-  std::vector<T> out;
-  out.reserve(rows.size());
-  for (const SqlRow& row : rows) {
-    TESSERA_ASSIGN_OR_RETURN(T value, decode(row));
-    out.push_back(std::move(value));
-  }
-  return out;
-}
-
 }  // namespace
 
 Status AppendAudit(SqlTransaction& tx, const AuditRow& row) {

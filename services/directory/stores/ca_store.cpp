@@ -91,17 +91,6 @@ Result<CrlRecord> DecodeCrl(const SqlRow& row) {
 }
 
 template <typename T, typename Decoder>
-Result<std::vector<T>> DecodeAll(const std::vector<SqlRow>& rows, const Decoder& decode) {
-  std::vector<T> out;
-  out.reserve(rows.size());
-  for (const SqlRow& row : rows) {
-    TESSERA_ASSIGN_OR_RETURN(T value, decode(row));
-    out.push_back(std::move(value));
-  }
-  return out;
-}
-
-template <typename T, typename Decoder>
 Result<std::optional<T>> DecodeFirst(const std::vector<SqlRow>& rows, const Decoder& decode) {
   if (rows.empty()) return std::optional<T>();
   TESSERA_ASSIGN_OR_RETURN(T value, decode(rows.front()));
