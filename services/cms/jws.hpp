@@ -1,0 +1,65 @@
+// JWS compact serialization (RFC 7515 §7.1) of the E-forms: the protected
+// header and the payload base64url without padding, the signature over
+// "<header>.<payload>" (docs/cms-api.md "E-forms").
+//
+// Algorithms (RFC 7518 §3): ES256 and ES384 (the raw r || s signature, not
+// DER), RS256 and PS256. The protected header is canonical JSON (jcs.hpp)
+// with "alg", "typ" and, optionally, "kid"; any other member, or a "crit",
+// is refused. Signing calls a Signer, so the private key can stay on a token
+// (the officer's terminal signs through PKCS#11) or in an HSM. Stateless,
+// thread-safe.
+#pragma once
+
+#include <openssl/evp.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "common/bytes.hpp"
+#include "common/status.hpp"
+
+namespace tessera::cms {
+
+enum class JwsAlg : std::uint8_t { kEs256, kEs384, kRs256, kPs256 };
+std::string_view ToString(JwsAlg alg);  // "ES256", ...
+Result<JwsAlg> JwsAlgFromString(std::string_view name);
+// The algorithm for a public key: P-256 ES256, P-384 ES384, RSA RS256;
+// kInvalidArgument for other keys.
+Result<JwsAlg> JwsAlgFor(const EVP_PKEY& public_key);
+
+// Given the signing input (ASCII "<b64 header>.<b64 payload>"), returns the
+// JWS signature bytes for the algorithm (ES*: r || s, each the curve's size).
+using JwsSigner = std::function<Result<Bytes>(const std::string& signing_input)>;
+
+struct JwsParts {
+  JwsAlg alg = JwsAlg::kEs256;
+  std::string typ;
+  std::optional<std::string> kid;
+  std::string payload;  // decoded payload bytes
+};
+
+// "<b64 header>.<b64 payload>.<b64 signature>".
+Result<std::string> SignCompact(JwsAlg alg, const std::string& typ,
+                                const std::optional<std::string>& kid,
+                                const std::string& payload, const JwsSigner& signer);
+
+// Splits and decodes without checking the signature. kInvalidArgument for
+// anything that is not three base64url parts (no padding, no whitespace) with
+// a header as above; the message says which part.
+Result<JwsParts> ParseCompact(std::string_view jws);
+
+// ParseCompact, then the signature with `public_key`; the header's alg must
+// be the one JwsAlgFor gives for the key (no algorithm substitution).
+// kSignatureInvalid when the signature fails; kInvalidArgument as above.
+Result<JwsParts> VerifyCompact(std::string_view jws, const EVP_PKEY& public_key);
+
+// Turns a DER ECDSA signature (what OpenSSL's EVP_DigestSign gives) into
+// JWS r || s of `field_bytes` each, and back. kInvalidArgument if malformed.
+Result<Bytes> EcdsaDerToJose(ByteView der, std::size_t field_bytes);
+Result<Bytes> EcdsaJoseToDer(ByteView jose);
+
+std::string Base64UrlEncode(ByteView data);
+Result<Bytes> Base64UrlDecode(std::string_view text);  // no padding allowed
+
+}  // namespace tessera::cms
