@@ -90,4 +90,15 @@ std::string VerifiedPeerSubject(SSL* ssl) {
   return size > 0 ? std::string(data, static_cast<std::size_t>(size)) : std::string();
 }
 
+std::string VerifiedPeerCertificate(SSL* ssl) {
+  X509* peer = SSL_get0_peer_certificate(ssl);
+  if (peer == nullptr || SSL_get_verify_result(ssl) != X509_V_OK) return {};
+  unsigned char* der = nullptr;
+  const int size = i2d_X509(peer, &der);
+  if (size <= 0) return {};
+  std::string out(reinterpret_cast<const char*>(der), static_cast<std::size_t>(size));
+  OPENSSL_free(der);
+  return out;
+}
+
 }  // namespace tessera::http

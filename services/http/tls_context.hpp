@@ -25,5 +25,7 @@ Result<std::shared_ptr<boost::asio::ssl::context>> MakeTlsContext(const TlsFiles
 // The RFC 4514 subject of the peer's certificate when it was verified
 // (X509_V_OK), else empty.
 std::string VerifiedPeerSubject(SSL* ssl);
+// The DER of the verified peer certificate, or empty (as VerifiedPeerSubject).
+std::string VerifiedPeerCertificate(SSL* ssl);
 
 }  // namespace tessera::http
