@@ -1,8 +1,10 @@
 // GET DATA (INS CB) and PUT DATA (INS DB).
+#include "common/piv/key_package.hpp"
 #include "common/piv/piv_constants.hpp"
 #include "common/tlv.hpp"
 #include "firmware-sim/applets/piv/data_objects.hpp"
 #include "firmware-sim/applets/piv/handlers.hpp"
+#include "firmware-sim/applets/piv/key_package_object.hpp"
 #include "firmware-sim/applets/piv/piv_records.hpp"
 
 namespace tessera::sim::piv_applet {
@@ -34,7 +36,8 @@ Result<Bytes> HandleGetData(PivContext& c, const CommandApdu& apdu) {
 }
 
 // SP 800-73-4 Part 2 §3.3.1: data field 5C <tag> 53 <value>, under the
-// management key (Part 1 Table 3 write rule). An empty 53 deletes.
+// management key (Part 1 Table 3 write rule). An empty 53 deletes. The key
+// package 5FFF20 takes only a package for this token.
 Result<Bytes> HandlePutData(PivContext& c, const CommandApdu& apdu) {
   TESSERA_RETURN_IF_ERROR(CheckP1P2(apdu));
   if (!c.session().management_authenticated) {
@@ -50,6 +53,9 @@ Result<Bytes> HandlePutData(PivContext& c, const CommandApdu& apdu) {
   if (!access->writable) return Status::FunctionNotSupported("data object is read-only");
   ByteView value = tlvs[1].value;
   if (value.size() > kMaxObjectSize) return Status::NoSpace("data object larger than 16 KiB");
+  if (t == piv::kKeyPackageObject && !value.empty()) {
+    TESSERA_RETURN_IF_ERROR(CheckKeyPackageValue(c, value));
+  }
 
   Transaction txn;
   if (value.empty()) {

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "common/piv/key_package.hpp"
 #include "common/piv/piv_constants.hpp"
 #include "common/tlv.hpp"
 
@@ -20,7 +21,9 @@ constexpr ObjectAccess kPin{true, true};
 
 // SP 800-73-4 Part 1 Table 3: the biometric and printed-information objects
 // are read only after PIN verification; everything else is free to read.
-constexpr std::array<ObjectRule, 18> kObjects = {{
+// The Tessera key package is ciphertext bound to this token: free to read
+// too (docs/piv-extensions.md "The key package object").
+constexpr std::array<ObjectRule, 19> kObjects = {{
     {tag::kCardCapabilityContainer, kAlways},
     {tag::kChuid, kAlways},
     {tag::kCertAuthentication, kAlways},
@@ -39,6 +42,7 @@ constexpr std::array<ObjectRule, 18> kObjects = {{
     {tag::kBiometricGroupTemplate, kAlways},
     {tag::kYubicoAdmin, kAlways},
     {tag::kYubicoAttestationCert, kAlways},
+    {piv::kKeyPackageObject, kAlways},
 }};
 
 }  // namespace

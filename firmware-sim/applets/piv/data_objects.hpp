@@ -1,7 +1,8 @@
 // The PIV data objects the applet knows (SP 800-73-4 Part 1 Table 3, plus
 // the YubiKey objects 5FFF00/5FFF01) and who may read or write them, kept as
-// one table. Also the fixed discovery object and the certificate container
-// used for the attestation certificate. Pure functions; thread-safe.
+// one table, with Tessera's key package 5FFF20. Also the fixed discovery
+// object and the certificate container used for the attestation
+// certificate. Pure functions; thread-safe.
 #pragma once
 
 #include <cstdint>

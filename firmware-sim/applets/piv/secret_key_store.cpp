@@ -98,8 +98,8 @@ Bytes EncodeSecretMetadata(const SecretKeyRecord& r, std::optional<std::uint8_t>
   return out;
 }
 
-Result<Bytes> StoreSecretKey(PivContext& c, std::uint8_t slot, const SecretKeyRecord& r) {
-  Transaction txn;
+Result<Bytes> StoreSecretKey(PivContext& c, std::uint8_t slot, const SecretKeyRecord& r,
+                             Transaction txn) {
   PutSecretKey(txn, slot, r);
   TESSERA_RETURN_IF_ERROR(c.Commit(txn));
   return EncodeSecretMetadata(r, slot);

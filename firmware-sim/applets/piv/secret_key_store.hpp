@@ -49,7 +49,10 @@ SecretKeyRecord NewSecretRecord(piv::secret::KeyType type, SecureBytes value,
 // [0D slot], 0E length.
 Bytes EncodeSecretMetadata(const SecretKeyRecord& r, std::optional<std::uint8_t> slot);
 
-// Commits `r` into `slot` as one transaction; returns its metadata with 0D.
-Result<Bytes> StoreSecretKey(PivContext& c, std::uint8_t slot, const SecretKeyRecord& r);
+// Commits `r` into `slot` as one transaction, together with what `txn`
+// already holds (F2 empties the key package 5FFF20 in the same commit);
+// returns its metadata with 0D.
+Result<Bytes> StoreSecretKey(PivContext& c, std::uint8_t slot, const SecretKeyRecord& r,
+                             Transaction txn = {});
 
 }  // namespace tessera::sim::piv_applet

@@ -3,6 +3,9 @@
 // stored in a PIV key slot or a secret-key slot. The authority to store it
 // comes from the blob, which the shared data binds to this token's serial
 // and this slot; the user's PIN says the holder agrees (seed 000 claim 8).
+// When the blob is the one of the key package in 5FFF20, the commit that
+// stores the key also empties 5FFF20 (docs/piv-extensions.md "The key
+// package object").
 #include "common/crypto/ecdh_aes_wrap.hpp"
 #include "common/piv/public_key.hpp"
 #include "common/piv/secret_keys.hpp"
@@ -10,6 +13,7 @@
 #include "common/tlv.hpp"
 #include "firmware-sim/applets/piv/command_fields.hpp"
 #include "firmware-sim/applets/piv/handlers.hpp"
+#include "firmware-sim/applets/piv/key_package_object.hpp"
 #include "firmware-sim/applets/piv/secret_key_store.hpp"
 #include "firmware-sim/applets/piv/slot_keys.hpp"
 #include "firmware-sim/crypto/keys.hpp"
@@ -170,6 +174,7 @@ Result<Bytes> StorePrivateKey(PivContext& c, std::uint8_t slot, const UnwrapRequ
   TESSERA_ASSIGN_OR_RETURN(Bytes public_key, piv::EncodePublicKey(key->get()));
   Transaction txn;
   PutKey(txn, slot, record);
+  ErasePackageOpened(c.storage(), r.blob, txn);
   TESSERA_RETURN_IF_ERROR(c.Commit(txn));
   return EncodeTlv(piv::tag::kPublicKey, public_key);
 }
@@ -199,7 +204,9 @@ Result<Bytes> StoreSecret(PivContext& c, std::uint8_t slot, UnwrapRequest& r,
   }
   SecretKeyRecord record = NewSecretRecord(type, std::move(plaintext), std::move(r.attributes),
                                            piv::KeyOrigin::kImported);
-  return StoreSecretKey(c, slot, record);
+  Transaction txn;
+  ErasePackageOpened(c.storage(), r.blob, txn);
+  return StoreSecretKey(c, slot, record, std::move(txn));
 }
 
 }  // namespace
