@@ -51,7 +51,7 @@ Result<AttestationResult> VerifyAttestation(const AttestationInput& input,
                                             std::int64_t now);
 
 // Reads every certificate of a DER or PEM file's contents (PEM may hold
-// several). kInvalidArgument when none parses.
+// several, DER several one after another). kInvalidArgument when none parses.
 Result<std::vector<Bytes>> ParseCertificates(ByteView contents);
 
 }  // namespace tessera::cms

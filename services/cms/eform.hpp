@@ -14,7 +14,9 @@
 //         "officer","reviewed":{...as v1},"issued_at","expires_at"}
 //
 // Members are exactly these (an unknown member or a missing one is
-// kInvalidArgument naming it); strings are UTF-8, at most 256 bytes; the
+// kInvalidArgument naming it); strings are UTF-8, at most 256 bytes, and
+// not empty except user.name, .organization, .email and .document; times
+// are unix seconds >= 0; nonces 16-64 bytes, hashes 32 bytes; the
 // payload must be canonical (a signer that reorders members is refused, so
 // the bytes the CMS sent are the bytes that come back). Stateless,
 // thread-safe.
@@ -33,7 +35,7 @@ inline constexpr char kEformV1Type[] = "tessera-eform-v1+jws";
 inline constexpr char kEformV2Type[] = "tessera-eform-v2+jws";
 
 struct Reviewed {
-  std::string document_type;    // "passport", "id-card", ...
+  std::string document_type;  // "passport", "id-card", ...
   std::string document_number;
   bool operator==(const Reviewed&) const = default;
 };
@@ -42,7 +44,7 @@ struct EformV1 {
   std::string user_id;
   std::uint32_t token_serial = 0;
   Reviewed reviewed;
-  Bytes nonce;             // 16 to 64 bytes, from POST /cms/nonces
+  Bytes nonce;  // 16 to 64 bytes, from POST /cms/nonces
   std::int64_t time = 0;
   std::string officer;
   bool operator==(const EformV1&) const = default;
@@ -55,7 +57,7 @@ struct EformUser {
 
 struct EformV2 {
   std::string request_id;
-  Bytes v1_sha256;         // 32 bytes
+  Bytes v1_sha256;  // 32 bytes
   EformUser user;
   std::uint32_t token_serial = 0;
   Bytes token_key_sha256;  // SHA-256 of F0's SubjectPublicKeyInfo DER

@@ -106,7 +106,7 @@ Status VerifySignature(JwsAlg alg, const EVP_PKEY& public_key, const std::string
       EVP_DigestVerifyInit_ex(md.get(), &pctx, info.digest, nullptr, nullptr, key, nullptr) != 1) {
     return ossl::Error("EVP_DigestVerifyInit_ex");
   }
-  if (alg == JwsAlg::kPs256 && EVP_PKEY_get_base_id(&public_key) == EVP_PKEY_RSA) {
+  if (alg == JwsAlg::kPs256) {
     // RFC 7518 §3.5: MGF1 with SHA-256, a salt as long as the hash.
     if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
         EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||

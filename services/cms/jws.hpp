@@ -4,8 +4,9 @@
 //
 // Algorithms (RFC 7518 §3): ES256 and ES384 (the raw r || s signature, not
 // DER), RS256 and PS256. The protected header is canonical JSON (jcs.hpp)
-// with "alg", "typ" and, optionally, "kid"; any other member, or a "crit",
-// is refused. Signing calls a Signer, so the private key can stay on a token
+// with "alg" and, optionally, "typ" and "kid" (so RFC 7515 A.3's
+// {"alg":"ES256"} reads; the E-form layer insists on its typ); any other
+// member, or a "crit", is refused. Signing calls a Signer, so the private key can stay on a token
 // (the officer's terminal signs through PKCS#11) or in an HSM. Stateless,
 // thread-safe.
 #pragma once
@@ -24,8 +25,8 @@ namespace tessera::cms {
 enum class JwsAlg : std::uint8_t { kEs256, kEs384, kRs256, kPs256 };
 std::string_view ToString(JwsAlg alg);  // "ES256", ...
 Result<JwsAlg> JwsAlgFromString(std::string_view name);
-// The algorithm for a public key: P-256 ES256, P-384 ES384, RSA RS256;
-// kInvalidArgument for other keys.
+// The algorithm for a public key: P-256 ES256, P-384 ES384, RSA RS256
+// (RSA-PSS PS256); kInvalidArgument for other keys and RSA under 2048 bits.
 Result<JwsAlg> JwsAlgFor(const EVP_PKEY& public_key);
 
 // Given the signing input (ASCII "<b64 header>.<b64 payload>"), returns the
@@ -34,24 +35,29 @@ using JwsSigner = std::function<Result<Bytes>(const std::string& signing_input)>
 
 struct JwsParts {
   JwsAlg alg = JwsAlg::kEs256;
-  std::string typ;
+  std::string typ;  // empty when the header has none
   std::optional<std::string> kid;
   std::string payload;  // decoded payload bytes
 };
 
-// "<b64 header>.<b64 payload>.<b64 signature>".
+// "<b64 header>.<b64 payload>.<b64 signature>". An empty `typ` is left out
+// of the header. kInvalidArgument when an ES* signer gives anything but
+// r || s of the curve's size (DER, say); the signer's own error otherwise.
 Result<std::string> SignCompact(JwsAlg alg, const std::string& typ,
-                                const std::optional<std::string>& kid,
-                                const std::string& payload, const JwsSigner& signer);
+                                const std::optional<std::string>& kid, const std::string& payload,
+                                const JwsSigner& signer);
 
 // Splits and decodes without checking the signature. kInvalidArgument for
 // anything that is not three base64url parts (no padding, no whitespace) with
 // a header as above; the message says which part.
 Result<JwsParts> ParseCompact(std::string_view jws);
 
-// ParseCompact, then the signature with `public_key`; the header's alg must
-// be the one JwsAlgFor gives for the key (no algorithm substitution).
-// kSignatureInvalid when the signature fails; kInvalidArgument as above.
+// ParseCompact, then the signature with `public_key`. The header's alg must
+// fit the key (no algorithm substitution): ES256 a P-256 key, ES384 a P-384
+// key, RS256 or PS256 an RSA key (an RSA-PSS key only PS256); RSA keys of
+// 2048 bits or more (RFC 7518 §3.3). kSignatureInvalid when the signature
+// fails or the alg does not fit the key; kInvalidArgument as above, or for a
+// key JwsAlgFor refuses.
 Result<JwsParts> VerifyCompact(std::string_view jws, const EVP_PKEY& public_key);
 
 // Turns a DER ECDSA signature (what OpenSSL's EVP_DigestSign gives) into
