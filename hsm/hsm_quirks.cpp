@@ -13,12 +13,18 @@ constexpr KnownHsm kKnownHsms[] = {
     // SoftHSM2 2.6: both *_ENCRYPT_DATA derivations, no session limit of note;
     // OAEP only with SHA-1 (SHA-256 is CKR_ARGUMENTS_BAD), but raw RSA
     // (CKM_RSA_X_509); a bad OAEP or raw RSA ciphertext is CKR_GENERAL_ERROR.
+    // No CKM_ECDH_AES_KEY_WRAP (CKR_MECHANISM_INVALID), CKM_ECDH1_DERIVE with
+    // CKD_NULL only (CKR_MECHANISM_PARAM_INVALID), and CKM_AES_KEY_WRAP_PAD
+    // zero-fills to 8 bytes before wrapping.
     {"SoftHSM project", "",
      HsmQuirks{.name = "SoftHSM2",
                .supports_aes_ecb_encrypt_data = true,
                .supports_aes_cbc_encrypt_data = true,
                .supports_rsa_oaep_sha256 = false,
                .bad_ciphertext_is_general_error = true,
+               .supports_ecdh_aes_key_wrap = false,
+               .supports_ecdh_x963_kdf = false,
+               .key_wrap_pad_zero_fills = true,
                .max_sessions = 64,
                .needs_login_per_session = false}},
 };

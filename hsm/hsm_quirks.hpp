@@ -25,6 +25,15 @@ struct HsmQuirks {
   // C_Decrypt reports a ciphertext that does not decrypt (bad OAEP padding,
   // wrong length) as CKR_GENERAL_ERROR instead of CKR_ENCRYPTED_DATA_INVALID.
   bool bad_ciphertext_is_general_error = false;
+  // Key delivery to a token (token_key_wrap.hpp). CKM_ECDH_AES_KEY_WRAP as
+  // one C_WrapKey; else CKM_ECDH1_DERIVE with an X9.63 KDF (CKD_SHA*_KDF)
+  // into the KEK; with neither, the ECDH and the KDF run on the host.
+  bool supports_ecdh_aes_key_wrap = false;
+  bool supports_ecdh_x963_kdf = false;
+  // C_WrapKey with CKM_AES_KEY_WRAP_PAD zero-fills the key data to a multiple
+  // of 8 bytes before wrapping, so the RFC 5649 length (MLI) counts the fill
+  // and the unwrapped data ends in up to 7 zero bytes.
+  bool key_wrap_pad_zero_fills = false;
   std::uint32_t max_sessions = 1;  // sessions the adapter may open at once
   // true: each session needs its own C_Login (some network HSMs); PKCS#11
   // itself makes a login apply to every session of the application.

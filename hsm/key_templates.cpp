@@ -34,6 +34,35 @@ AttributeTemplate SecretKey(std::string_view label, bool token, bool extractable
   return t;
 }
 
+AttributeTemplate EcPublic(ByteView curve_params, const Uses& u) {
+  AttributeTemplate t;
+  t.Add(Attr::kClass, ObjectClass::kPublicKey)
+      .Add(Attr::kKeyType, KeyType::kEc)
+      .Add(Attr::kToken, false)
+      .Add(Attr::kPrivate, false)
+      .Add(Attr::kVerify, u.verify)
+      .Add(Attr::kEncrypt, u.encrypt)
+      .Add(Attr::kWrap, u.wrap)
+      .Add(Attr::kDerive, u.derive)
+      .Add(Attr::kEcParams, curve_params);
+  return t;
+}
+
+AttributeTemplate EcPrivate(bool extractable, const Uses& u) {
+  AttributeTemplate t;
+  t.Add(Attr::kClass, ObjectClass::kPrivateKey)
+      .Add(Attr::kKeyType, KeyType::kEc)
+      .Add(Attr::kToken, false)
+      .Add(Attr::kPrivate, true)
+      .Add(Attr::kSensitive, true)
+      .Add(Attr::kExtractable, extractable)
+      .Add(Attr::kSign, u.sign)
+      .Add(Attr::kDecrypt, u.decrypt)
+      .Add(Attr::kUnwrap, u.unwrap)
+      .Add(Attr::kDerive, u.derive);
+  return t;
+}
+
 AttributeTemplate RsaPublic(std::string_view label, bool token, bool encrypt, bool wrap) {
   AttributeTemplate t;
   t.Add(Attr::kClass, ObjectClass::kPublicKey)
@@ -139,6 +168,32 @@ AttributeTemplate CheckKeyTemplate() {
   AttributeTemplate t = SecretKey({}, false, /*extractable=*/false, Uses{.encrypt = true});
   t.Add(Attr::kValueLen, kAesKeyBytes);
   return t;
+}
+
+AttributeTemplate DeliverablePublicTemplate(ByteView curve_params) {
+  return EcPublic(curve_params, Uses{.verify = true});
+}
+
+AttributeTemplate DeliverablePrivateTemplate() {
+  return EcPrivate(/*extractable=*/true, Uses{.sign = true});
+}
+
+AttributeTemplate EphemeralPublicTemplate(ByteView curve_params) {
+  return EcPublic(curve_params, Uses{.derive = true});
+}
+
+AttributeTemplate EphemeralPrivateTemplate() {
+  return EcPrivate(/*extractable=*/false, Uses{.derive = true});
+}
+
+AttributeTemplate TokenPublicKeyTemplate(ByteView curve_params, ByteView ec_point_der) {
+  AttributeTemplate t = EcPublic(curve_params, Uses{.wrap = true});
+  t.Add(Attr::kEcPoint, ec_point_der);
+  return t;
+}
+
+AttributeTemplate DeliveryKekTemplate() {
+  return SecretKey({}, false, /*extractable=*/false, Uses{.wrap = true});
 }
 
 }  // namespace tessera::hsm

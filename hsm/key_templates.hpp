@@ -62,4 +62,18 @@ AttributeTemplate SessionDekTemplate();
 // A throw-away key for a block check value: CKA_ENCRYPT only.
 AttributeTemplate CheckKeyTemplate();
 
+// Key delivery to a token (token_key_wrap.hpp); all session objects. The
+// user's EC pair: the public half CKA_VERIFY only, the private half CKA_SIGN
+// only, sensitive and extractable (it leaves only by C_WrapKey).
+AttributeTemplate DeliverablePublicTemplate(ByteView curve_params);
+AttributeTemplate DeliverablePrivateTemplate();
+// The ephemeral ECDH pair when the HSM derives the KEK: CKA_DERIVE only.
+AttributeTemplate EphemeralPublicTemplate(ByteView curve_params);
+AttributeTemplate EphemeralPrivateTemplate();
+// The token's public key given by value, for CKM_ECDH_AES_KEY_WRAP: CKA_WRAP only.
+AttributeTemplate TokenPublicKeyTemplate(ByteView curve_params, ByteView ec_point_der);
+// The KEK of one delivery: AES, CKA_WRAP only, not extractable. Add
+// CKA_VALUE_LEN to derive it, CKA_VALUE to import it.
+AttributeTemplate DeliveryKekTemplate();
+
 }  // namespace tessera::hsm

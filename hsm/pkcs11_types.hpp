@@ -20,6 +20,7 @@ enum class ObjectClass : CK_OBJECT_CLASS {
 
 enum class KeyType : CK_KEY_TYPE {
   kRsa = CKK_RSA,
+  kEc = CKK_EC,
   kAes = CKK_AES,
 };
 
@@ -46,6 +47,8 @@ enum class Attr : CK_ATTRIBUTE_TYPE {
   kModulus = CKA_MODULUS,
   kModulusBits = CKA_MODULUS_BITS,
   kPublicExponent = CKA_PUBLIC_EXPONENT,
+  kEcParams = CKA_EC_PARAMS,  // DER ECParameters: the curve's OID
+  kEcPoint = CKA_EC_POINT,    // DER OCTET STRING around the point
 };
 
 enum class Mechanism : CK_MECHANISM_TYPE {
@@ -59,6 +62,10 @@ enum class Mechanism : CK_MECHANISM_TYPE {
   kAesKeyWrapPad = CKM_AES_KEY_WRAP_PAD,  // RFC 5649
   kRsaPkcsOaep = CKM_RSA_PKCS_OAEP,
   kRsaX509 = CKM_RSA_X_509,  // raw RSA; the caller pads (rsa_oaep.hpp)
+  kEcKeyPairGen = CKM_EC_KEY_PAIR_GEN,
+  kEcdsa = CKM_ECDSA,  // over a digest the host made
+  kEcdh1Derive = CKM_ECDH1_DERIVE,
+  kEcdhAesKeyWrap = CKM_ECDH_AES_KEY_WRAP,  // PKCS#11 3.0 "ECDH AES KEY WRAP"
 };
 
 // The hash of RSA-OAEP (and of its MGF1). PKCS#1 v2.2 §7.1.

@@ -20,15 +20,9 @@
 namespace tessera::hsm {
 namespace {
 
-// pkcs11_types.hpp names only what seed 003 needs; the EC and signing
-// constants are spelled here until it grows them. The enums have a fixed
-// CK_ULONG underlying type, so every value converts.
-constexpr KeyType kKeyTypeEc = static_cast<KeyType>(CKK_EC);
+// The constants pkcs11_types.hpp does not name yet are spelled here. The
+// enums have a fixed CK_ULONG underlying type, so every value converts.
 constexpr Attr kAttrId = static_cast<Attr>(CKA_ID);
-constexpr Attr kAttrEcParams = static_cast<Attr>(CKA_EC_PARAMS);
-constexpr Attr kAttrEcPoint = static_cast<Attr>(CKA_EC_POINT);
-constexpr Mechanism kEcKeyPairGen = static_cast<Mechanism>(CKM_EC_KEY_PAIR_GEN);
-constexpr Mechanism kEcdsa = static_cast<Mechanism>(CKM_ECDSA);
 constexpr Mechanism kRsaPkcs = static_cast<Mechanism>(CKM_RSA_PKCS);
 
 constexpr CK_ULONG kRsaModulusBits = 3072;
@@ -73,7 +67,7 @@ std::string Describe(const HsmSession& session, std::string_view label) {
 AttributeTemplate PublicTemplate(const TypeInfo& info, std::string_view label, ByteView id) {
   AttributeTemplate t;
   t.Add(Attr::kClass, ObjectClass::kPublicKey)
-      .Add(Attr::kKeyType, info.ec ? kKeyTypeEc : KeyType::kRsa)
+      .Add(Attr::kKeyType, info.ec ? KeyType::kEc : KeyType::kRsa)
       .Add(Attr::kToken, true)
       .Add(Attr::kPrivate, false)
       .Add(Attr::kVerify, true)
@@ -83,7 +77,7 @@ AttributeTemplate PublicTemplate(const TypeInfo& info, std::string_view label, B
       .Add(Attr::kLabel, label)
       .Add(kAttrId, id);
   if (info.ec) {
-    t.Add(kAttrEcParams, info.curve_oid);
+    t.Add(Attr::kEcParams, info.curve_oid);
   } else {
     t.Add(Attr::kModulusBits, kRsaModulusBits).Add(Attr::kPublicExponent, ByteView(kRsaExponent));
   }
@@ -94,7 +88,7 @@ AttributeTemplate PublicTemplate(const TypeInfo& info, std::string_view label, B
 AttributeTemplate PrivateTemplate(const TypeInfo& info, std::string_view label, ByteView id) {
   AttributeTemplate t;
   t.Add(Attr::kClass, ObjectClass::kPrivateKey)
-      .Add(Attr::kKeyType, info.ec ? kKeyTypeEc : KeyType::kRsa)
+      .Add(Attr::kKeyType, info.ec ? KeyType::kEc : KeyType::kRsa)
       .Add(Attr::kToken, true)
       .Add(Attr::kPrivate, true)
       .Add(Attr::kSensitive, true)
@@ -132,7 +126,7 @@ Result<SigningKeyType> ReadType(HsmSession& session, CK_OBJECT_HANDLE public_key
     return SigningKeyType::kRsa3072;
   }
   if (key_type == CKK_EC) {
-    TESSERA_ASSIGN_OR_RETURN(Bytes params, ReadBytes(session, public_key, kAttrEcParams, what));
+    TESSERA_ASSIGN_OR_RETURN(Bytes params, ReadBytes(session, public_key, Attr::kEcParams, what));
     auto is = [&](ByteView oid) {
       return std::equal(params.begin(), params.end(), oid.begin(), oid.end());
     };
@@ -172,7 +166,7 @@ Result<ossl::PkeyPtr> FromParams(const char* type, OSSL_PARAM_BLD* bld) {
 
 Result<ossl::PkeyPtr> EcPublicKey(HsmSession& session, const SigningKey& key, const TypeInfo& info,
                                   const std::string& what) {
-  TESSERA_ASSIGN_OR_RETURN(Bytes value, ReadBytes(session, key.public_key, kAttrEcPoint, what));
+  TESSERA_ASSIGN_OR_RETURN(Bytes value, ReadBytes(session, key.public_key, Attr::kEcPoint, what));
   TESSERA_ASSIGN_OR_RETURN(Bytes point, UnwrapEcPoint(value, info.field_bytes));
   ossl::ParamBldPtr bld(OSSL_PARAM_BLD_new());
   if (!bld ||
@@ -250,7 +244,8 @@ Result<SigningKey> GenerateSigningKey(HsmSession& session, SigningKeyType type,
   TESSERA_ASSIGN_OR_RETURN(
       KeyPair pair,
       GenerateKeyPair(
-          session, MechanismSpec::Plain(info.ec ? kEcKeyPairGen : Mechanism::kRsaKeyPairGen),
+          session,
+          MechanismSpec::Plain(info.ec ? Mechanism::kEcKeyPairGen : Mechanism::kRsaKeyPairGen),
           PublicTemplate(info, label, id_view), PrivateTemplate(info, label, id_view), what));
   SigningKey key;
   key.type = type;
@@ -290,6 +285,13 @@ Result<Bytes> SigningPublicKeyInfo(HsmSession& session, const SigningKey& key) {
   return ossl::PublicKeyToDer(pkey->get());
 }
 
+Result<SigningKeyType> SigningKeyTypeOf(HsmSession& session, CK_OBJECT_HANDLE public_key,
+                                        const std::string& what) {
+  return ReadType(session, public_key, what);
+}
+
+ByteView EcCurveParams(SigningKeyType type) { return Info(type).curve_oid; }
+
 Bytes SignatureAlgorithmDer(SigningKeyType type) {
   switch (type) {
     case SigningKeyType::kP256:  // ecdsa-with-SHA256, parameters absent (RFC 5758 §3.2)
@@ -308,7 +310,7 @@ Result<Bytes> SignForX509(HsmSession& session, const SigningKey& key, ByteView d
   TESSERA_ASSIGN_OR_RETURN(Bytes digest, crypto::DigestOnce(info.hash, data));
   const std::string what = Describe(session, key.label);
   if (info.ec) {
-    TESSERA_ASSIGN_OR_RETURN(SecureBytes raw, Sign(session, MechanismSpec::Plain(kEcdsa),
+    TESSERA_ASSIGN_OR_RETURN(SecureBytes raw, Sign(session, MechanismSpec::Plain(Mechanism::kEcdsa),
                                                    key.private_key, digest, what));
     return EcdsaSigValue(ByteView(raw.data(), raw.size()), info.field_bytes);
   }

@@ -42,6 +42,13 @@ Result<SigningKey> GenerateSigningKey(HsmSession& session, SigningKeyType type,
 Result<SigningKey> FindSigningKey(HsmSession& session, const std::string& label);
 // The public key as DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7).
 Result<Bytes> SigningPublicKeyInfo(HsmSession& session, const SigningKey& key);
+// The type of a public key object, from CKA_KEY_TYPE and the curve or the
+// modulus size; kDataMismatch for any other key. `what` names it in errors.
+Result<SigningKeyType> SigningKeyTypeOf(HsmSession& session, CK_OBJECT_HANDLE public_key,
+                                        const std::string& what);
+// CKA_EC_PARAMS of an EC type: the DER OID of its named curve (RFC 5480
+// §2.1.1.1); empty for RSA.
+ByteView EcCurveParams(SigningKeyType type);
 // DER AlgorithmIdentifier of the signatures SignForX509 makes:
 // ecdsa-with-SHA256 (P-256), ecdsa-with-SHA384 (P-384), sha256WithRSAEncryption
 // (RSA-3072; parameters NULL) (RFC 5758 §3.2, RFC 4055 §5).

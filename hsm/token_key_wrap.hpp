@@ -18,6 +18,12 @@
 // derivation, and the KEK is imported into the HSM as a session object that
 // is destroyed after the wrap. The KEK protects this one key only.
 //
+// SoftHSM2 2.6.1's CKM_AES_KEY_WRAP_PAD also zero-fills the key data to a
+// multiple of 8 bytes before wrapping (quirks.key_wrap_pad_zero_fills): its
+// blob opens to the PKCS#8 followed by up to 7 zero bytes (5 for P-256), a
+// valid RFC 5649 unwrap that a token must accept as such. Nothing on the host
+// can trim them without seeing the plaintext.
+//
 // Stateless; the session's thread.
 #pragma once
 
@@ -37,7 +43,7 @@ namespace tessera::hsm {
 // CKA_SENSITIVE, CKA_EXTRACTABLE (only to be wrapped: the HSM still refuses
 // to reveal it in the clear), CKA_SIGN; both destroyed when the KeyObjects
 // go (KeyObject's destructor). The caller reads the public key with
-// PublicKeyInfoOf and wraps the private key with WrapToTokenKey.
+// EcPublicKeyInfo and wraps the private key with WrapToTokenKey.
 struct DeliverableKeyPair {
   KeyObject public_key;
   KeyObject private_key;
@@ -50,14 +56,15 @@ Result<Bytes> EcPublicKeyInfo(HsmSession& session, CK_OBJECT_HANDLE public_key);
 // Signs `data` with the private key (ECDSA P-256, SHA-256 on the host),
 // the signature as DER Ecdsa-Sig-Value: for a CSR proving possession, and
 // for a self-test before delivery.
-Result<Bytes> SignWithDeliverable(HsmSession& session, CK_OBJECT_HANDLE private_key,
-                                  ByteView data);
+Result<Bytes> SignWithDeliverable(HsmSession& session, CK_OBJECT_HANDLE private_key, ByteView data);
 
 struct TokenWrapParams {
-  Bytes token_key;            // F0: SubjectPublicKeyInfo DER or a 65-byte point
-  Bytes shared_data;          // "TSW1" || serial (4, BE) || slot (1) || context
-  CK_EC_KDF_TYPE kdf = CKD_SHA256_KDF;  // CKD_SHA256_KDF, CKD_SHA384_KDF, CKD_SHA512_KDF
-  std::size_t kek_bytes = 32;           // 16, 24 or 32
+  Bytes token_key;    // F0: SubjectPublicKeyInfo DER or a 65-byte point
+  Bytes shared_data;  // "TSW1" || serial (4, BE) || slot (1) || context
+  // A CK_EC_KDF_TYPE (p11-kit 0.24 does not declare the type): CKD_SHA256_KDF,
+  // CKD_SHA384_KDF or CKD_SHA512_KDF.
+  CK_ULONG kdf = CKD_SHA256_KDF;
+  std::size_t kek_bytes = 32;  // 16, 24 or 32
 };
 
 // The blob as above. kInvalidArgument for a token key that is not P-256 or a

@@ -17,3 +17,15 @@ tessera_add_gtest(hsm_integration_test
     ${PROJECT_SOURCE_DIR}/tests/support/run_tool.cpp
   LIBS tessera_hsm
   LABELS integration hsm)
+
+# Key delivery to a token (hsm/token_key_wrap): against SoftHSM2 and the host
+# reference, and end to end into a real tessera-sim token.
+tessera_add_gtest(hsm_token_key_wrap_test
+  SOURCES
+    hsm/token_key_wrap_sim_test.cpp
+    hsm/token_key_wrap_test.cpp
+    hsm/softhsm_fixture.cpp
+    ${PROJECT_SOURCE_DIR}/tests/support/run_tool.cpp
+  LIBS tessera_hsm tessera_sim_test_support
+  LABELS integration hsm)
+add_dependencies(hsm_token_key_wrap_test tessera-sim)
