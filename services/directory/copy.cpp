@@ -10,7 +10,7 @@ namespace {
 
 struct TableRows {
   const TableInfo* table;
-  std::vector<SqlRow> rows;
+  std::vector<SqlRow> rows;  // the columns the source's schema has
 };
 
 // CAs name their parent (cas.parent REFERENCES cas.name): parents first.
@@ -46,7 +46,7 @@ Result<std::vector<TableRows>> ReadAll(Database& from, std::int64_t version) {
     all.clear();
     for (const TableInfo& table : Tables()) {
       if (table.since > version) continue;
-      TESSERA_ASSIGN_OR_RETURN(auto rows, tx.Query(SelectAll(table)));
+      TESSERA_ASSIGN_OR_RETURN(auto rows, tx.Query(SelectAll(table, version)));
       if (std::string_view(table.name) == "cas") {
         TESSERA_ASSIGN_OR_RETURN(rows, ParentsFirst(std::move(rows)));
       }
@@ -57,7 +57,8 @@ Result<std::vector<TableRows>> ReadAll(Database& from, std::int64_t version) {
   return all;
 }
 
-Status WriteAll(Database& to, const std::vector<TableRows>& all) {
+// `version`: the source's schema; columns it lacks take their defaults.
+Status WriteAll(Database& to, const std::vector<TableRows>& all, std::int64_t version) {
   return to.Transact([&](SqlTransaction& tx) -> Status {
     for (const TableInfo& table : Tables()) {
       TESSERA_ASSIGN_OR_RETURN(auto rows,
@@ -69,7 +70,7 @@ Status WriteAll(Database& to, const std::vector<TableRows>& all) {
       }
     }
     for (const TableRows& table : all) {
-      const std::string insert = InsertRow(*table.table);
+      const std::string insert = InsertRow(*table.table, version);
       for (const SqlRow& row : table.rows) {
         TESSERA_RETURN_IF_ERROR(tx.Execute(insert, row.columns()).status());
       }
@@ -85,7 +86,7 @@ Result<std::vector<TableCount>> CopyDirectory(Database& from, Database& to) {
   TESSERA_ASSIGN_OR_RETURN(std::int64_t to_version, to.SchemaVersion());
   if (to_version != kSchemaVersion) return SchemaTooOld(to.Describe(), to_version);
   TESSERA_ASSIGN_OR_RETURN(std::vector<TableRows> all, ReadAll(from, from_version));
-  TESSERA_RETURN_IF_ERROR(WriteAll(to, all));
+  TESSERA_RETURN_IF_ERROR(WriteAll(to, all, from_version));
   TESSERA_ASSIGN_OR_RETURN(std::vector<TableCount> copied, CountRows(from, from_version));
   TESSERA_ASSIGN_OR_RETURN(std::vector<TableCount> in_target, CountRows(to, to_version));
   for (const TableCount& source : copied) {

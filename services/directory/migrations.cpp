@@ -112,10 +112,116 @@ CREATE TABLE audit_checkpoints (
 ){STRICT};
 )sql";
 
+// Version 3 (seed 000, the CMS; cms_store.hpp): what users showed and the
+// token a certificate's key lives on; the CMS's token inventory, officers,
+// E-form nonces and requests, and the bindings of users to tokens. The
+// partial unique indexes are the rule two nodes could race on: a user has
+// at most one live binding, a token at most one, and a token at most one
+// active officer. {HEX32 c} and {IDENT c} are checks on column c (32
+// lower-case hex digits; [A-Za-z0-9._@-]{1,128}) in each dialect.
+constexpr std::string_view kCmsTemplate = R"sql(
+ALTER TABLE users ADD COLUMN organization TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN document TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN photo_hash {BLOB}
+  CHECK (photo_hash IS NULL OR length(photo_hash) = 32);
+ALTER TABLE certificates ADD COLUMN token_serial {INT}
+  CHECK (token_serial BETWEEN 0 AND 4294967295);
+CREATE INDEX certificates_by_token ON certificates (token_serial)
+  WHERE token_serial IS NOT NULL;
+CREATE TABLE cms_tokens (
+  serial {INT} PRIMARY KEY CHECK (serial BETWEEN 0 AND 4294967295),
+  token_key {BLOB} NOT NULL,
+  attestation {BLOB} NOT NULL,
+  attestation_ca {BLOB} NOT NULL,
+  chuid {BLOB} NOT NULL,
+  transport TEXT NOT NULL CHECK (transport IN ('sim', 'pcsc', 'usb')),
+  state TEXT NOT NULL CHECK (state IN ('inventory', 'bound', 'active', 'revoked')),
+  user_id TEXT REFERENCES users (id),
+  registrations {INT} NOT NULL CHECK (registrations >= 1),
+  registered_at {INT} NOT NULL,
+  updated_at {INT} NOT NULL,
+  revoked_at {INT},
+  revoked_reason {INT} CHECK (revoked_reason BETWEEN 0 AND 10 AND revoked_reason <> 7),
+  CHECK (user_id IS NOT NULL OR state NOT IN ('bound', 'active'))
+){STRICT};
+CREATE TABLE officers (
+  id TEXT PRIMARY KEY CHECK ({IDENT id}),
+  name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('officer', 'administrator', 'auditor')),
+  token_serial {INT} NOT NULL CHECK (token_serial BETWEEN 0 AND 4294967295),
+  ca TEXT NOT NULL,
+  cert_serial {BLOB} NOT NULL CHECK (length(cert_serial) BETWEEN 1 AND 20),
+  certificate {BLOB} NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('active', 'revoked')),
+  created_at {INT} NOT NULL,
+  updated_at {INT} NOT NULL,
+  UNIQUE (ca, cert_serial)
+){STRICT};
+CREATE UNIQUE INDEX officers_active_token ON officers (token_serial) WHERE state = 'active';
+CREATE TABLE cms_nonces (
+  nonce {BLOB} PRIMARY KEY CHECK (length(nonce) BETWEEN 16 AND 64),
+  officer_id TEXT NOT NULL REFERENCES officers (id),
+  issued_at {INT} NOT NULL,
+  expires_at {INT} NOT NULL CHECK (expires_at >= issued_at),
+  used_at {INT}
+){STRICT};
+CREATE INDEX cms_nonces_by_expiry ON cms_nonces (expires_at);
+CREATE TABLE cms_requests (
+  id TEXT PRIMARY KEY CHECK ({HEX32 id}),
+  user_id TEXT NOT NULL REFERENCES users (id),
+  token_serial {INT} NOT NULL REFERENCES cms_tokens (serial)
+    CHECK (token_serial BETWEEN 0 AND 4294967295),
+  officer_id TEXT NOT NULL REFERENCES officers (id),
+  state TEXT NOT NULL CHECK (state IN ('v2-sent', 'bound', 'active', 'revoked')),
+  eform_v1 {BLOB} NOT NULL,
+  eform_v2 {BLOB} NOT NULL,
+  eform_v2_signed {BLOB},
+  ca TEXT,
+  cert_serial {BLOB} CHECK (length(cert_serial) BETWEEN 1 AND 20),
+  created_at {INT} NOT NULL,
+  updated_at {INT} NOT NULL,
+  CHECK ((ca IS NULL) = (cert_serial IS NULL))
+){STRICT};
+CREATE TABLE bindings (
+  id TEXT PRIMARY KEY CHECK ({HEX32 id}),
+  user_id TEXT NOT NULL REFERENCES users (id),
+  token_serial {INT} NOT NULL REFERENCES cms_tokens (serial)
+    CHECK (token_serial BETWEEN 0 AND 4294967295),
+  state TEXT NOT NULL CHECK (state IN ('pending', 'active', 'revoked')),
+  ca TEXT NOT NULL,
+  cert_serial {BLOB} NOT NULL CHECK (length(cert_serial) BETWEEN 1 AND 20),
+  created_at {INT} NOT NULL,
+  updated_at {INT} NOT NULL,
+  activated_at {INT},
+  revoked_at {INT},
+  revoked_reason {INT} CHECK (revoked_reason BETWEEN 0 AND 10 AND revoked_reason <> 7),
+  CHECK (state <> 'revoked' OR revoked_at IS NOT NULL)
+){STRICT};
+CREATE UNIQUE INDEX bindings_live_user ON bindings (user_id)
+  WHERE state IN ('pending', 'active');
+CREATE UNIQUE INDEX bindings_live_token ON bindings (token_serial)
+  WHERE state IN ('pending', 'active');
+CREATE INDEX bindings_by_user ON bindings (user_id, created_at);
+CREATE INDEX bindings_by_token ON bindings (token_serial, created_at);
+)sql";
+
 void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
   for (std::size_t at = text.find(from); at != std::string::npos;
        at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);
+  }
+}
+
+// Each "{KIND column}" in `text` becomes `check(column)`.
+void ReplaceChecks(std::string& text, std::string_view kind,
+                   std::string (*check)(const std::string& column)) {
+  const std::string open = "{" + std::string(kind) + " ";
+  for (std::size_t at = text.find(open); at != std::string::npos; at = text.find(open, at)) {
+    const std::size_t end = text.find('}', at);
+    const std::string column = text.substr(at + open.size(), end - at - open.size());
+    const std::string replacement = check(column);
+    text.replace(at, end + 1 - at, replacement);
+    at += replacement.size();
   }
 }
 
@@ -125,6 +231,20 @@ std::string Dialect(std::string_view sql, Backend backend) {
   ReplaceAll(out, "{INT}", lite ? "INTEGER" : "BIGINT");
   ReplaceAll(out, "{BLOB}", lite ? "BLOB" : "BYTEA");
   ReplaceAll(out, "{STRICT}", lite ? " STRICT" : "");
+  // SQLite has GLOB (case-sensitive; [^...] a negated class), PostgreSQL
+  // POSIX regular expressions.
+  if (lite) {
+    ReplaceChecks(out, "HEX32", [](const std::string& c) {
+      return "length(" + c + ") = 32 AND " + c + " NOT GLOB '*[^0-9a-f]*'";
+    });
+    ReplaceChecks(out, "IDENT", [](const std::string& c) {
+      return "length(" + c + ") BETWEEN 1 AND 128 AND " + c + " NOT GLOB '*[^A-Za-z0-9._@-]*'";
+    });
+  } else {
+    ReplaceChecks(out, "HEX32", [](const std::string& c) { return c + " ~ '^[0-9a-f]{32}$'"; });
+    ReplaceChecks(out, "IDENT",
+                  [](const std::string& c) { return c + " ~ '^[A-Za-z0-9._@-]{1,128}$'"; });
+  }
   return out;
 }
 
@@ -135,6 +255,7 @@ std::vector<Migration> Migrations(Backend backend) {
   return {
       {1, std::string(lite ? kTokensSqlite : kTokensPostgres)},
       {2, Dialect(kStoresTemplate, backend)},
+      {3, Dialect(kCmsTemplate, backend)},
   };
 }
 

@@ -10,37 +10,62 @@ const std::vector<TableInfo>& Tables() {
        "uid, serial, cryptogram, krk_version, mk_version, target_mk_version, lifecycle, "
        "created_at, updated_at",
        "serial", 1},
-      {"users", "id, display_name, email, created_at", "id", 2},
+      {"users", "id, display_name, email, created_at", "id", 2,
+       "organization, document, photo_hash", 3},
       {"cas",
        "name, parent, hsm, key_label, key_type, certificate, ocsp_key_label, ocsp_certificate, "
        "created_at",
        "name", 2},
       {"certificates",
        "ca, serial, profile, subject, not_before, not_after, der, user_id, issued_at", "ca, serial",
-       2},
+       2, "token_serial", 3},
       {"revocations", "ca, serial, revoked_at, reason", "ca, serial", 2},
       {"crls", "ca, number, this_update, next_update, der", "ca, number", 2},
       {"audit", "seq, time, actor, action, object, request_id, details, prev_hash, hash", "seq", 2},
       {"audit_checkpoints", "seq, time, head_hash, hsm, key_label, public_key, signature", "seq",
        2},
+      {"cms_tokens",
+       "serial, token_key, attestation, attestation_ca, chuid, transport, state, user_id, "
+       "registrations, registered_at, updated_at, revoked_at, revoked_reason",
+       "serial", 3},
+      {"officers",
+       "id, name, role, token_serial, ca, cert_serial, certificate, state, created_at, updated_at",
+       "id", 3},
+      {"cms_nonces", "nonce, officer_id, issued_at, expires_at, used_at", "nonce", 3},
+      {"cms_requests",
+       "id, user_id, token_serial, officer_id, state, eform_v1, eform_v2, eform_v2_signed, ca, "
+       "cert_serial, created_at, updated_at",
+       "id", 3},
+      {"bindings",
+       "id, user_id, token_serial, state, ca, cert_serial, created_at, updated_at, activated_at, "
+       "revoked_at, revoked_reason",
+       "id", 3},
   };
   return kTables;
 }
 
-std::string SelectAll(const TableInfo& table) {
-  return std::string("SELECT ") + table.columns + " FROM " + table.name + " ORDER BY " +
+std::string Columns(const TableInfo& table, std::int64_t version) {
+  std::string columns = table.columns;
+  if (*table.added != '\0' && version >= table.added_since) {
+    columns += std::string(", ") + table.added;
+  }
+  return columns;
+}
+
+std::string SelectAll(const TableInfo& table, std::int64_t version) {
+  return "SELECT " + Columns(table, version) + " FROM " + table.name + " ORDER BY " +
          table.order_by;
 }
 
-std::string InsertRow(const TableInfo& table) {
+std::string InsertRow(const TableInfo& table, std::int64_t version) {
+  const std::string columns = Columns(table, version);
   std::string values;
   int n = 1;
   values += "$" + std::to_string(n);
-  for (const char* c = table.columns; *c != '\0'; ++c) {
-    if (*c == ',') values += ", $" + std::to_string(++n);
+  for (char c : columns) {
+    if (c == ',') values += ", $" + std::to_string(++n);
   }
-  return std::string("INSERT INTO ") + table.name + " (" + table.columns + ") VALUES (" + values +
-         ")";
+  return std::string("INSERT INTO ") + table.name + " (" + columns + ") VALUES (" + values + ")";
 }
 
 Result<std::vector<TableCount>> CountRows(Database& db, std::int64_t version) {

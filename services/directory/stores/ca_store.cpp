@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "services/directory/stores/row_values.hpp"
+
 namespace tessera::directory {
 namespace {
 
@@ -9,8 +11,8 @@ constexpr std::string_view kCaSelect =
     "SELECT name, parent, hsm, key_label, key_type, certificate, ocsp_key_label, "
     "ocsp_certificate, created_at FROM cas ";
 constexpr std::string_view kCertificateSelect =
-    "SELECT ca, serial, profile, subject, not_before, not_after, der, user_id, issued_at "
-    "FROM certificates ";
+    "SELECT ca, serial, profile, subject, not_before, not_after, der, user_id, issued_at, "
+    "token_serial FROM certificates ";
 constexpr std::string_view kRevocationSelect =
     "SELECT ca, serial, revoked_at, reason FROM revocations ";
 constexpr std::string_view kCrlSelect =
@@ -32,15 +34,9 @@ std::string SerialText(const std::string& ca, ByteView serial) {
   return "serial " + ToHex(serial) + " of CA '" + ca + "'";
 }
 
-SqlValue Optional(const std::optional<std::string>& text) {
-  return text ? SqlValue{*text} : SqlValue{};
-}
-
-Result<std::optional<std::string>> OptionalText(const SqlRow& row, std::size_t column) {
-  if (row.IsNull(column)) return std::optional<std::string>();
-  TESSERA_ASSIGN_OR_RETURN(std::string text, row.Text(column));
-  return std::optional<std::string>(std::move(text));
-}
+using row_values::DecodeFirst;
+using row_values::Optional;
+using row_values::OptionalText;
 
 Result<CaRecord> DecodeCa(const SqlRow& row) {
   CaRecord ca;
@@ -67,6 +63,7 @@ Result<CertificateRecord> DecodeCertificate(const SqlRow& row) {
   TESSERA_ASSIGN_OR_RETURN(cert.der, row.Blob(6));
   TESSERA_ASSIGN_OR_RETURN(cert.user_id, OptionalText(row, 7));
   TESSERA_ASSIGN_OR_RETURN(cert.issued_at, row.Int(8));
+  TESSERA_ASSIGN_OR_RETURN(cert.token_serial, row_values::OptionalSerial32(row, 9, "token serial"));
   return cert;
 }
 
@@ -88,13 +85,6 @@ Result<CrlRecord> DecodeCrl(const SqlRow& row) {
   TESSERA_ASSIGN_OR_RETURN(crl.next_update, row.Int(3));
   TESSERA_ASSIGN_OR_RETURN(crl.der, row.Blob(4));
   return crl;
-}
-
-template <typename T, typename Decoder>
-Result<std::optional<T>> DecodeFirst(const std::vector<SqlRow>& rows, const Decoder& decode) {
-  if (rows.empty()) return std::optional<T>();
-  TESSERA_ASSIGN_OR_RETURN(T value, decode(rows.front()));
-  return std::optional<T>(std::move(value));
 }
 
 Status RequireCa(SqlTransaction& tx, const std::string& name) {
@@ -155,10 +145,11 @@ Status InsertCertificate(SqlTransaction& tx, const CertificateRecord& certificat
   return tx
       .Execute(
           "INSERT INTO certificates (ca, serial, profile, subject, not_before, not_after, der, "
-          "user_id, issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+          "user_id, issued_at, token_serial) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
           {certificate.ca, certificate.serial, certificate.profile, certificate.subject,
            certificate.not_before, certificate.not_after, certificate.der,
-           Optional(certificate.user_id), certificate.issued_at})
+           Optional(certificate.user_id), certificate.issued_at,
+           Optional(certificate.token_serial)})
       .status();
 }
 

@@ -42,6 +42,8 @@ struct CertificateRecord {
   Bytes der;
   std::optional<std::string> user_id;  // the user it was issued to (CMS)
   std::int64_t issued_at = 0;
+  // The token the certificate's key lives on (CMS; schema version 3).
+  std::optional<std::uint32_t> token_serial;
   bool operator==(const CertificateRecord&) const = default;
 };
 

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "services/directory/migrations.hpp"
+#include "services/directory/postgres/pg_connection.hpp"
 #include "services/directory/sqlite/sqlite_connection.hpp"
 #include "tests/integration/services/directory/directory_fixture.hpp"
 #include "tests/support/postgres_server.hpp"
@@ -67,6 +68,50 @@ void MakeVersionOneFile(const std::filesystem::path& file, std::uint32_t n) {
         .Bind(3, ByteView(Cryptogram(i)));
     ASSERT_TRUE(insert->Run().ok());
   }
+}
+
+void MakeVersionTwo(Backend backend, const std::string& url) {
+  const std::vector<Migration> migrations = Migrations(backend);
+  const std::string v1_v2 = migrations.at(0).sql + migrations.at(1).sql;
+  if (backend == Backend::kSqlite) {
+    const std::string file = url.substr(std::string("sqlite:").size());
+    std::ofstream(file, std::ios::binary).flush();
+    auto db = sqlite::SqliteConnection::Open(file, std::chrono::seconds(5));
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    ASSERT_TRUE(db->Exec("BEGIN; " + v1_v2 + "PRAGMA user_version = 2; COMMIT").ok());
+  } else {
+    auto db = pg::PgConnection::Connect(url, "v2", std::chrono::seconds(5));
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    const Status s = db->Exec(
+        "BEGIN; CREATE TABLE schema_version (version BIGINT NOT NULL); "
+        "INSERT INTO schema_version VALUES (2); " +
+        v1_v2 + "COMMIT");
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  DatabaseOptions as_it_is;
+  as_it_is.migrate = false;
+  as_it_is.keep_old_schema = true;
+  auto db = OpenDatabase(url, as_it_is);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  ASSERT_EQ(*(*db)->SchemaVersion(), 2);
+  const Status s = (*db)->Transact([](SqlTransaction& tx) -> Status {
+    TESSERA_RETURN_IF_ERROR(tx.Execute("INSERT INTO users (id, display_name, email, created_at) "
+                                       "VALUES ('alice', 'Alice', 'a@x', 5)")
+                                .status());
+    TESSERA_RETURN_IF_ERROR(
+        tx.Execute("INSERT INTO cas (name, parent, hsm, key_label, key_type, certificate, "
+                   "ocsp_key_label, ocsp_certificate, created_at) "
+                   "VALUES ('ca1', NULL, 'h', 'k', 'p256', $1, '', $2, 1)",
+                   {Bytes{0x30}, Bytes{}})
+            .status());
+    return tx
+        .Execute(
+            "INSERT INTO certificates (ca, serial, profile, subject, not_before, not_after, "
+            "der, user_id, issued_at) VALUES ('ca1', $1, 'p', 'CN=A', 1, 2, $2, 'alice', 3)",
+            {Bytes{0x42}, Bytes{0x30, 0x00}})
+        .status();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
 }
 
 }  // namespace tessera::directory::testing

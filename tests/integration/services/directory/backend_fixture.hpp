@@ -41,4 +41,9 @@ void ExecOrFail(Database& db, const std::string& sql);
 // The single integer `sql` returns.
 std::int64_t QueryIntOrFail(Database& db, const std::string& sql);
 
+// A directory at schema version 2 at `url` (new, empty), made with version
+// 1's and 2's SQL as an older tessera left it, with user alice (created at
+// 5), CA ca1 and its certificate 0x42 issued to alice.
+void MakeVersionTwo(Backend backend, const std::string& url);
+
 }  // namespace tessera::directory::testing

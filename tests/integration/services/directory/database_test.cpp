@@ -30,7 +30,8 @@ TEST_P(DatabaseTest, ANewDatabaseIsAtTheNewestSchemaAndReachable) {
   EXPECT_EQ(*version, kSchemaVersion);
   EXPECT_TRUE(db->Ping().ok());
   // Opening again migrates nothing and loses nothing.
-  ExecOrFail(*db, "INSERT INTO users VALUES ('u', 'U', 'u@x', 5)");
+  ExecOrFail(*db,
+             "INSERT INTO users (id, display_name, email, created_at) VALUES ('u', 'U', 'u@x', 5)");
   db.reset();
   db = OpenDb();
   ASSERT_NE(db, nullptr);

@@ -5,9 +5,11 @@
 
 #include "services/directory/copy.hpp"
 #include "services/directory/directory.hpp"
+#include "services/directory/migrations.hpp"
 #include "services/directory/stores/audit_store.hpp"
 #include "services/directory/stores/ca_store.hpp"
 #include "services/directory/stores/user_store.hpp"
+#include "tests/integration/services/directory/cms_records.hpp"
 #include "tests/integration/services/directory/directory_fixture.hpp"
 #include "tests/support/postgres_server.hpp"
 
@@ -15,6 +17,32 @@ namespace tessera::directory::testing {
 namespace {
 
 using tessera::testing::SharedPostgresServer;
+
+// The CMS tables (schema version 3): two tokens, one bound to alice, with
+// the request and the binding that bound it, an officer and two nonces.
+Status FillCms(SqlTransaction& tx) {
+  CmsTokenRecord bound = CmsToken(4'294'967'295u);
+  bound.state = "bound";
+  bound.user_id = "alice";
+  TESSERA_RETURN_IF_ERROR(InsertCmsToken(tx, bound));
+  CmsTokenRecord revoked = CmsToken(7);
+  revoked.state = "revoked";
+  revoked.revoked_at = 9;
+  revoked.revoked_reason = 1;
+  TESSERA_RETURN_IF_ERROR(InsertCmsToken(tx, revoked));
+  TESSERA_RETURN_IF_ERROR(InsertOfficer(tx, Officer("off1", 9000)));
+  NonceRecord used = Nonce(1, 500);
+  used.used_at = 150;
+  TESSERA_RETURN_IF_ERROR(InsertNonce(tx, used));
+  TESSERA_RETURN_IF_ERROR(InsertNonce(tx, Nonce(2, 500)));
+  CmsRequestRecord request = Request(1, "alice", bound.serial);
+  request.state = "bound";
+  request.eform_v2_signed = Bytes{'x'};
+  request.ca = "a-issuing";
+  request.cert_serial = Bytes{0xff, 1};
+  TESSERA_RETURN_IF_ERROR(InsertCmsRequest(tx, request));
+  return InsertBinding(tx, Binding(1, "alice", bound.serial));
+}
 
 // A directory with rows in every table, tokens in every lifecycle.
 void Fill(const std::shared_ptr<Database>& db) {
@@ -28,7 +56,9 @@ void Fill(const std::shared_ptr<Database>& db) {
   ASSERT_TRUE(tokens->MarkTerminated(Uid(4)).ok());
   ASSERT_TRUE(
       db->Transact([](SqlTransaction& tx) -> Status {
-          TESSERA_RETURN_IF_ERROR(InsertUser(tx, {"alice", "Alice Ä", "a@x", 1}));
+          TESSERA_RETURN_IF_ERROR(
+              InsertUser(tx, {"alice", "Alice Ä", "a@x", 1, "Org", "P-1", Bytes(32, 0xfe)}));
+          TESSERA_RETURN_IF_ERROR(InsertUser(tx, {"bob", "Bob", "b@x", 1, "", "", std::nullopt}));
           // The child sorts before its parent: the copy must order them.
           TESSERA_RETURN_IF_ERROR(InsertCa(
               tx, {"z-root", std::nullopt, "h", "k", "p384", Bytes{0x30, 0x00}, "", Bytes{}, 2}));
@@ -36,9 +66,9 @@ void Fill(const std::shared_ptr<Database>& db) {
                                                 Bytes{0x30, 0x01}, "ocsp", Bytes{0x30, 0x02}, 3}));
           for (std::uint8_t s = 1; s <= 3; ++s) {
             TESSERA_RETURN_IF_ERROR(InsertCertificate(
-                tx,
-                {"a-issuing", Bytes{0xff, s}, "user-signature", "CN=Alice", -5, 9, Bytes(300, s),
-                 s == 1 ? std::optional<std::string>("alice") : std::nullopt, s}));
+                tx, {"a-issuing", Bytes{0xff, s}, "user-signature", "CN=Alice", -5, 9,
+                     Bytes(300, s), s == 1 ? std::optional<std::string>("alice") : std::nullopt, s,
+                     s == 1 ? std::optional<std::uint32_t>(4'294'967'295u) : std::nullopt}));
           }
           TESSERA_RETURN_IF_ERROR(InsertRevocation(tx, {"a-issuing", {0xff, 2}, 10, 4}));
           TESSERA_RETURN_IF_ERROR(InsertCrl(tx, {"a-issuing", 7, 1, 2, Bytes{0x30}}));
@@ -47,7 +77,8 @@ void Fill(const std::shared_ptr<Database>& db) {
                 AppendAudit(tx, {seq, seq, "op", "ca.issue", "x", "r", "{\"k\":1}", Bytes(32, 0),
                                  Bytes(32, static_cast<std::uint8_t>(seq))}));
           }
-          return InsertCheckpoint(tx, {3, 4, Bytes(32, 3), "h", "ak", {1}, {2}});
+          TESSERA_RETURN_IF_ERROR(InsertCheckpoint(tx, {3, 4, Bytes(32, 3), "h", "ak", {1}, {2}}));
+          return FillCms(tx);
         }).ok());
 }
 
@@ -104,13 +135,44 @@ TEST_F(DirectoryCopy, SqliteToPostgresqlLosesNothingTokenRecordsIncluded) {
   EXPECT_EQ(*on_postgres->List(), *on_sqlite->List());
 }
 
+TEST_F(DirectoryCopy, AVersionTwoSourceCopiesWithTheNewColumnsAtTheirDefaults) {
+  const std::string url = "sqlite:" + db_path().string();
+  MakeVersionTwo(Backend::kSqlite, url);
+  DatabaseOptions as_it_is;
+  as_it_is.migrate = false;
+  as_it_is.keep_old_schema = true;
+  auto source = OpenDatabase(url, as_it_is);
+  ASSERT_TRUE(source.ok()) << source.status().ToString();
+  auto target = Target();
+  ASSERT_NE(target, nullptr);
+  auto copied = CopyDirectory(**source, *target);
+  ASSERT_TRUE(copied.ok()) << copied.status().ToString();
+  EXPECT_EQ(*(*source)->SchemaVersion(), 2);  // read, not migrated
+  EXPECT_EQ(copied->size(), 8u);              // the tables of version 2
+  ASSERT_TRUE(
+      target
+          ->Read([](SqlTransaction& tx) -> Status {
+            TESSERA_ASSIGN_OR_RETURN(auto alice, FindUser(tx, "alice"));
+            EXPECT_EQ(alice, (UserRecord{"alice", "Alice", "a@x", 5, "", "", std::nullopt}));
+            TESSERA_ASSIGN_OR_RETURN(auto cert, FindCertificate(tx, "ca1", Bytes{0x42}));
+            EXPECT_TRUE(cert.has_value());
+            if (cert) {
+              EXPECT_EQ(cert->token_serial, std::nullopt);
+            }
+            return Status::Ok();
+          })
+          .ok());
+}
+
 TEST_F(DirectoryCopy, ATargetWithRowsIsRefusedAndLeftAsItWas) {
   auto source = Source();
   ASSERT_NE(source, nullptr);
   Fill(source);
   auto target = Target();
   ASSERT_NE(target, nullptr);
-  ExecOrFail(*target, "INSERT INTO users VALUES ('bob', 'Bob', 'b@x', 1)");
+  ExecOrFail(*target,
+             "INSERT INTO users (id, display_name, email, created_at) "
+             "VALUES ('bob', 'Bob', 'b@x', 1)");
   auto copied = CopyDirectory(*source, *target);
   ASSERT_FALSE(copied.ok());
   EXPECT_EQ(copied.status().code(), Code::kConditionsNotSatisfied);

@@ -98,15 +98,16 @@ TEST_P(DirectoryRaceTest, TwoProcessesOfFourThreadsLeaveNoGapNoDuplicateAndNoLos
   {
     auto db = OpenDb();
     ASSERT_NE(db, nullptr);
-    ASSERT_TRUE(db->Transact([](SqlTransaction& tx) -> Status {
-                    TESSERA_RETURN_IF_ERROR(InsertCa(
-                        tx, {"race", std::nullopt, "h", "k", "p256", Bytes{0x30}, "", Bytes{}, 0}));
-                    for (std::uint8_t s = 1; s <= kSerials; ++s) {
-                      TESSERA_RETURN_IF_ERROR(InsertCertificate(
-                          tx, {"race", Bytes{s}, "tls-server", "CN=x", 0, 1, Bytes{0x30}, {}, s}));
-                    }
-                    return Status::Ok();
-                  }).ok());
+    ASSERT_TRUE(
+        db->Transact([](SqlTransaction& tx) -> Status {
+            TESSERA_RETURN_IF_ERROR(InsertCa(
+                tx, {"race", std::nullopt, "h", "k", "p256", Bytes{0x30}, "", Bytes{}, 0}));
+            for (std::uint8_t s = 1; s <= kSerials; ++s) {
+              TESSERA_RETURN_IF_ERROR(InsertCertificate(
+                  tx, {"race", Bytes{s}, "tls-server", "CN=x", 0, 1, Bytes{0x30}, {}, s, {}}));
+            }
+            return Status::Ok();
+          }).ok());
   }  // no connection crosses the fork
   const std::string url = this->url();
   const pid_t child = ::fork();

@@ -24,6 +24,9 @@ tessera_add_gtest(directory_test
 # for all the tests it runs. So ctest runs it once per test suite, not once
 # per test: one initdb per suite.
 add_executable(directory_backend_test
+  services/directory/cms_race_test.cpp
+  services/directory/cms_schema_test.cpp
+  services/directory/cms_store_test.cpp
   services/directory/database_test.cpp
   services/directory/directory_concurrency_test.cpp
   services/directory/directory_copy_test.cpp
@@ -35,7 +38,8 @@ add_executable(directory_backend_test
 target_link_libraries(directory_backend_test PRIVATE tessera_directory_test_support
                       Threads::Threads GTest::gtest_main)
 foreach(suite OpenDatabase Lifecycle DatabaseTest StoreTest TokenDirectoryTest
-              DirectoryConcurrencyTest DirectoryRaceTest DirectoryCopy PostgresOutage)
+              DirectoryConcurrencyTest DirectoryRaceTest DirectoryCopy PostgresOutage
+              CmsStoreTest CmsSchemaTest CmsRaceTest CmsPostgresRace)
   add_test(NAME directory_backend_test.${suite}
            COMMAND directory_backend_test --gtest_filter=Backends/${suite}.*:${suite}.*)
   set(labels integration directory postgres)

@@ -36,7 +36,11 @@ TEST_F(SqliteMigrationTest, AVersionOneFileMigratesToTheNewestSchemaWithEveryTok
   // The new tables are there and usable.
   EXPECT_TRUE((*db)
                   ->Transact([](SqlTransaction& tx) {
-                    return tx.Execute("INSERT INTO users VALUES ('u', 'U', 'u@x', 1)").status();
+                    return tx
+                        .Execute(
+                            "INSERT INTO users (id, display_name, email, created_at) "
+                            "VALUES ('u', 'U', 'u@x', 1)")
+                        .status();
                   })
                   .ok());
 }

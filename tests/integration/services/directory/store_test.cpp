@@ -19,8 +19,9 @@ CaRecord Ca(const std::string& name, std::optional<std::string> parent = std::nu
 }
 
 CertificateRecord Certificate(const std::string& ca, Bytes serial, std::int64_t issued_at) {
-  return CertificateRecord{ca, std::move(serial),       "tls-server",         "CN=a",   10,
-                           20, Bytes{0x30, 0x02, 0x00}, std::string("alice"), issued_at};
+  return CertificateRecord{
+      ca, std::move(serial),       "tls-server",         "CN=a",    10,
+      20, Bytes{0x30, 0x02, 0x00}, std::string("alice"), issued_at, std::nullopt};
 }
 
 AuditRow Audit(std::int64_t seq) {
@@ -43,15 +44,16 @@ Status In(Database& db, const std::function<Status(SqlTransaction&)>& body) {
 TEST_P(StoreTest, UsersRoundTripInIdOrderAndATakenIdIsAlreadyExists) {
   auto db = OpenDb();
   ASSERT_NE(db, nullptr);
-  const UserRecord bob{"bob", "Bob B", "bob@example.org", 2};
-  const UserRecord alice{"alice@corp", "Alice Ä", "alice@example.org", 1};
+  const UserRecord bob{"bob", "Bob B", "bob@example.org", 2, "", "", std::nullopt};
+  const UserRecord alice{"alice@corp", "Alice Ä",   "alice@example.org", 1,
+                         "Corp Ä",     "P-1234567", Bytes(32, 0xa5)};
   ASSERT_TRUE(In(*db, [&](SqlTransaction& tx) { return InsertUser(tx, bob); }).ok());
   ASSERT_TRUE(In(*db, [&](SqlTransaction& tx) { return InsertUser(tx, alice); }).ok());
   EXPECT_EQ(In(*db, [&](SqlTransaction& tx) { return InsertUser(tx, bob); }).code(),
             Code::kAlreadyExists);
   EXPECT_EQ(In(*db,
                [&](SqlTransaction& tx) {
-                 return InsertUser(tx, UserRecord{"no spaces", "", "", 0});
+                 return InsertUser(tx, UserRecord{"no spaces", "", "", 0, "", "", std::nullopt});
                })
                 .code(),
             Code::kInvalidArgument);
@@ -62,6 +64,34 @@ TEST_P(StoreTest, UsersRoundTripInIdOrderAndATakenIdIsAlreadyExists) {
                   EXPECT_EQ(found, bob);
                   TESSERA_ASSIGN_OR_RETURN(auto missing, FindUser(tx, "carol"));
                   EXPECT_EQ(missing, std::nullopt);
+                  return Status::Ok();
+                }).ok());
+}
+
+TEST_P(StoreTest, UpdateUserOverwritesTheRowAndRefusesAnUnknownIdOrABadPhotoHash) {
+  auto db = OpenDb();
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(In(*db, [&](SqlTransaction& tx) {
+                return InsertUser(tx, UserRecord{"bob", "Bob", "b@x", 2, "", "", std::nullopt});
+              }).ok());
+  const UserRecord changed{"bob", "Bob B", "bob@x", 3, "Org", "ID-42", Bytes(32, 7)};
+  ASSERT_TRUE(In(*db, [&](SqlTransaction& tx) { return UpdateUser(tx, changed); }).ok());
+  EXPECT_EQ(In(*db,
+               [&](SqlTransaction& tx) {
+                 return UpdateUser(tx, UserRecord{"carol", "C", "c@x", 1, "", "", std::nullopt});
+               })
+                .code(),
+            Code::kNotFound);
+  UserRecord short_hash = changed;
+  short_hash.photo_hash = Bytes(31, 7);
+  EXPECT_EQ(In(*db, [&](SqlTransaction& tx) { return UpdateUser(tx, short_hash); }).code(),
+            Code::kConditionsNotSatisfied);
+  short_hash.id = "dave";
+  EXPECT_EQ(In(*db, [&](SqlTransaction& tx) { return InsertUser(tx, short_hash); }).code(),
+            Code::kConditionsNotSatisfied);
+  ASSERT_TRUE(db->Read([&](SqlTransaction& tx) -> Status {
+                  TESSERA_ASSIGN_OR_RETURN(auto users, ListUsers(tx));
+                  EXPECT_EQ(users, std::vector<UserRecord>{changed});
                   return Status::Ok();
                 }).ok());
 }
@@ -128,6 +158,7 @@ TEST_P(StoreTest, ASerialIsUniquePerCaAndCertificatesListByIssueTime) {
             Code::kInvalidArgument);
   CertificateRecord no_user = Certificate("b", {0x03}, 2);
   no_user.user_id.reset();
+  no_user.token_serial = 4'294'967'295u;  // the key's token, the largest serial
   ASSERT_TRUE(In(*db, [&](SqlTransaction& tx) { return InsertCertificate(tx, no_user); }).ok());
   ASSERT_TRUE(db->Read([&](SqlTransaction& tx) -> Status {
                   TESSERA_ASSIGN_OR_RETURN(auto list, ListCertificates(tx, "a"));
