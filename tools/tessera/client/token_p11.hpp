@@ -24,6 +24,7 @@
 #include "common/secure_bytes.hpp"
 #include "common/status.hpp"
 #include "hsm/pkcs11_library.hpp"
+#include "tools/tessera/client/https_client.hpp"
 
 namespace tessera::cli {
 
@@ -72,8 +73,10 @@ class TokenP11 {
   // ECDSA over SHA-256 of `data` (hashed on the host, CKM_ECDSA on the
   // token) with the key in `slot`; the signature as raw r || s (64 bytes).
   // Slot 9c asks the PIN again (CKU_CONTEXT_SPECIFIC) with `pin`.
-  Result<Bytes> SignEs256(const std::string& slot, ByteView data,
-                          const SecureBytes* pin = nullptr);
+  Result<Bytes> SignEs256(const std::string& slot, ByteView data, const SecureBytes* pin = nullptr);
+  // CKM_ECDSA over a digest the caller made (a TLS handshake's); r || s.
+  Result<Bytes> SignDigest(const std::string& slot, ByteView digest,
+                           const SecureBytes* pin = nullptr);
   // The certificate in `slot`'s container, DER; none when empty.
   Result<std::optional<Bytes>> Certificate(const std::string& slot);
   // Writes (replaces) `slot`'s certificate. Write access as GenerateP256.
@@ -93,5 +96,14 @@ class TokenP11 {
   explicit TokenP11(std::unique_ptr<State> state);
   std::unique_ptr<State> state_;
 };
+
+// A client certificate for HttpsClient from a token slot (the officer's
+// 9a): the certificate in the slot's container, its key, and a signer that
+// signs the handshake's digest on the token (C_Sign, CKM_ECDSA) and returns
+// DER. The signer refers to `token`, which must outlive it and be logged in
+// as the user; `pin` (copied) is given again for a 9c key. kNotFound when
+// the slot holds no certificate.
+Result<ClientCertificate> ClientCertificateFromSlot(TokenP11& token, const std::string& slot,
+                                                    const SecureBytes* pin = nullptr);
 
 }  // namespace tessera::cli
