@@ -2,8 +2,6 @@
 // WrapToTokenKey to the F0 of a real tessera-sim token, unwrapped into slot
 // 9C with F2 (docs/piv-extensions.md "F2: UNWRAP AND STORE") and used by the
 // token to sign what OpenSSL verifies against the HSM's public key.
-// First, so that p11-kit's compatibility macro (shared_data -> pSharedData)
-// renames the member in every struct below alike.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
@@ -85,10 +83,9 @@ TEST_F(TokenKeyWrapSimTest, TokenStoresTheHsmKeyIn9CAndSignsWithIt) {
   host::UnwrapRequest request;
   request.target = piv::key::kSignature;
   request.algorithm = static_cast<std::uint8_t>(piv::Algorithm::kEccP256);
-  request.wrapped.kdf = crypto::Hash::kSha256;
-  request.wrapped.kek_bytes = 32;
-  request.wrapped.shared_data = params.shared_data;
-  request.wrapped.blob = *blob;
+  // Positional: p11-kit's compatibility macro renames `shared_data` in the
+  // structs parsed after <p11-kit/pkcs11.h>, which WrappedKeyBlob may not be.
+  request.wrapped = host::WrappedKeyBlob{crypto::Hash::kSha256, 32, params.shared_data, *blob};
   auto stored = piv_->UnwrapAndStore(request);
   if (!stored.ok() && stored.status().code() == Code::kDataMismatch &&
       token().quirks().key_wrap_pad_zero_fills) {
