@@ -37,9 +37,10 @@ Result<ObjectHandle> CreateTokenObject(Slot& slot, const Template& tmpl) {
       return slot.ImportPrivateKey(id, label, probe.private_key.get());
     case ObjectClass::kSecretKey:
       return slot.ImportSecretKey(tmpl, *probe.key_type(), *probe.Get(Attr::kValue));
+    case ObjectClass::kData: return slot.CreateDataObject(probe);
     default:
       return Refuse(Fault::kTemplateInconsistent,
-                    "the card stores certificates, private keys and secret keys");
+                    "the card stores certificates, private keys, secret keys and the key package");
   }
 }
 

@@ -3,9 +3,11 @@
 // module knows; a token object goes to the card where PIV has a home for it:
 // an X.509 certificate into a certificate container, an RSA or EC private
 // key into a key slot (YubiKey IMPORT KEY), a secret key into a secret-key
-// slot. CKA_ID picks the PIV slot (drivers/piv/piv_key_slots.hpp); an
-// unknown CKA_ID gets a free one. Public keys and data objects have no home
-// on the card (CKR_TEMPLATE_INCONSISTENT as token objects).
+// slot, the key package (a CKO_DATA with CKA_APPLICATION "Tessera key
+// package") into its data object. CKA_ID picks the PIV slot
+// (drivers/piv/piv_key_slots.hpp); an unknown CKA_ID gets a free one. Public
+// keys and other data objects have no home on the card
+// (CKR_TEMPLATE_INCONSISTENT as token objects).
 #pragma once
 
 #include "pkcs11/core/session.hpp"

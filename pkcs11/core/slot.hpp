@@ -109,6 +109,9 @@ class Slot {
 
   // Writes to the card (slot_write.cpp); each first gets write access.
   [[nodiscard]] Result<ObjectHandle> CreateCertificate(ByteView id, ByteView label, ByteView der);
+  // A data object the card holds (the key package); `probe` is the
+  // template's object as drivers/soft built it.
+  [[nodiscard]] Result<ObjectHandle> CreateDataObject(const Object& probe);
   [[nodiscard]] Result<ObjectHandle> ImportPrivateKey(ByteView id, ByteView label, EVP_PKEY* key);
   [[nodiscard]] Result<piv::KeyPairHandles> GenerateKeyPair(ByteView id, ByteView label,
                                                             const KeySpec& spec);

@@ -112,15 +112,10 @@ Status Slot::DestroyObject(ObjectHandle handle, bool read_write_session) {
   std::lock_guard lock(mu_);
   if (VisibleTokenObject(handle) == nullptr) return NoSuchObject();
   if (!read_write_session) return Refuse(Fault::kSessionReadOnly, "a token object needs RW");
-  return WithCard([&](host::ApduChannel& ch) -> Status {
-    // Deleting a certificate (PUT DATA) or a secret key (F4 05) needs the
-    // management key; a PIV key refuses before any APDU.
-    const ObjectClass cls = token_->objects().Find(handle)->cls;
-    if (cls == ObjectClass::kCertificate || cls == ObjectClass::kSecretKey) {
-      TESSERA_RETURN_IF_ERROR(token_->EnsureWriteAccess(ch, UserLoggedIn()));
-    }
-    return token_->Destroy(ch, handle);
-  });
+  // The driver gets write access where the card wants it (PUT DATA, F4 05);
+  // what PIV cannot delete refuses before any APDU.
+  return WithCard(
+      [&](host::ApduChannel& ch) { return token_->Destroy(ch, handle, UserLoggedIn()); });
 }
 
 Result<ObjectHandle> Slot::CopyObject(ObjectHandle handle, const Template& changes,

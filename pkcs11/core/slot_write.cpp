@@ -15,6 +15,17 @@ Result<ObjectHandle> Slot::CreateCertificate(ByteView id, ByteView label, ByteVi
   });
 }
 
+// The template is checked before the login and any APDU: a data object the
+// card has no home for stays CKR_TEMPLATE_INCONSISTENT for everyone.
+Result<ObjectHandle> Slot::CreateDataObject(const Object& probe) {
+  TESSERA_RETURN_IF_ERROR(piv::PivToken::CheckDataObject(probe));
+  std::lock_guard lock(mu_);
+  return WithCard([&](host::ApduChannel& ch) -> Result<ObjectHandle> {
+    TESSERA_RETURN_IF_ERROR(token_->EnsureWriteAccess(ch, UserLoggedIn()));
+    return token_->WriteDataObject(ch, probe);
+  });
+}
+
 Result<ObjectHandle> Slot::ImportPrivateKey(ByteView id, ByteView label, EVP_PKEY* key) {
   std::lock_guard lock(mu_);
   return WithCard([&](host::ApduChannel& ch) -> Result<ObjectHandle> {

@@ -10,7 +10,8 @@
 // first signature within its APDU budget (docs/pkcs11-module.md): the four
 // standard certificate containers and the key history first, GET METADATA
 // only for key slots without a certificate and only when a search asks for
-// keys, data containers only when a search may match data objects.
+// keys, data containers only when a search may match data objects, the key
+// package 5FFF20 only when a search may match it.
 #pragma once
 
 #include <cstdint>
@@ -91,9 +92,11 @@ class PivToken {
   [[nodiscard]] Status Settle(host::ApduChannel& channel, Object& object);
   static bool NeedsSettling(Attr attr);
   ObjectTable& objects() { return objects_; }
-  // C_DestroyObject: certificates and secret keys; a PIV key cannot be
-  // deleted, only replaced (Fault::kActionProhibited).
-  [[nodiscard]] Status Destroy(host::ApduChannel& channel, ObjectHandle handle);
+  // C_DestroyObject: certificates, secret keys and the key package, each
+  // after EnsureWriteAccess; a PIV key cannot be deleted, only replaced, and
+  // the PIV data containers stay (Fault::kActionProhibited, no APDU).
+  [[nodiscard]] Status Destroy(host::ApduChannel& channel, ObjectHandle handle,
+                               bool user_logged_in);
 
   // Writes (the caller ensured write access). `id` picks the PIV slot
   // (piv_key_slots.hpp); an unknown ID gets a free slot and keeps the ID.
@@ -101,6 +104,16 @@ class PivToken {
                                                       ByteView label, ByteView der);
   [[nodiscard]] Result<ObjectHandle> ImportPrivateKey(host::ApduChannel& channel, ByteView id,
                                                       ByteView label, EVP_PKEY* key);
+  // The one data object the card takes (piv_token_package.cpp): the Tessera
+  // key package, CKA_APPLICATION "Tessera key package", into 5FFF20.
+  // CheckDataObject needs no card: any other data object is
+  // Fault::kTemplateInconsistent, a CKA_VALUE that is no key package
+  // Fault::kAttributeValueInvalid. WriteDataObject also maps the card's
+  // refusal (a package for another token: 6A80) to kAttributeValueInvalid,
+  // and replaces a cached package object.
+  [[nodiscard]] static Status CheckDataObject(const Object& probe);
+  [[nodiscard]] Result<ObjectHandle> WriteDataObject(host::ApduChannel& channel,
+                                                     const Object& probe);
   // RSA with e = 65537, P-256, P-384, Ed25519, X25519 (what PIV generates).
   [[nodiscard]] Result<KeyPairHandles> GenerateKeyPair(host::ApduChannel& channel, ByteView id,
                                                        ByteView label, const KeySpec& spec);
@@ -153,6 +166,12 @@ class PivToken {
   // The F2 request for an unwrap the module was asked for.
   Result<host::UnwrapRequest> UnwrapRequestFor(const EcdhParams& params, ByteView blob,
                                                const Template& tmpl);
+  // 5FFF20, once per insertion, when a search by `tmpl` may match it.
+  [[nodiscard]] Status LoadKeyPackage(host::ApduChannel& channel, const Template& tmpl);
+  [[nodiscard]] Status DestroyKeyPackage(host::ApduChannel& channel, ObjectHandle handle);
+  // After F2 opened `blob`: drops the cached package object holding it, as
+  // the card emptied 5FFF20.
+  void ForgetOpenedPackage(ByteView blob);
   // Keys a search by `tmpl` needs that are not cached yet.
   [[nodiscard]] Status LoadKeys(host::ApduChannel& channel, const Template& tmpl);
   [[nodiscard]] Result<std::uint8_t> ChooseKeySlot(host::ApduChannel& channel, ByteView id,
@@ -168,6 +187,7 @@ class PivToken {
   bool certified_loaded_ = false;    // certificates and their key pairs
   bool keys_complete_ = false;       // also keys without certificates
   bool data_loaded_ = false;         // the public data containers
+  bool package_loaded_ = false;      // the key package 5FFF20
   bool token_keys_loaded_ = false;   // F0, its attestation, the F9 certificate
   bool secret_keys_loaded_ = false;  // the secret-key slots
   bool write_access_ = false;        // management key authenticated

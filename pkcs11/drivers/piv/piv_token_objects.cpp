@@ -2,7 +2,9 @@
 // destroying what PIV can delete.
 #include <algorithm>
 #include <set>
+#include <string_view>
 
+#include "common/piv/key_package.hpp"
 #include "host/card/piv_client.hpp"
 #include "pkcs11/drivers/piv/piv_key_slots.hpp"
 #include "pkcs11/drivers/piv/piv_objects.hpp"
@@ -12,11 +14,18 @@
 namespace tessera::p11::piv {
 namespace {
 
+namespace tp = tessera::piv;
+
 bool MayMatchClass(const Template& tmpl, ObjectClass cls) {
   auto wanted = FindIn(tmpl, Attr::kClass);
   if (!wanted) return true;
   auto v = AsUlong(*wanted);
   return v && *v == static_cast<unsigned long>(cls);
+}
+
+bool MayMatchApplication(const Template& tmpl, std::string_view application) {
+  auto wanted = FindIn(tmpl, Attr::kApplication);
+  return !wanted || std::ranges::equal(*wanted, application);
 }
 
 bool MayMatchKeys(const Template& tmpl) {
@@ -40,12 +49,15 @@ Status PivToken::Load(host::ApduChannel& channel, const Template& tmpl) {
     for (auto& o : found) objects_.Add(std::move(o));
     certified_loaded_ = true;
   }
-  // Data objects have no CKA_ID: a search by ID never needs them.
-  if (!data_loaded_ && MayMatchClass(tmpl, ObjectClass::kData) && !FindIn(tmpl, Attr::kId)) {
+  // Data objects have no CKA_ID: a search by ID never needs them, nor a
+  // search for another application's (the key package's) the containers.
+  if (!data_loaded_ && MayMatchClass(tmpl, ObjectClass::kData) && !FindIn(tmpl, Attr::kId) &&
+      MayMatchApplication(tmpl, "PIV")) {
     TESSERA_ASSIGN_OR_RETURN(std::vector<Object> found, ReadDataObjects(client));
     for (auto& o : found) objects_.Add(std::move(o));
     data_loaded_ = true;
   }
+  TESSERA_RETURN_IF_ERROR(LoadKeyPackage(channel, tmpl));
   if (!keys_complete_ && MayMatchKeys(tmpl)) TESSERA_RETURN_IF_ERROR(LoadKeys(channel, tmpl));
   // The token's own keys only for searches that could be after them: a
   // first signature's search by its slot's CKA_ID has no APDU to spare.
@@ -105,12 +117,23 @@ Status PivToken::Settle(host::ApduChannel& channel, Object& object) {
   return Status::Ok();
 }
 
-Status PivToken::Destroy(host::ApduChannel& channel, ObjectHandle handle) {
+Status PivToken::Destroy(host::ApduChannel& channel, ObjectHandle handle, bool user_logged_in) {
   Object* o = objects_.Find(handle);
   if (o == nullptr) return Refuse(Fault::kObjectHandleInvalid, "no such object");
   if (o->where.token_key) {
     return Refuse(Fault::kActionProhibited, "the token's own keys and certificates stay");
   }
+  const bool package = o->cls == ObjectClass::kData && o->where.container == tp::kKeyPackageObject;
+  if (o->cls == ObjectClass::kData && !package) {
+    return Refuse(Fault::kActionProhibited, "the PIV data containers stay");
+  }
+  if (o->cls != ObjectClass::kCertificate && o->cls != ObjectClass::kSecretKey && !package) {
+    return Refuse(Fault::kActionProhibited, "PIV keys cannot be deleted, only replaced");
+  }
+  // PUT DATA and F4 05 need the management key.
+  TESSERA_RETURN_IF_ERROR(EnsureWriteAccess(channel, user_logged_in));
+  o = objects_.Find(handle);
+  if (package) return DestroyKeyPackage(channel, handle);
   if (o->cls == ObjectClass::kSecretKey) {
     host::PivClient client(channel);
     TESSERA_RETURN_IF_ERROR(client.DeleteSecretKey(o->where.key_ref));

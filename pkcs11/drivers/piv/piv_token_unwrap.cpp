@@ -2,7 +2,8 @@
 // card opens the blob (Tessera F2) where its shared data binds it. The
 // module picks the target the template names (a PIV slot by CKA_ID, or a
 // secret-key slot) and tells the card the key type the template expects; the
-// card checks both, and the binding, before it stores anything.
+// card checks both, and the binding, before it stores anything. When the
+// blob is the key package's, the card empties 5FFF20 and so does the cache.
 #include "common/piv/wrapped_key.hpp"
 #include "host/card/piv_client.hpp"
 #include "pkcs11/core/crypto/curve.hpp"
@@ -119,6 +120,7 @@ Result<ObjectHandle> PivToken::Unwrap(host::ApduChannel& channel, ObjectHandle u
       default: return made.status();
     }
   }
+  ForgetOpenedPackage(request.wrapped.blob);
   if (made->secret_key) return AddSecretKey(*made->secret_key);
   if (made->public_key == nullptr) return Status::Internal("the card answered no public key");
   KeyPairHandles handles;

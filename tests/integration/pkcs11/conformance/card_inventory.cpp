@@ -108,6 +108,15 @@ Result<CardInventory> ReadCardInventory(host::Transport& transport) {
   TESSERA_RETURN_IF_ERROR(ReadKeys(piv, out));
   TESSERA_RETURN_IF_ERROR(ReadCertificates(piv, out));
   TESSERA_ASSIGN_OR_RETURN(out.token_key_point, TokenKeyPoint(piv));
+  TESSERA_ASSIGN_OR_RETURN(ResponseApdu package,
+                           piv.Send(Command(0xCB, 0x3F, 0xFF, HexOrDie("5c035fff20"))));
+  if (package.ok()) {
+    auto contents = ParseSingle(package.data, 0x53);
+    if (!contents.ok()) return Status::Internal("GET DATA 5FFF20: no tag 53");
+    out.key_package.assign(contents->begin(), contents->end());
+  } else if (package.sw != 0x6A82) {
+    return Status::Internal("GET DATA 5FFF20 failed");
+  }
   TESSERA_ASSIGN_OR_RETURN(ResponseApdu list, piv.Send(Command(0xF5, 0x00, 0x00)));
   out.secret_keys =
       list.ok() ? ToHex(list.data) : "unavailable (SW " + Hex2(list.sw1()) + Hex2(list.sw2()) + ")";
@@ -135,6 +144,10 @@ std::vector<std::string> CardChanges(const CardInventory& before, const CardInve
     const std::string was = describe(before.items, name);
     const std::string now = describe(after.items, name);
     if (was != now && !allowed(name)) changes.push_back(name + ": " + was + " -> " + now);
+  }
+  if (before.key_package != after.key_package && may_change.count(kKeyPackageChange) == 0) {
+    changes.push_back("key package: " + ToHex(before.key_package) + " -> " +
+                      ToHex(after.key_package));
   }
   if (before.secret_keys != after.secret_keys && may_change.count(0xFF) == 0) {
     changes.push_back("secret keys: " + before.secret_keys + " -> " + after.secret_keys);

@@ -15,6 +15,7 @@ tessera_add_gtest(pkcs11_conformance_test
     pkcs11/conformance/digest_test.cpp
     pkcs11/conformance/info_test.cpp
     pkcs11/conformance/init_test.cpp
+    pkcs11/conformance/key_package_test.cpp
     pkcs11/conformance/keypair_test.cpp
     pkcs11/conformance/login_test.cpp
     pkcs11/conformance/mac_test.cpp
