@@ -50,6 +50,34 @@ TEST(KeyPackage, EncodesTheTagsInTheDocumentedOrder) {
   EXPECT_EQ(ToHex(EncodeKeyPackage(p)), expected);
 }
 
+// docs/piv-extensions.md "The key package object", "Example": the F2
+// worked example's AES-128 key for slot C0 of the --seed 1 token.
+TEST(KeyPackage, EncodesTheDocumentedExample) {
+  KeyPackage p;
+  p.algorithm = 0x08;
+  p.family = 0x1F;
+  p.kdf = 0x06;
+  p.kek_length = 16;
+  p.shared_data = HexOrDie("54535731 03714A17 C0");
+  p.blob = HexOrDie(
+      "04 515C3D6EB9E396B904D3FECA7F54FDCD0CC1E997BF375DCA515AD0A6C3B4035F"
+      "4536BE3A50F318FBF9A5475902A221502BEF0D57E08C53B2CC0A56F17D9F9354"
+      "6D20681B994E468D26FAF48AC8407C97138C1A1CCDE2057B");
+  const Bytes encoded = EncodeKeyPackage(p);
+  EXPECT_EQ(encoded.size(), 117u);
+  EXPECT_EQ(ToHex(encoded).substr(0, 58),
+            "7f7172"
+            "800108"
+            "85011f"
+            "810106"
+            "820110"
+            "83095453573103714a17c0"
+            "845904");
+  auto parsed = ParseKeyPackage(encoded);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(*parsed, p);
+}
+
 TEST(KeyPackage, RoundTripsWithAndWithoutAnAlgorithm) {
   KeyPackage with = Sample();
   auto parsed = ParseKeyPackage(EncodeKeyPackage(with));
