@@ -68,7 +68,7 @@ Status Take(const Tlv& t, KeyPackage& out) {
       if (auto binding = wrap::ParseSharedData(t.value); !binding.ok()) {
         return Fault("tag 83: " + binding.status().message());
       }
-      out.shared_data.assign(t.value.begin(), t.value.end());
+      out.shared.assign(t.value.begin(), t.value.end());
       return Status::Ok();
     }
     case tag::kBlob: {
@@ -91,7 +91,7 @@ Bytes EncodeKeyPackage(const KeyPackage& package) {
   AppendTlv(inner, tag::kKeyFamily, Bytes{package.family});
   AppendTlv(inner, tag::kKdf, Bytes{package.kdf});
   AppendTlv(inner, tag::kKekLength, Bytes{package.kek_length});
-  AppendTlv(inner, tag::kSharedData, package.shared_data);
+  AppendTlv(inner, tag::kSharedData, package.shared);
   AppendTlv(inner, tag::kBlob, package.blob);
   return EncodeTlv(kKeyPackageTag, inner);
 }

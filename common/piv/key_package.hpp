@@ -30,8 +30,8 @@
 
 namespace tessera::piv {
 
-inline constexpr std::uint32_t kKeyPackageObject = 0x5FFF20;   // PIV data object tag
-inline constexpr std::uint32_t kKeyPackageTag = 0x7F71;        // outer TLV
+inline constexpr std::uint32_t kKeyPackageObject = 0x5FFF20;             // PIV data object tag
+inline constexpr std::uint32_t kKeyPackageTag = 0x7F71;                  // outer TLV
 inline constexpr char kKeyPackageApplication[] = "Tessera key package";  // CKA_APPLICATION
 
 struct KeyPackage {
@@ -39,7 +39,7 @@ struct KeyPackage {
   std::uint8_t family = 0x03;             // tag 85 (03: EC)
   std::uint8_t kdf = 0x06;                // tag 81 (06: CKD_SHA256_KDF)
   std::uint8_t kek_length = 32;           // tag 82
-  Bytes shared_data;                      // tag 83
+  Bytes shared;                           // tag 83: the shared data
   Bytes blob;                             // tag 84
   bool operator==(const KeyPackage&) const = default;
 };

@@ -10,8 +10,7 @@ namespace tessera::sim::piv_applet {
 
 Status CheckKeyPackageValue(const PivContext& c, ByteView value) {
   TESSERA_ASSIGN_OR_RETURN(piv::KeyPackage package, piv::ParseKeyPackage(value));
-  TESSERA_ASSIGN_OR_RETURN(piv::wrap::Binding binding,
-                           piv::wrap::ParseSharedData(package.shared_data));
+  TESSERA_ASSIGN_OR_RETURN(piv::wrap::Binding binding, piv::wrap::ParseSharedData(package.shared));
   // The same rule as F2's: a package for another token could never open here.
   if (binding.serial != c.token().serial) {
     return Status::InvalidArgument("key package wrapped for another token");

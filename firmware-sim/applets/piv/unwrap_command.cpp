@@ -158,10 +158,37 @@ bool IsWholeKeyPair(EVP_PKEY* key) {
   return ok;
 }
 
+// The PKCS#8 DER without the zero bytes some HSMs' CKM_AES_KEY_WRAP_PAD
+// adds before wrapping (SoftHSM2 fills the key to a multiple of 8 and wraps
+// the fill too; docs/piv-extensions.md "F2"). Fewer than 8 zero bytes after
+// a whole DER SEQUENCE are dropped; they were inside the KWP integrity
+// check, so nothing unauthenticated is accepted. Anything else is returned
+// as it is, for DeserializePrivateKey to refuse.
+ByteView WithoutZeroFill(ByteView der) {
+  if (der.size() < 2 || der[0] != 0x30) return der;
+  std::size_t header = 2;
+  std::size_t length = der[1];
+  if (length == 0x81 || length == 0x82) {
+    const std::size_t n = length - 0x80;
+    if (der.size() < 2 + n) return der;
+    length = 0;
+    for (std::size_t i = 0; i < n; ++i) length = (length << 8) | der[2 + i];
+    header += n;
+  } else if (length >= 0x80) {
+    return der;
+  }
+  const std::size_t total = header + length;
+  if (total >= der.size() || der.size() - total >= 8) return der;
+  for (std::size_t i = total; i < der.size(); ++i) {
+    if (der[i] != 0) return der;
+  }
+  return der.first(total);
+}
+
 // As IMPORT KEY would store it: replaces the slot's key, origin imported.
 Result<Bytes> StorePrivateKey(PivContext& c, std::uint8_t slot, const UnwrapRequest& r,
                               const SecureBytes& plaintext) {
-  auto key = DeserializePrivateKey(plaintext.view());
+  auto key = DeserializePrivateKey(WithoutZeroFill(plaintext.view()));
   if (!key.ok()) return Status::DataMismatch("unwrapped data is not a PKCS#8 private key");
   auto alg = piv::AlgorithmOf(key->get());
   if (!alg.ok() || !IsWrappableAlgorithm(static_cast<std::uint8_t>(*alg)) ||

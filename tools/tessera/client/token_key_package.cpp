@@ -6,13 +6,10 @@
 
 #include "common/piv/key_package.hpp"
 #include "common/piv/wrapped_key.hpp"
-#include "pkcs11/api/pkcs11_3_0.h"
+#include "hsm/mechanism.hpp"
+#include "hsm/pkcs11_types.hpp"
 #include "tools/tessera/client/token_p11.hpp"
 #include "tools/tessera/client/token_p11_state.hpp"
-
-// p11-kit's compatibility names turn `shared_data` into `pSharedData`; here
-// it is KeyPackage's member.
-#undef shared_data
 
 namespace tessera::cli {
 namespace {
@@ -35,7 +32,7 @@ p11::Template PackageMatch() {
 // the secret-key families, else a private key in the PIV slot the shared
 // data names (CKA_ID as the module numbers slots).
 Result<p11::Template> UnwrapTemplate(const piv::KeyPackage& package) {
-  if (package.shared_data.size() < piv::wrap::kHeaderSize) {
+  if (package.shared.size() < piv::wrap::kHeaderSize) {
     return Status::InvalidArgument("key package: shared data shorter than its header");
   }
   p11::Template t;
@@ -45,7 +42,7 @@ Result<p11::Template> UnwrapTemplate(const piv::KeyPackage& package) {
     t.Ulong(CKA_CLASS, CKO_SECRET_KEY);
     return t;
   }
-  const std::uint8_t target = package.shared_data[kTargetOffset];
+  const std::uint8_t target = package.shared[kTargetOffset];
   const std::uint8_t id = p11::CkaIdOfKeyReference(target);
   if (id == 0 || id == kTokenKeyId) {
     return Status::InvalidArgument("key package: target " + ToHex(ByteView(&target, 1)) +
@@ -91,13 +88,14 @@ Status TokenP11::UnwrapKeyPackage(ByteView encoded) {
     // F0's private key is a private object: visible only after the user's login.
     return Status::SecurityStatus(step + ": F0's private key is not visible; log in with the PIN");
   }
-  Bytes shared = package.shared_data;
-  CK_ECDH_AES_KEY_WRAP_PARAMS params{};
+  Bytes shared = package.shared;
+  hsm::EcdhAesKeyWrapParams params{};
   params.ulAESKeyBits = static_cast<CK_ULONG>(package.kek_length) * 8;
   params.kdf = package.kdf;  // 06, 07, 08: the low byte of CKD_SHA256_KDF ...
   params.ulSharedDataLen = shared.size();
   params.pSharedData = shared.data();
-  CK_MECHANISM mechanism{CKM_ECDH_AES_KEY_WRAP, &params, sizeof params};
+  CK_MECHANISM mechanism{static_cast<CK_MECHANISM_TYPE>(hsm::Mechanism::kEcdhAesKeyWrap), &params,
+                         sizeof params};
   Bytes blob = package.blob;
   CK_OBJECT_HANDLE unwrapped = CK_INVALID_HANDLE;
   return p11::Check(

@@ -13,11 +13,6 @@
 #include "tests/integration/pkcs11/conformance/object_templates.hpp"
 #include "tests/integration/pkcs11/conformance/reference_crypto.hpp"
 
-// p11-kit's pkcs11.h (compatibility mode, which pkcs11_3_0.h needs) defines
-// `shared_data` as a macro for pSharedData; KeyPackage has a member of that
-// name. Nothing here uses the old spelling.
-#undef shared_data
-
 namespace tessera::testing::conformance {
 namespace {
 
@@ -38,11 +33,11 @@ class KeyPackageTest : public CipherTest {
     p.family = 0x03;     // CKK_EC
     p.kdf = 0x06;        // CKD_SHA256_KDF
     p.kek_length = 32;
-    p.shared_data = BytesOf("TSW1");
-    PutU32(p.shared_data, serial);
-    p.shared_data.push_back(slot);
-    Append(p.shared_data, BytesOf("issuance 7"));
-    p.blob = EcdhAesKeyWrapBlob(token_key_.get(), 32, p.shared_data, Pkcs8(key.get()));
+    p.shared = BytesOf("TSW1");
+    PutU32(p.shared, serial);
+    p.shared.push_back(slot);
+    Append(p.shared, BytesOf("issuance 7"));
+    p.blob = EcdhAesKeyWrapBlob(token_key_.get(), 32, p.shared, Pkcs8(key.get()));
     return piv::EncodeKeyPackage(p);
   }
 
@@ -77,7 +72,7 @@ class KeyPackageTest : public CipherTest {
     if (!package.ok()) return CKR_GENERAL_ERROR;
     EXPECT_EQ(package->kdf, 0x06);
     CK_ECDH_AES_KEY_WRAP_PARAMS p{CK_ULONG{package->kek_length} * 8, CKD_SHA256_KDF,
-                                  package->shared_data.size(), package->shared_data.data()};
+                                  package->shared.size(), package->shared.data()};
     Mechanism m(CKM_ECDH_AES_KEY_WRAP, p);
     AttrList t;
     t.Ulong(CKA_CLASS, CKO_PRIVATE_KEY)

@@ -23,7 +23,7 @@ Bytes Blob(std::size_t wrapped = 40) {
 KeyPackage Sample() {
   KeyPackage p;
   p.algorithm = 0x11;
-  p.shared_data = kShared;
+  p.shared = kShared;
   p.blob = Blob();
   return p;
 }
@@ -58,7 +58,7 @@ TEST(KeyPackage, EncodesTheDocumentedExample) {
   p.family = 0x1F;
   p.kdf = 0x06;
   p.kek_length = 16;
-  p.shared_data = HexOrDie("54535731 03714A17 C0");
+  p.shared = HexOrDie("54535731 03714A17 C0");
   p.blob = HexOrDie(
       "04 515C3D6EB9E396B904D3FECA7F54FDCD0CC1E997BF375DCA515AD0A6C3B4035F"
       "4536BE3A50F318FBF9A5475902A221502BEF0D57E08C53B2CC0A56F17D9F9354"
@@ -89,8 +89,8 @@ TEST(KeyPackage, RoundTripsWithAndWithoutAnAlgorithm) {
   without.family = 0x1F;
   without.kdf = 0x08;
   without.kek_length = 16;
-  without.shared_data = Concat({kShared, Bytes(64, 0x43)});  // the longest context
-  without.blob = Blob(4096);                                 // long lengths (82 form)
+  without.shared = Concat({kShared, Bytes(64, 0x43)});  // the longest context
+  without.blob = Blob(4096);                            // long lengths (82 form)
   parsed = ParseKeyPackage(EncodeKeyPackage(without));
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   EXPECT_EQ(*parsed, without);
