@@ -104,6 +104,8 @@ class [[nodiscard]] Status {
   int detail() const { return detail_; }
   bool card_gone() const { return code_ == Code::kIoError && detail_ == kCardGoneDetail; }
   std::string ToString() const;
+  // The same status with `prefix` before its message ("row 3: ...").
+  Status Prefixed(const std::string& prefix) const { return {code_, prefix + message_, detail_}; }
 
  private:
   static constexpr int kCardGoneDetail = 1;

@@ -29,6 +29,7 @@
 #include "common/bytes.hpp"
 #include "common/status.hpp"
 #include "hsm/signing_key.hpp"
+#include "services/audit/audit_log.hpp"
 #include "services/ca/hsm_pool.hpp"
 #include "services/directory/database.hpp"
 #include "services/directory/stores/ca_store.hpp"
@@ -81,6 +82,29 @@ struct RevokeRequest {
   int reason = 0;
 };
 
+// A certificate for a public key the caller vouches for (the CMS generated
+// the key in its HSM, so no CSR proves possession): the subject as
+// attribute/value pairs in order ("CN", "O", "UID", "serialNumber", ...),
+// an optional e-mail address for the subjectAltName.
+struct KeyIssueRequest {
+  std::string ca;
+  std::string profile;
+  Bytes public_key;  // SubjectPublicKeyInfo DER
+  std::vector<std::pair<std::string, std::string>> subject;
+  std::optional<std::string> email;
+  std::optional<std::string> user_id;
+  std::optional<std::uint32_t> token_serial;
+};
+
+// A signed certificate not yet stored: the caller stores it in its own
+// transaction with StoreIssued, together with what it belongs to. Until then
+// it is in no directory, no CRL and no OCSP answer; if the caller's
+// transaction fails the certificate is dropped.
+struct PreparedCertificate {
+  directory::CertificateRecord record;
+  audit::AuditEvent event;
+};
+
 struct OcspAnswer {
   Bytes der;                     // an OCSPResponse, whatever its status
   std::int64_t this_update = 0;  // 0 for an error status
@@ -104,6 +128,23 @@ class CaService {
   Result<directory::RevocationRecord> Revoke(const RevokeRequest& request, const Actor& actor);
 
   Result<std::vector<directory::CaRecord>> List();
+
+  // Composable steps for a service that issues or revokes as part of its own
+  // directory transaction (the CMS binding a user, seed 000 claim 3).
+  // PrepareForKey signs in the HSM and touches no table; StoreIssued inserts
+  // the record and its audit record in `tx`. RevokeWithin revokes each
+  // (ca, serial) in `tx` with its audit record and stores one new CRL per CA
+  // it touched (signed in the HSM inside the transaction, so a retried body
+  // signs again); kNotFound / kAlreadyExists as Revoke. After the caller's
+  // transaction commits, ForgetRevoked drops the serials' cached OCSP
+  // answers (calling it before the commit too is harmless).
+  Result<PreparedCertificate> PrepareForKey(const KeyIssueRequest& request, const Actor& actor);
+  Status StoreIssued(directory::SqlTransaction& tx, const PreparedCertificate& prepared,
+                     std::int64_t now);
+  Status RevokeWithin(directory::SqlTransaction& tx, const std::vector<RevokeRequest>& requests,
+                      const Actor& actor, std::int64_t now);
+  void ForgetRevoked(const std::vector<RevokeRequest>& requests);
+  std::int64_t Now() const { return clock_(); }
   // The CA's certificate (DER).
   Result<Bytes> Certificate(const std::string& ca);
   // The CA's certificate, then its parent's, up to the root.

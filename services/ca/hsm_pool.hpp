@@ -34,6 +34,7 @@ class HsmPool {
     Lease& operator=(const Lease&) = delete;
 
     hsm::HsmSession& session() { return token_->session(); }
+    const hsm::HsmQuirks& quirks() const { return token_->quirks(); }
 
    private:
     HsmPool* pool_;
