@@ -90,7 +90,7 @@ const std::vector<KeySpec>& ConfigKeys() {
       {"directory", "directory URL: sqlite:PATH or postgresql://... (default sqlite in home)",
        false},
       {"hsm", "HSM (token label) the services sign with; also probed by /healthz", false},
-      {"services", "services to run, comma-separated (ca)", true},
+      {"services", "services to run, comma-separated (ca, cms)", true},
       {"home", "TESSERA_HOME", false},
       {"access_log", "access log file (default stderr); SIGHUP reopens it", false},
       {"threads", "server threads (default: the number of CPUs)", false},
@@ -104,6 +104,9 @@ const std::vector<KeySpec>& ConfigKeys() {
       {"limits.max_connections", "open connections (default 1024)", false},
       {"limits.drain_timeout", "SIGTERM: time for requests in flight (default 10s)", false},
       {"ca.base_url", "URL certificates name for CRL and OCSP (http://host:port)", false},
+      {"manufacturer_ca",
+       "CMS: certificate file (PEM or DER) of a manufacturer CA token attestations chain to", true},
+      {"cms.ca", "CMS: the CA that issues user and officer certificates", false},
   };
   return kKeys;
 }
@@ -224,6 +227,10 @@ Result<DaemonConfig> BuildConfig(const Settings& settings,
         return Bad(one, key, "expected an http:// or https:// URL, got \"" + one.value + "\"");
       }
       config.ca_base_url = one.value;
+    } else if (key == "manufacturer_ca") {
+      for (const Setting& item : values) config.manufacturer_cas.push_back(item.value);
+    } else if (key == "cms.ca") {
+      config.cms_ca = one.value;
     } else if (key == "limits.drain_timeout") {
       TESSERA_ASSIGN_OR_RETURN(limits.drain_timeout, Duration(one, key));
     }

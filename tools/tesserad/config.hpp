@@ -70,6 +70,11 @@ struct DaemonConfig {
   // [ca] base_url: the URL certificates name for the CRL and OCSP
   // (CaOptions::base_url); empty: no CRL DP / AIA extensions.
   std::string ca_base_url;
+  // The CMS (seed 000, docs/cms-api.md): the manufacturer CA certificates
+  // tokens' attestations must chain to (files, PEM or DER); the CA that
+  // issues user and officer certificates.
+  std::vector<std::string> manufacturer_cas;
+  std::string cms_ca;
 };
 
 // Checks and converts every value; `known_services` are the names

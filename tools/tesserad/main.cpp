@@ -118,7 +118,7 @@ int Serve(const DaemonConfig& config) {
   http::Metrics metrics;
   http::Router router;
   Maintenance maintenance;
-  ServiceContext context{*database, metrics, hsm.get(), config, &maintenance};
+  ServiceContext context{*database, metrics, hsm.get(), config, &maintenance, nullptr};
   for (const std::string& name : config.services) {
     if (Status added = ServiceTable().at(name)(router, context); !added.ok()) {
       return Fail(kExitFailed, "service " + name + ": ", added);

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "common/status.hpp"
+#include "services/ca/ca_service.hpp"
 #include "services/directory/database.hpp"
 #include "services/http/metrics.hpp"
 #include "services/http/router.hpp"
@@ -33,6 +34,9 @@ struct ServiceContext {
   const DaemonConfig& config;
   // Periodic work (CRL refresh); null in tests that only build routes.
   Maintenance* maintenance = nullptr;
+  // The one CaService of the process, made by the first service that needs
+  // it (ca, cms): they share its caches and HSM sessions.
+  std::shared_ptr<ca::CaService> ca_service;
 };
 
 using RegisterService = std::function<Status(http::Router&, ServiceContext&)>;
