@@ -26,5 +26,11 @@ void AddKeyCommands(CLI::App& app, Context& ctx);
 void AddDirectoryCommands(CLI::App& app, Context& ctx);
 void AddCaCommands(CLI::App& app, Context& ctx);
 void AddAuditCommands(CLI::App& app, Context& ctx);
+// Seed 000: `cms ...` (administrative, on the CMS host), `cms token
+// register` (the station), `officer bind`, and `token activate`.
+void AddCmsCommands(CLI::App& app, Context& ctx);
+void AddCmsStationCommands(CLI::App& cms_token, Context& ctx);
+void AddOfficerCommands(CLI::App& app, Context& ctx);
+void AddTokenActivate(CLI::App& token, Context& ctx);
 
 }  // namespace tessera::cli

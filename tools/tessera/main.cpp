@@ -30,6 +30,8 @@ int Main(int argc, char** argv) {
   tessera::cli::AddDirectoryCommands(app, ctx);
   tessera::cli::AddCaCommands(app, ctx);
   tessera::cli::AddAuditCommands(app, ctx);
+  tessera::cli::AddCmsCommands(app, ctx);
+  tessera::cli::AddOfficerCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

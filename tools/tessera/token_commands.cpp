@@ -72,6 +72,7 @@ void AddTokenCommands(CLI::App& app, Context& ctx) {
       "list", "One line per token: serial, UID, transport, lifecycle, MK version");
   list->callback([&ctx] { ListTokens(ctx); });
   AddProbeCommand(*token, ctx);
+  AddTokenActivate(*token, ctx);
 }
 
 }  // namespace tessera::cli

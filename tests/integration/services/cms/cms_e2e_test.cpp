@@ -1,0 +1,138 @@
+// Seed 000 end to end through the real tesserad, tessera CLI, PKCS#11
+// module, simulated tokens and SoftHSM2, on SQLite and on PostgreSQL:
+// register (attestation), officer bind (E-forms v1/v2, key wrapped to F0),
+// token activate (unwrap into 9C, receipt), a signature by 9C through
+// pkcs11-tool checked by OpenSSL, a second token superseding the first (CRL
+// and OCSP), revocation, and refusals that change nothing.
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "tests/integration/services/cms/cms_fixture.hpp"
+
+namespace tessera::testing {
+namespace {
+
+class CmsFlowTest : public CmsTest {
+ protected:
+  void Enroll() {
+    ToolResult user =
+        Cli({"cms", "user", "add", "--id", "alice", "--name", "Alice Example", "--org", "Tessera",
+             "--email", "alice@example.org", "--document", "P-123", "--directory", url_});
+    ASSERT_EQ(user.exit_code, 0) << user.Describe();
+    ToolResult officer = Cli({"cms", "officer", "add", "--token", std::to_string(officer_token_),
+                              "--id", "olivia", "--name", "Olivia Officer", "--hsm", "ca", "--ca",
+                              "root", "--pin-file", Path("pin"), "--directory", url_});
+    ASSERT_EQ(officer.exit_code, 0) << officer.Describe();
+  }
+  void RegisterAll() {
+    std::vector<std::string> args = {"cms", "token", "register", "--all"};
+    for (const std::string& a : Server()) args.push_back(a);
+    ToolResult registered = Cli(args);
+    ASSERT_EQ(registered.exit_code, 0) << registered.Describe();
+  }
+};
+
+TEST_P(CmsFlowTest, RegisterBindActivateSignThenSupersede) {
+  ASSERT_NO_FATAL_FAILURE(Enroll());
+  ASSERT_NO_FATAL_FAILURE(RegisterAll());
+  const std::uint32_t first = user_tokens_[0];
+  const std::uint32_t second = user_tokens_[1];
+  EXPECT_EQ(TokenState(first), "inventory");
+
+  ToolResult bound = Bind("alice", first, "P-123");
+  ASSERT_EQ(bound.exit_code, 0) << bound.Describe();
+  EXPECT_EQ(TokenState(first), "bound");
+  ToolResult active = Activate(first);
+  ASSERT_EQ(active.exit_code, 0) << active.Describe();
+  EXPECT_EQ(TokenState(first), "active");
+  // The package was used up inside the token.
+  ToolResult again = Activate(first);
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.err.find("no key package"), std::string::npos) << again.Describe();
+
+  // The user signs with 9C through pkcs11-tool; OpenSSL checks the chain
+  // and the signature against the certificate the CMS issued.
+  ASSERT_TRUE(ReadCertificate(first, "02", "first.pem"));
+  ToolResult chain = RunTool({"openssl", "verify", "-CAfile", Path("root.pem"), Path("first.pem")});
+  EXPECT_EQ(chain.exit_code, 0) << chain.Describe();
+  std::ofstream(Path("data.txt")) << "signed by slot 9C\n";
+  ToolResult signature = SignWith9C(first, "data.txt", "data.sig");
+  ASSERT_EQ(signature.exit_code, 0) << signature.Describe();
+  ToolResult key = RunTool({"openssl", "x509", "-in", Path("first.pem"), "-noout", "-pubkey",
+                            "-out", Path("first.pub")});
+  ASSERT_EQ(key.exit_code, 0) << key.Describe();
+  ToolResult verified = RunTool({"openssl", "dgst", "-sha256", "-verify", Path("first.pub"),
+                                 "-signature", Path("data.sig"), Path("data.txt")});
+  EXPECT_EQ(verified.exit_code, 0) << verified.Describe();
+  ToolResult subject = RunTool(
+      {"openssl", "x509", "-in", Path("first.pem"), "-noout", "-subject", "-ext", "keyUsage"});
+  EXPECT_NE(subject.out.find("Alice Example"), std::string::npos) << subject.out;
+  EXPECT_NE(subject.out.find("Non Repudiation"), std::string::npos) << subject.out;
+  ToolResult good = Ocsp(*daemon_, "first.pem");
+  EXPECT_NE(good.out.find(": good"), std::string::npos) << good.Describe();
+
+  // Claim 3: a second token for alice revokes the first (superseded).
+  ToolResult rebound = Bind("alice", second, "P-123");
+  ASSERT_EQ(rebound.exit_code, 0) << rebound.Describe();
+  EXPECT_NE(rebound.out.find("token " + std::to_string(first) + " revoked"), std::string::npos)
+      << rebound.out;
+  EXPECT_EQ(TokenState(first), "revoked");
+  ToolResult revoked = Ocsp(*daemon_, "first.pem");
+  EXPECT_NE(revoked.out.find(": revoked"), std::string::npos) << revoked.Describe();
+  EXPECT_NE(revoked.out.find("superseded"), std::string::npos) << revoked.Describe();
+  ToolResult second_active = Activate(second);
+  ASSERT_EQ(second_active.exit_code, 0) << second_active.Describe();
+  EXPECT_EQ(TokenState(second), "active");
+
+  ToolResult user = Cli({"cms", "user", "show", "alice", "--json", "--directory", url_});
+  ASSERT_EQ(user.exit_code, 0) << user.Describe();
+  const auto json = nlohmann::json::parse(user.out);
+  ASSERT_EQ(json["bindings"].size(), 2u) << user.out;
+}
+
+TEST_P(CmsFlowTest, RefusalsChangeNothingAndAreAudited) {
+  ASSERT_NO_FATAL_FAILURE(Enroll());
+  const std::uint32_t token = user_tokens_[0];
+  // Not in the inventory yet.
+  ToolResult early = Bind("alice", token, "P-123");
+  EXPECT_NE(early.exit_code, 0);
+  EXPECT_NE(early.err.find("not in the inventory"), std::string::npos) << early.Describe();
+  ASSERT_NO_FATAL_FAILURE(RegisterAll());
+  // A second registration of a recorded token is refused.
+  std::vector<std::string> args = {"cms", "token", "register", "--token", std::to_string(token)};
+  for (const std::string& a : Server()) args.push_back(a);
+  ToolResult twice = Cli(args);
+  EXPECT_NE(twice.exit_code, 0);
+  EXPECT_NE(twice.err.find("409"), std::string::npos) << twice.Describe();
+  // The document the officer reviewed is not the one on file: refused at
+  // the terminal before anything is countersigned.
+  ToolResult mismatch = Bind("alice", token, "P-999");
+  EXPECT_NE(mismatch.exit_code, 0);
+  EXPECT_NE(mismatch.err.find("does not match"), std::string::npos) << mismatch.Describe();
+  EXPECT_EQ(TokenState(token), "inventory");
+  // An unknown user.
+  ToolResult nobody = Bind("mallory", token, "P-123");
+  EXPECT_NE(nobody.exit_code, 0);
+  EXPECT_EQ(TokenState(token), "inventory");
+
+  ToolResult audit = Cli({"audit", "list", "--directory", url_});
+  ASSERT_EQ(audit.exit_code, 0) << audit.Describe();
+  EXPECT_NE(audit.out.find("cms.eform.v1.refused"), std::string::npos) << audit.out;
+  EXPECT_NE(audit.out.find("cms.token.register.refused"), std::string::npos) << audit.out;
+
+  // Revoked, the token comes back only after a reset.
+  ToolResult revoke = Cli({"cms", "token", "revoke", std::to_string(token), "--reason", "lost",
+                           "--hsm", "ca", "--ca", "root", "--directory", url_});
+  ASSERT_EQ(revoke.exit_code, 0) << revoke.Describe();
+  EXPECT_EQ(TokenState(token), "revoked");
+  ToolResult back = Cli(args);
+  EXPECT_NE(back.exit_code, 0);
+  EXPECT_NE(back.err.find("not been reset"), std::string::npos) << back.Describe();
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CmsFlowTest,
+                         ::testing::Values(CmsBackend::kSqlite, CmsBackend::kPostgresql),
+                         [](const auto& test_param) { return CmsBackendName(test_param.param); });
+
+}  // namespace
+}  // namespace tessera::testing

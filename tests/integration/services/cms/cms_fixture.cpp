@@ -1,0 +1,200 @@
+#include "tests/integration/services/cms/cms_fixture.hpp"
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/support/postgres_server.hpp"
+#include "tools/tessera/client/token_p11.hpp"
+
+namespace tessera::testing {
+namespace {
+
+constexpr char kPin[] = "123456";
+
+// pkcs11-tool (not sanitized) with the environment that reaches this test's
+// simulator and, in sanitizer builds, the runtime the module needs preloaded.
+std::vector<std::string> Pkcs11Tool(const std::filesystem::path& run_dir, const std::string& module,
+                                    std::uint32_t serial) {
+  std::vector<std::string> argv = {"env", "TESSERA_SIM_DIR=" + run_dir.string(),
+                                   "TESSERA_TRANSPORTS=sim"};
+  const std::string preload = TESSERA_SANITIZER_PRELOAD;
+  if (!preload.empty()) {
+    argv.push_back("LD_PRELOAD=" + preload);
+    argv.push_back("ASAN_OPTIONS=detect_leaks=0");
+  }
+  argv.insert(argv.end(), {"pkcs11-tool", "--module", module, "--token-label",
+                           "Tessera PIV #" + std::to_string(serial)});
+  return argv;
+}
+
+}  // namespace
+
+std::string CmsBackendName(CmsBackend backend) {
+  return backend == CmsBackend::kSqlite ? "Sqlite" : "Postgresql";
+}
+
+void CmsTest::SetUp() {
+  home_ = dir_.path() / "home";
+  sim_state_ = dir_.path() / "sim-state";
+  sim_run_ = dir_.path() / "sim-run";
+  for (const auto& d : {home_, sim_state_, sim_run_, dir_.path() / "pki"}) {
+    std::filesystem::create_directories(d);
+  }
+  ::chmod(home_.c_str(), 0700);
+  module_ = TESSERA_P11_MODULE;
+  pki_ = MakeTestPki(dir_.path() / "pki");
+  ASSERT_TRUE(pki_.error.empty()) << pki_.error;
+  url_ = GetParam() == CmsBackend::kSqlite ? "sqlite:" + (home_ / "directory.db").string()
+                                           : SharedPostgresServer().NewDatabase();
+  {
+    std::ofstream pin(Path("pin"));
+    pin << kPin << "\n";
+  }
+  ::chmod(Path("pin").c_str(), 0600);
+
+  auto sim = SimProcess::Start(sim_state_, sim_run_, {"--tokens", "3"});
+  ASSERT_TRUE(sim.ok()) << sim.status().ToString();
+  sim_ = std::move(sim).value();
+  ::setenv("TESSERA_SIM_DIR", sim_run_.c_str(), 1);
+  ::setenv("TESSERA_TRANSPORTS", "sim", 1);
+  auto tokens = cli::TokenP11::List(module_);
+  ASSERT_TRUE(tokens.ok()) << tokens.status().ToString();
+  ASSERT_EQ(tokens->size(), 3u);
+  officer_token_ = (*tokens)[0].first;
+  user_tokens_ = {(*tokens)[1].first, (*tokens)[2].first};
+
+  for (const std::vector<std::string>& step : std::vector<std::vector<std::string>>{
+           {"hsm", "init-softhsm", "--name", "ca"},
+           {"directory", "migrate", "--directory", url_},
+           {"ca", "init", "--hsm", "ca", "--name", "root", "--subject", "CN=CMS Root,O=Tessera",
+            "--directory", url_},
+       }) {
+    ToolResult r = Cli(step);
+    ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  }
+  ToolResult cert = Cli({"ca", "cert", "--ca", "root", "--directory", url_});
+  ASSERT_EQ(cert.exit_code, 0) << cert.Describe();
+  std::ofstream(Path("root.pem")) << cert.out;
+  daemon_ = &StartDaemon("a");
+}
+
+void CmsTest::TearDown() {
+  daemons_.clear();
+  if (sim_) sim_->Stop();
+}
+
+ToolResult CmsTest::Cli(const std::vector<std::string>& args) const {
+  std::vector<std::string> argv = {"env",
+                                   "-u",
+                                   "TESSERA_HSM_PIN",
+                                   "-u",
+                                   "TESSERA_HSM_MODULE",
+                                   "-u",
+                                   "TESSERA_CONF",
+                                   "-u",
+                                   "TESSERA_DIRECTORY",
+                                   "TESSERA_HOME=" + home_.string(),
+                                   "TESSERA_TRANSPORTS=sim",
+                                   "TESSERA_SIM_DIR=" + sim_run_.string(),
+                                   "TESSERA_PKCS11_MODULE=" + module_,
+                                   TESSERA_CLI_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunTool(argv, std::chrono::seconds(120));
+}
+
+std::vector<std::string> CmsTest::Server(const TesseradProcess* d) const {
+  if (d == nullptr) d = daemon_;
+  return {"--server", "https://127.0.0.1:" + std::to_string(d->PortOf("https://")), "--ca-file",
+          pki_.ca_cert};
+}
+
+TesseradProcess& CmsTest::StartDaemon(const std::string& name) {
+  const std::filesystem::path logs = dir_.path() / ("tesserad-" + name);
+  std::filesystem::create_directories(logs);
+  daemons_.emplace_back(
+      std::vector<std::string>{"--listen", "127.0.0.1:0", "--listen", "http://127.0.0.1:0",
+                               "--tls-cert", pki_.server_cert, "--tls-key", pki_.server_key,
+                               // Officers present certificates of the root CA.
+                               "--tls-client-ca", Path("root.pem"), "--home", home_.string(),
+                               "--hsm", "ca", "--services", "ca,cms", "--cms-ca", "root",
+                               "--manufacturer-ca", (sim_state_ / "manufacturer-ca.der").string(),
+                               "--directory", url_, "--access-log", (logs / "access.log").string()},
+      logs);
+  TesseradProcess& d = daemons_.back();
+  EXPECT_TRUE(d.WaitListening(2)) << d.Stderr();
+  return d;
+}
+
+std::string CmsTest::HttpUrl(const TesseradProcess& d, const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(d.PortOf("http://")) + path;
+}
+
+std::string CmsTest::TokenState(std::uint32_t serial) const {
+  ToolResult shown =
+      Cli({"cms", "token", "show", std::to_string(serial), "--json", "--directory", url_});
+  if (shown.exit_code != 0) return "";
+  return nlohmann::json::parse(shown.out).value("state", "");
+}
+
+bool CmsTest::ReadCertificate(std::uint32_t serial, const std::string& id,
+                              const std::string& pem) const {
+  std::vector<std::string> argv = Pkcs11Tool(sim_run_, module_, serial);
+  argv.insert(argv.end(),
+              {"--read-object", "--type", "cert", "--id", id, "-o", Path(pem + ".der")});
+  ToolResult der = RunTool(argv);
+  if (der.exit_code != 0) {
+    ADD_FAILURE() << der.Describe();
+    return false;
+  }
+  ToolResult converted =
+      RunTool({"openssl", "x509", "-inform", "DER", "-in", Path(pem + ".der"), "-out", Path(pem)});
+  EXPECT_EQ(converted.exit_code, 0) << converted.Describe();
+  return converted.exit_code == 0;
+}
+
+ToolResult CmsTest::SignWith9C(std::uint32_t serial, const std::string& data_file,
+                               const std::string& sig_file) const {
+  std::vector<std::string> argv = Pkcs11Tool(sim_run_, module_, serial);
+  argv.insert(argv.end(),
+              {"--login", "--pin", kPin, "--sign", "--id", "02", "-m", "ECDSA-SHA256",
+               "--signature-format", "openssl", "-i", Path(data_file), "-o", Path(sig_file)});
+  return RunTool(argv);
+}
+
+ToolResult CmsTest::Ocsp(const TesseradProcess& d, const std::string& pem) const {
+  return RunTool({"openssl", "ocsp", "-issuer", Path("root.pem"), "-cert", Path(pem), "-CAfile",
+                  Path("root.pem"), "-url", HttpUrl(d, "/ca/root/ocsp")});
+}
+
+ToolResult CmsTest::Bind(const std::string& user, std::uint32_t token,
+                         const std::string& document) {
+  std::vector<std::string> args = {"officer",
+                                   "bind",
+                                   "--user",
+                                   user,
+                                   "--token",
+                                   std::to_string(token),
+                                   "--document",
+                                   document,
+                                   "--officer",
+                                   "olivia",
+                                   "--officer-token",
+                                   std::to_string(officer_token_),
+                                   "--pin-file",
+                                   Path("pin"),
+                                   "--yes"};
+  for (const std::string& a : Server()) args.push_back(a);
+  return Cli(args);
+}
+
+ToolResult CmsTest::Activate(std::uint32_t token) {
+  std::vector<std::string> args = {"token",      "activate", "--token", std::to_string(token),
+                                   "--pin-file", Path("pin")};
+  for (const std::string& a : Server()) args.push_back(a);
+  return Cli(args);
+}
+
+}  // namespace tessera::testing
