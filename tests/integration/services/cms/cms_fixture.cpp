@@ -17,9 +17,9 @@ constexpr char kPin[] = "123456";
 // pkcs11-tool (not sanitized) with the environment that reaches this test's
 // simulator and, in sanitizer builds, the runtime the module needs preloaded.
 std::vector<std::string> Pkcs11Tool(const std::filesystem::path& run_dir, const std::string& module,
-                                    std::uint32_t serial) {
+                                    std::uint32_t serial, const std::string& transports = "sim") {
   std::vector<std::string> argv = {"env", "TESSERA_SIM_DIR=" + run_dir.string(),
-                                   "TESSERA_TRANSPORTS=sim"};
+                                   "TESSERA_TRANSPORTS=" + transports};
   const std::string preload = TESSERA_SANITIZER_PRELOAD;
   if (!preload.empty()) {
     argv.push_back("LD_PRELOAD=" + preload);
@@ -55,7 +55,9 @@ void CmsTest::SetUp() {
   }
   ::chmod(Path("pin").c_str(), 0600);
 
-  auto sim = SimProcess::Start(sim_state_, sim_run_, {"--tokens", "3"});
+  std::vector<std::string> sim_args = {"--tokens", "3"};
+  sim_args.insert(sim_args.end(), sim_extra_args_.begin(), sim_extra_args_.end());
+  auto sim = SimProcess::Start(sim_state_, sim_run_, sim_args);
   ASSERT_TRUE(sim.ok()) << sim.status().ToString();
   sim_ = std::move(sim).value();
   ::setenv("TESSERA_SIM_DIR", sim_run_.c_str(), 1);
@@ -86,7 +88,10 @@ void CmsTest::TearDown() {
   if (sim_) sim_->Stop();
 }
 
-ToolResult CmsTest::Cli(const std::vector<std::string>& args) const {
+ToolResult CmsTest::Cli(const std::vector<std::string>& args) const { return CliOn("sim", args); }
+
+ToolResult CmsTest::CliOn(const std::string& transports,
+                          const std::vector<std::string>& args) const {
   std::vector<std::string> argv = {"env",
                                    "-u",
                                    "TESSERA_HSM_PIN",
@@ -97,7 +102,7 @@ ToolResult CmsTest::Cli(const std::vector<std::string>& args) const {
                                    "-u",
                                    "TESSERA_DIRECTORY",
                                    "TESSERA_HOME=" + home_.string(),
-                                   "TESSERA_TRANSPORTS=sim",
+                                   "TESSERA_TRANSPORTS=" + transports,
                                    "TESSERA_SIM_DIR=" + sim_run_.string(),
                                    "TESSERA_PKCS11_MODULE=" + module_,
                                    TESSERA_CLI_BINARY};
@@ -141,7 +146,12 @@ std::string CmsTest::TokenState(std::uint32_t serial) const {
 
 bool CmsTest::ReadCertificate(std::uint32_t serial, const std::string& id,
                               const std::string& pem) const {
-  std::vector<std::string> argv = Pkcs11Tool(sim_run_, module_, serial);
+  return ReadCertificateOn("sim", serial, id, pem);
+}
+
+bool CmsTest::ReadCertificateOn(const std::string& transports, std::uint32_t serial,
+                                const std::string& id, const std::string& pem) const {
+  std::vector<std::string> argv = Pkcs11Tool(sim_run_, module_, serial, transports);
   argv.insert(argv.end(),
               {"--read-object", "--type", "cert", "--id", id, "-o", Path(pem + ".der")});
   ToolResult der = RunTool(argv);
@@ -157,7 +167,12 @@ bool CmsTest::ReadCertificate(std::uint32_t serial, const std::string& id,
 
 ToolResult CmsTest::SignWith9C(std::uint32_t serial, const std::string& data_file,
                                const std::string& sig_file) const {
-  std::vector<std::string> argv = Pkcs11Tool(sim_run_, module_, serial);
+  return SignWith9COn("sim", serial, data_file, sig_file);
+}
+
+ToolResult CmsTest::SignWith9COn(const std::string& transports, std::uint32_t serial,
+                                 const std::string& data_file, const std::string& sig_file) const {
+  std::vector<std::string> argv = Pkcs11Tool(sim_run_, module_, serial, transports);
   argv.insert(argv.end(),
               {"--login", "--pin", kPin, "--sign", "--id", "02", "-m", "ECDSA-SHA256",
                "--signature-format", "openssl", "-i", Path(data_file), "-o", Path(sig_file)});

@@ -35,6 +35,9 @@ class CmsTest : public ::testing::TestWithParam<CmsBackend> {
 
   // `tessera args...` with this test's home, simulator and module.
   ToolResult Cli(const std::vector<std::string>& args) const;
+  // As Cli, with the module looking for tokens on `transports` only
+  // (TESSERA_TRANSPORTS: "sim", "pcsc", ...).
+  ToolResult CliOn(const std::string& transports, const std::vector<std::string>& args) const;
   // --server and --ca-file of daemon `d` (the first by default).
   std::vector<std::string> Server(const TesseradProcess* d = nullptr) const;
   std::string Path(const std::string& name) const { return (dir_.path() / name).string(); }
@@ -46,16 +49,25 @@ class CmsTest : public ::testing::TestWithParam<CmsBackend> {
   // The certificate in slot `id` (CKA_ID 01, 02) of token `serial`, read by
   // pkcs11-tool into PEM file `pem`; true on success.
   bool ReadCertificate(std::uint32_t serial, const std::string& id, const std::string& pem) const;
+  // As ReadCertificate, with the module on `transports` only.
+  bool ReadCertificateOn(const std::string& transports, std::uint32_t serial, const std::string& id,
+                         const std::string& pem) const;
   // pkcs11-tool signs `data_file` with 9C of token `serial` (ECDSA over
   // SHA-256, the signature in OpenSSL's DER form in `sig_file`).
   ToolResult SignWith9C(std::uint32_t serial, const std::string& data_file,
                         const std::string& sig_file) const;
+  // As SignWith9C, with the module on `transports` only.
+  ToolResult SignWith9COn(const std::string& transports, std::uint32_t serial,
+                          const std::string& data_file, const std::string& sig_file) const;
   // `openssl ocsp` for certificate `pem` against `d`'s plain-HTTP listener.
   ToolResult Ocsp(const TesseradProcess& d, const std::string& pem) const;
   // The whole flow for a user: officer bind, then token activate.
   ToolResult Bind(const std::string& user, std::uint32_t token, const std::string& document);
   ToolResult Activate(std::uint32_t token);
 
+  // More tessera-sim options after --tokens (--vpcd HOST:PORT for the PC/SC
+  // test); a derived fixture sets them before SetUp.
+  std::vector<std::string> sim_extra_args_;
   TempDir dir_{"tessera-cms"};
   std::filesystem::path home_;
   std::filesystem::path sim_state_;
