@@ -55,7 +55,7 @@ void CmsTest::SetUp() {
   }
   ::chmod(Path("pin").c_str(), 0600);
 
-  std::vector<std::string> sim_args = {"--tokens", "3"};
+  std::vector<std::string> sim_args = {"--tokens", std::to_string(sim_tokens_)};
   sim_args.insert(sim_args.end(), sim_extra_args_.begin(), sim_extra_args_.end());
   auto sim = SimProcess::Start(sim_state_, sim_run_, sim_args);
   ASSERT_TRUE(sim.ok()) << sim.status().ToString();
@@ -64,9 +64,10 @@ void CmsTest::SetUp() {
   ::setenv("TESSERA_TRANSPORTS", "sim", 1);
   auto tokens = cli::TokenP11::List(module_);
   ASSERT_TRUE(tokens.ok()) << tokens.status().ToString();
-  ASSERT_EQ(tokens->size(), 3u);
+  ASSERT_EQ(tokens->size(), sim_tokens_);
   officer_token_ = (*tokens)[0].first;
-  user_tokens_ = {(*tokens)[1].first, (*tokens)[2].first};
+  user_tokens_.clear();
+  for (std::size_t i = 1; i < tokens->size(); ++i) user_tokens_.push_back((*tokens)[i].first);
 
   for (const std::vector<std::string>& step : std::vector<std::vector<std::string>>{
            {"hsm", "init-softhsm", "--name", "ca"},
@@ -116,18 +117,20 @@ std::vector<std::string> CmsTest::Server(const TesseradProcess* d) const {
           pki_.ca_cert};
 }
 
-TesseradProcess& CmsTest::StartDaemon(const std::string& name) {
+std::vector<std::string> CmsTest::DaemonArgs(const std::string& name) const {
   const std::filesystem::path logs = dir_.path() / ("tesserad-" + name);
   std::filesystem::create_directories(logs);
-  daemons_.emplace_back(
-      std::vector<std::string>{"--listen", "127.0.0.1:0", "--listen", "http://127.0.0.1:0",
-                               "--tls-cert", pki_.server_cert, "--tls-key", pki_.server_key,
-                               // Officers present certificates of the root CA.
-                               "--tls-client-ca", Path("root.pem"), "--home", home_.string(),
-                               "--hsm", "ca", "--services", "ca,cms", "--cms-ca", "root",
-                               "--manufacturer-ca", (sim_state_ / "manufacturer-ca.der").string(),
-                               "--directory", url_, "--access-log", (logs / "access.log").string()},
-      logs);
+  return {"--listen", "127.0.0.1:0", "--listen", "http://127.0.0.1:0", "--tls-cert",
+          pki_.server_cert, "--tls-key", pki_.server_key,
+          // Officers present certificates of the root CA.
+          "--tls-client-ca", Path("root.pem"), "--home", home_.string(), "--hsm", "ca",
+          "--services", "ca,cms", "--cms-ca", "root", "--manufacturer-ca",
+          (sim_state_ / "manufacturer-ca.der").string(), "--directory", url_, "--access-log",
+          (logs / "access.log").string()};
+}
+
+TesseradProcess& CmsTest::StartDaemon(const std::string& name) {
+  daemons_.emplace_back(DaemonArgs(name), dir_.path() / ("tesserad-" + name));
   TesseradProcess& d = daemons_.back();
   EXPECT_TRUE(d.WaitListening(2)) << d.Stderr();
   return d;
@@ -210,6 +213,76 @@ ToolResult CmsTest::Activate(std::uint32_t token) {
                                    "--pin-file", Path("pin")};
   for (const std::string& a : Server()) args.push_back(a);
   return Cli(args);
+}
+
+std::string CmsTest::BaseUrl(const TesseradProcess* d) const {
+  if (d == nullptr) d = daemon_;
+  return "https://127.0.0.1:" + std::to_string(d->PortOf("https://"));
+}
+
+ToolResult CmsTest::AddUser(const std::string& id, const std::string& name,
+                            const std::string& document) {
+  return Cli({"cms", "user", "add", "--id", id, "--name", name, "--org", "Tessera", "--email",
+              id + "@example.org", "--document", document, "--directory", url_});
+}
+
+ToolResult CmsTest::AddOfficer(const std::string& id, const std::string& name,
+                               std::uint32_t token) {
+  return Cli({"cms", "officer", "add", "--token", std::to_string(token), "--id", id, "--name", name,
+              "--hsm", "ca", "--ca", "root", "--pin-file", Path("pin"), "--directory", url_});
+}
+
+ToolResult CmsTest::Register(std::uint32_t token) {
+  std::vector<std::string> args = {"cms", "token", "register", "--token", std::to_string(token)};
+  for (const std::string& a : Server()) args.push_back(a);
+  return Cli(args);
+}
+
+ToolResult CmsTest::BindAs(const std::string& officer, std::uint32_t officer_token,
+                           const std::string& user, std::uint32_t token,
+                           const std::string& document, const TesseradProcess* d) {
+  std::vector<std::string> args = {"officer",
+                                   "bind",
+                                   "--user",
+                                   user,
+                                   "--token",
+                                   std::to_string(token),
+                                   "--document",
+                                   document,
+                                   "--officer",
+                                   officer,
+                                   "--officer-token",
+                                   std::to_string(officer_token),
+                                   "--pin-file",
+                                   Path("pin"),
+                                   "--yes"};
+  for (const std::string& a : Server(d)) args.push_back(a);
+  return Cli(args);
+}
+
+nlohmann::json CmsTest::TokenJson(std::uint32_t serial) const {
+  ToolResult shown =
+      Cli({"cms", "token", "show", std::to_string(serial), "--json", "--directory", url_});
+  if (shown.exit_code != 0) return nullptr;
+  return nlohmann::json::parse(shown.out, nullptr, false);
+}
+
+nlohmann::json CmsTest::UserJson(const std::string& id) const {
+  ToolResult shown = Cli({"cms", "user", "show", id, "--json", "--directory", url_});
+  if (shown.exit_code != 0) return nullptr;
+  return nlohmann::json::parse(shown.out, nullptr, false);
+}
+
+int CmsTest::AuditCount(const std::string& action) const {
+  ToolResult listed = Cli({"audit", "list", "--directory", url_});
+  EXPECT_EQ(listed.exit_code, 0) << listed.Describe();
+  std::istringstream lines(listed.out);
+  int count = 0;
+  for (std::string line; std::getline(lines, line);) {
+    const auto record = nlohmann::json::parse(line, nullptr, false);
+    if (record.is_object() && record.value("action", "") == action) ++count;
+  }
+  return count;
 }
 
 }  // namespace tessera::testing

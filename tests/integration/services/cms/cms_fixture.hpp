@@ -1,11 +1,12 @@
 // The fixture of the CMS end-to-end tests (seed 000): a temporary
 // TESSERA_HOME with a SoftHSM2 token "ca", a directory (SQLite in the home,
 // or a fresh database on the shared PostgreSQL server), a root CA, a
-// tessera-sim serving three tokens (an officer's and two users'), and the
-// real tesserad running the ca and cms services on 127.0.0.1 (HTTPS whose
-// client certificates are the root CA's officer certificates, and plain HTTP
-// for CRL and OCSP). Helpers drive the real tessera CLI, pkcs11-tool and
-// openssl. Used from the test's thread.
+// tessera-sim serving three tokens (an officer's and two users'; more when
+// a test asks for them, sim_tokens_), and the real tesserad running the ca
+// and cms services on 127.0.0.1 (HTTPS whose client certificates are the
+// root CA's officer certificates, and plain HTTP for CRL and OCSP). Helpers
+// drive the real tessera CLI, pkcs11-tool and openssl. Used from the test's
+// thread.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -14,6 +15,7 @@
 #include <filesystem>
 #include <list>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -64,6 +66,32 @@ class CmsTest : public ::testing::TestWithParam<CmsBackend> {
   // The whole flow for a user: officer bind, then token activate.
   ToolResult Bind(const std::string& user, std::uint32_t token, const std::string& document);
   ToolResult Activate(std::uint32_t token);
+
+  // Additions for the negative tests (cms_negative_test.cpp).
+  //
+  // tesserad's arguments for daemon `name` (what StartDaemon runs).
+  std::vector<std::string> DaemonArgs(const std::string& name) const;
+  // "https://127.0.0.1:PORT" of daemon `d` (the first by default).
+  std::string BaseUrl(const TesseradProcess* d = nullptr) const;
+  // `cms user add` with an e-mail and `document`; `cms officer add` for a
+  // key generated in 9a of `token`; `cms token register --token` for each.
+  ToolResult AddUser(const std::string& id, const std::string& name, const std::string& document);
+  ToolResult AddOfficer(const std::string& id, const std::string& name, std::uint32_t token);
+  ToolResult Register(std::uint32_t token);
+  // `officer bind` as officer `officer` on `officer_token` against daemon `d`.
+  ToolResult BindAs(const std::string& officer, std::uint32_t officer_token,
+                    const std::string& user, std::uint32_t token, const std::string& document,
+                    const TesseradProcess* d = nullptr);
+  // `cms token show SERIAL --json` / `cms user show ID --json` parsed; null
+  // when the command fails (an unknown serial or user).
+  nlohmann::json TokenJson(std::uint32_t serial) const;
+  nlohmann::json UserJson(const std::string& id) const;
+  // How many records of `tessera audit list` have `action`.
+  int AuditCount(const std::string& action) const;
+
+  // The tokens tessera-sim serves; user_tokens_ are all but the first. A
+  // derived fixture's constructor may ask for more.
+  std::size_t sim_tokens_ = 3;
 
   // More tessera-sim options after --tokens (--vpcd HOST:PORT for the PC/SC
   // test); a derived fixture sets them before SetUp.

@@ -17,3 +17,4 @@ target_compile_definitions(cms_e2e_test PRIVATE
                            TESSERA_SANITIZER_PRELOAD="${TESSERA_SANITIZER_PRELOAD}")
 add_dependencies(cms_e2e_test tesserad tessera tessera-pkcs11 tessera-sim)
 include(${CMAKE_CURRENT_LIST_DIR}/cms_pcsc_tests.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/cms_negative_tests.cmake)
