@@ -366,6 +366,11 @@ TEST_P(CmsNegativeTest, ARevokedOfficerIsRefused) {
                             "privilegeWithdrawn", "--directory", url_});
   ASSERT_EQ(revoked.exit_code, 0) << revoked.Describe();
 
+  // A revoked certificate is no longer an active officer's: no nonce either
+  // (docs/cms-api.md "POST /cms/nonces").
+  auto nonce = olivia->Post("/cms/nonces", nlohmann::json::object());
+  ASSERT_TRUE(nonce.ok()) << nonce.status().ToString();
+  EXPECT_EQ(nonce->status, 403) << nonce->body;
   auto v2 = olivia->Sign(cms::kEformV2Type, request->v2);
   ASSERT_TRUE(v2.ok());
   auto bound = olivia->Bind(request->id, *v2);
