@@ -101,6 +101,7 @@ Status CkRvStatus(std::string_view context, std::string_view function, CK_RV rv)
     case CKR_FUNCTION_NOT_SUPPORTED: return Status::FunctionNotSupported(std::move(msg));
     case CKR_DEVICE_ERROR:
     case CKR_DEVICE_REMOVED: return Status::IoError(std::move(msg));
+    case CKR_ATTRIBUTE_VALUE_INVALID:  // e.g. a key package for another token
     case CKR_DATA_LEN_RANGE:
     case CKR_ENCRYPTED_DATA_INVALID:
     case CKR_ENCRYPTED_DATA_LEN_RANGE:

@@ -137,8 +137,20 @@ Result<BindAnswer> CmsService::Bind(const std::string& request_id, const std::st
           (now_token ? now_token->state : std::string("gone")) + ", not in the inventory");
     }
     // Claim 3: the user's other tokens, with every certificate on them.
+    // A binding made after this request's v2 was filled is another
+    // officer's concurrent binding, not a redundant token the officer saw:
+    // refused, so two officers binding one user at once end with one
+    // binding (docs/cms-api.md "Binding").
     TESSERA_ASSIGN_OR_RETURN(std::vector<directory::BindingRecord> live,
                              directory::LiveBindingsOfUser(tx, request->user_id));
+    for (const directory::BindingRecord& old : live) {
+      if (old.created_at >= current->created_at) {
+        return Status::AlreadyExists("user '" + request->user_id + "' was bound to token " +
+                                     std::to_string(old.token_serial) +
+                                     " by another officer (request " + old.id +
+                                     ") after this E-form was filled; start again");
+      }
+    }
     for (const directory::BindingRecord& old : live) {
       TokenRevocation revocation;
       TESSERA_RETURN_IF_ERROR(

@@ -24,6 +24,20 @@ Result<NonceAnswer> CmsService::IssueNonce(const Caller& caller) {
   TESSERA_ASSIGN_OR_RETURN(ossl::X509Ptr certificate,
                            ParseCertificateDer(caller.client_certificate));
   const Bytes serial = SerialOf(certificate.get());
+  std::optional<directory::OfficerRecord> holder;
+  TESSERA_RETURN_IF_ERROR(db_->Read([&](directory::SqlTransaction& tx) -> Status {
+    TESSERA_ASSIGN_OR_RETURN(holder, directory::FindOfficerByCertificate(tx, options_.ca, serial));
+    return Status::Ok();
+  }));
+  if (!holder) {
+    return Refuse("cms.nonce", "cms/nonces",
+                  Status::SecurityStatus("the client certificate is not an officer's"), caller);
+  }
+  // The checks the E-forms get: active, a signing role, the certificate
+  // unrevoked, valid and the one presented.
+  ossl::PkeyPtr unused_key;
+  Result<directory::OfficerRecord> checked = CheckOfficer(holder->id, caller, &unused_key);
+  if (!checked.ok()) return Refuse("cms.nonce", "cms/nonces", checked.status(), caller);
   NonceAnswer answer;
   TESSERA_ASSIGN_OR_RETURN(answer.nonce, RandomBytes(32));
   answer.expires_at = now + options_.nonce_lifetime;
