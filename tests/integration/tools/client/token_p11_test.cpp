@@ -216,11 +216,11 @@ Bytes PackageFor(std::uint32_t serial, ByteView f0_spki, Bytes* spki) {
   package.family = 0x03;     // CKK_EC
   package.kdf = 0x06;        // CKD_SHA256_KDF
   package.kek_length = 32;
-  package.shared_data = piv::wrap::EncodeSharedData({serial, piv::key::kAuthentication, {}});
+  package.shared = piv::wrap::EncodeSharedData({serial, piv::key::kAuthentication, {}});
   crypto::EcdhAesWrapParams params;
   params.kdf = crypto::Hash::kSha256;
   params.aes_key_bytes = 32;
-  params.shared_data = package.shared_data;
+  params.shared_data = package.shared;
   auto blob = crypto::EcdhAesKeyWrap(f0->get(), params, pkcs8->view());
   if (!blob.ok()) return {};
   package.blob = *blob;

@@ -34,7 +34,7 @@ Bytes PackageOf(const Wrapped& w, std::optional<std::uint8_t> alg, std::uint8_t 
   p.family = family;
   p.kdf = 0x06;
   p.kek_length = 32;
-  p.shared_data = w.shared_data;
+  p.shared = w.shared_data;
   p.blob = w.blob;
   return piv::EncodeKeyPackage(p);
 }
