@@ -65,15 +65,7 @@ std::optional<Opened> Open(Context& ctx, const CaOptionsCli& o) {
   auto db = directory::OpenDatabase(url);
   if (!ctx.Check("opening the directory", db.status())) return std::nullopt;
   // The module is loaded on first use: `ca cert` and `ca list` need no HSM.
-  auto access = std::make_shared<std::optional<runtime::HsmAccess>>();
-  ca::HsmOpener opener = [env = *env, access](const std::string& name) -> Result<hsm::HsmToken> {
-    if (!access->has_value()) {
-      TESSERA_ASSIGN_OR_RETURN(runtime::HsmAccess loaded,
-                               runtime::HsmAccess::Load(env.home, env.settings));
-      access->emplace(std::move(loaded));
-    }
-    return (*access)->Open(name);
-  };
+  ca::HsmOpener opener = LazyHsmOpener(*env);
   ca::CaOptions options;
   options.base_url = o.url;
   auto service = std::make_shared<ca::CaService>(

@@ -70,15 +70,8 @@ std::shared_ptr<cms::CmsService> OpenCms(Context& ctx, const CmsAdminOptions& o)
   if (!env) return nullptr;
   auto db = directory::OpenDatabase(DirectoryUrl(*env, o.directory));
   if (!ctx.Check("opening the directory", db.status())) return nullptr;
-  auto access = std::make_shared<std::optional<runtime::HsmAccess>>();
-  ca::HsmOpener opener = [env = *env, access](const std::string& name) -> Result<hsm::HsmToken> {
-    if (!access->has_value()) {
-      TESSERA_ASSIGN_OR_RETURN(runtime::HsmAccess loaded,
-                               runtime::HsmAccess::Load(env.home, env.settings));
-      access->emplace(std::move(loaded));
-    }
-    return (*access)->Open(name);
-  };
+  // The HSM module is loaded on first use: the reads need none.
+  ca::HsmOpener opener = LazyHsmOpener(*env);
   std::shared_ptr<directory::Database> database(std::move(db).value());
   ca::CaOptions ca_options;
   ca_options.base_url = o.url;

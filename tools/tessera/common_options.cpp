@@ -1,6 +1,9 @@
 #include "tools/tessera/common_options.hpp"
 
 #include <cstdio>
+#include <memory>
+
+#include "services/runtime/hsm_access.hpp"
 
 namespace tessera::cli {
 
@@ -20,6 +23,18 @@ void AddDirectoryOption(CLI::App& command, std::string& url) {
 
 std::string DirectoryUrl(const Environment& env, const std::string& flag) {
   return flag.empty() ? env.settings.directory : flag;
+}
+
+ca::HsmOpener LazyHsmOpener(const Environment& env) {
+  auto access = std::make_shared<std::optional<runtime::HsmAccess>>();
+  return [env, access](const std::string& name) -> Result<hsm::HsmToken> {
+    if (!access->has_value()) {
+      TESSERA_ASSIGN_OR_RETURN(runtime::HsmAccess loaded,
+                               runtime::HsmAccess::Load(env.home, env.settings));
+      access->emplace(std::move(loaded));
+    }
+    return (*access)->Open(name);
+  };
 }
 
 void AddVersionOption(CLI::App& command, const std::string& name, int& version) {

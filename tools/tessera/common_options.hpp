@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "services/ca/hsm_pool.hpp"
 #include "services/keyman/token_access.hpp"
 #include "services/runtime/home.hpp"
 #include "tools/tessera/commands.hpp"
@@ -27,6 +28,10 @@ std::optional<Environment> LoadEnvironment(Context& ctx);
 void AddDirectoryOption(CLI::App& command, std::string& url);
 // The directory URL a command uses: `flag` when given, else the settings'.
 std::string DirectoryUrl(const Environment& env, const std::string& flag);
+
+// Opens HSMs by name with TESSERA_HOME's module and PINs; the module is
+// loaded on the first call, so commands that need no HSM never load it.
+ca::HsmOpener LazyHsmOpener(const Environment& env);
 
 // A required key version option, 1 to 127 (docs/card-manager.md "Keys").
 void AddVersionOption(CLI::App& command, const std::string& name, int& version);
