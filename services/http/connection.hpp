@@ -121,8 +121,7 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
           asio::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
             if (ec) return;  // not TLS, a refused version, or too slow
             self->info_.client_subject = VerifiedPeerSubject(self->stream_.native_handle());
-            self->info_.client_certificate =
-                VerifiedPeerCertificate(self->stream_.native_handle());
+            self->info_.client_certificate = VerifiedPeerCertificate(self->stream_.native_handle());
             self->WaitForRequest();
           });
     } else {

@@ -29,8 +29,8 @@ using WireResponse = bhttp::response<bhttp::string_body>;
 using RequestParser = bhttp::request_parser<bhttp::string_body>;
 
 struct ConnectionInfo {
-  std::string remote;          // "127.0.0.1:5555", "unix"
-  std::string client_subject;  // of a verified client certificate, else empty
+  std::string remote;              // "127.0.0.1:5555", "unix"
+  std::string client_subject;      // of a verified client certificate, else empty
   std::string client_certificate;  // its DER, else empty
 };
 

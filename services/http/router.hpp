@@ -31,10 +31,10 @@ struct Request {
   std::map<std::string, std::string> params;  // the pattern's {name} segments
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;
-  std::string request_id;      // X-Request-ID if the client sent a sane one, else generated
-  std::string client_subject;  // RFC 4514 subject of a verified client certificate, or empty
+  std::string request_id;          // X-Request-ID if the client sent a sane one, else generated
+  std::string client_subject;      // RFC 4514 subject of a verified client certificate, or empty
   std::string client_certificate;  // that certificate, DER, or empty
-  std::string remote;          // "127.0.0.1:5555", "unix"
+  std::string remote;              // "127.0.0.1:5555", "unix"
 
   // The first header named `name` (lower-case), if any.
   std::optional<std::string_view> Header(std::string_view name) const;

@@ -34,20 +34,20 @@ namespace tessera::directory {
 //   "revoked"    revoked (lost, stolen, superseded, ...); re-registration
 //                after a reset brings it back to "inventory"
 struct CmsTokenRecord {
-  std::uint32_t serial = 0;             // the token ID (PIV serial)
-  Bytes token_key;                      // F0's SubjectPublicKeyInfo, DER
-  Bytes attestation;                    // F0's attestation certificate, DER
-  Bytes attestation_ca;                 // the F9 certificate above it, DER
-  Bytes chuid;                          // the CHUID (5FC102) read at registration;
-                                        // a PIV reset makes a new one
-  std::string transport;                // "sim", "pcsc" or "usb": the route it was read on
+  std::uint32_t serial = 0;  // the token ID (PIV serial)
+  Bytes token_key;           // F0's SubjectPublicKeyInfo, DER
+  Bytes attestation;         // F0's attestation certificate, DER
+  Bytes attestation_ca;      // the F9 certificate above it, DER
+  Bytes chuid;               // the CHUID (5FC102) read at registration;
+                             // a PIV reset makes a new one
+  std::string transport;     // "sim", "pcsc" or "usb": the route it was read on
   std::string state = "inventory";
-  std::optional<std::string> user_id;   // set while "bound" or "active"
-  std::int64_t registrations = 1;       // 1, then +1 on each re-registration
-  std::int64_t registered_at = 0;       // of the latest registration
+  std::optional<std::string> user_id;  // set while "bound" or "active"
+  std::int64_t registrations = 1;      // 1, then +1 on each re-registration
+  std::int64_t registered_at = 0;      // of the latest registration
   std::int64_t updated_at = 0;
   std::optional<std::int64_t> revoked_at;
-  std::optional<int> revoked_reason;    // RFC 5280 CRLReason
+  std::optional<int> revoked_reason;  // RFC 5280 CRLReason
   bool operator==(const CmsTokenRecord&) const = default;
 };
 
@@ -55,21 +55,22 @@ struct CmsTokenRecord {
 Status InsertCmsToken(SqlTransaction& tx, const CmsTokenRecord& token);
 Result<std::optional<CmsTokenRecord>> FindCmsToken(SqlTransaction& tx, std::uint32_t serial);
 // By ascending serial; `state` empty: every state.
-Result<std::vector<CmsTokenRecord>> ListCmsTokens(SqlTransaction& tx, const std::string& state = "");
+Result<std::vector<CmsTokenRecord>> ListCmsTokens(SqlTransaction& tx,
+                                                  const std::string& state = "");
 // Overwrites every column of the row with token.serial; kNotFound if none.
 Status UpdateCmsToken(SqlTransaction& tx, const CmsTokenRecord& token);
 
 // ---- officers ----
 
 struct OfficerRecord {
-  std::string id;                 // [A-Za-z0-9._@-]{1,128}
-  std::string name;               // display name
-  std::string role;               // "officer", "administrator" or "auditor"
-  std::uint32_t token_serial = 0; // the officer's own token
-  std::string ca;                 // the CA that issued the officer certificate
-  Bytes cert_serial;              // its serial (unsigned big-endian)
-  Bytes certificate;              // DER
-  std::string state = "active";   // "active" or "revoked"
+  std::string id;                  // [A-Za-z0-9._@-]{1,128}
+  std::string name;                // display name
+  std::string role;                // "officer", "administrator" or "auditor"
+  std::uint32_t token_serial = 0;  // the officer's own token
+  std::string ca;                  // the CA that issued the officer certificate
+  Bytes cert_serial;               // its serial (unsigned big-endian)
+  Bytes certificate;               // DER
+  std::string state = "active";    // "active" or "revoked"
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
   bool operator==(const OfficerRecord&) const = default;
@@ -90,8 +91,8 @@ Status UpdateOfficer(SqlTransaction& tx, const OfficerRecord& officer);
 // ---- E-form nonces (claim 2: freshness) ----
 
 struct NonceRecord {
-  Bytes nonce;                        // 16 to 64 bytes
-  std::string officer_id;             // who asked for it
+  Bytes nonce;             // 16 to 64 bytes
+  std::string officer_id;  // who asked for it
   std::int64_t issued_at = 0;
   std::int64_t expires_at = 0;
   std::optional<std::int64_t> used_at;
@@ -118,15 +119,15 @@ Result<std::int64_t> PurgeNonces(SqlTransaction& tx, std::int64_t before);
 //   "active"     the activation receipt verified
 //   "revoked"    the binding was revoked
 struct CmsRequestRecord {
-  std::string id;                     // the request ID: 32 lower-case hex digits
+  std::string id;  // the request ID: 32 lower-case hex digits
   std::string user_id;
   std::uint32_t token_serial = 0;
   std::string officer_id;
   std::string state = "v2-sent";
-  Bytes eform_v1;                     // the JWS as received (compact form, ASCII)
-  Bytes eform_v2;                     // the payload bytes the CMS sent (canonical JSON)
+  Bytes eform_v1;                        // the JWS as received (compact form, ASCII)
+  Bytes eform_v2;                        // the payload bytes the CMS sent (canonical JSON)
   std::optional<Bytes> eform_v2_signed;  // the officer's countersignature JWS
-  std::optional<std::string> ca;      // the user's certificate, once issued
+  std::optional<std::string> ca;         // the user's certificate, once issued
   std::optional<Bytes> cert_serial;
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
@@ -144,11 +145,11 @@ Status UpdateCmsRequest(SqlTransaction& tx, const CmsRequestRecord& request);
 // user_id <-> token_serial. States: "pending" (bound, key delivered, not yet
 // activated), "active", "revoked".
 struct BindingRecord {
-  std::string id;                     // the request ID that made it
+  std::string id;  // the request ID that made it
   std::string user_id;
   std::uint32_t token_serial = 0;
   std::string state = "pending";
-  std::string ca;                     // the user's signature certificate
+  std::string ca;  // the user's signature certificate
   Bytes cert_serial;
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
@@ -163,7 +164,8 @@ struct BindingRecord {
 Status InsertBinding(SqlTransaction& tx, const BindingRecord& binding);
 Result<std::optional<BindingRecord>> FindBinding(SqlTransaction& tx, const std::string& id);
 // The user's / the token's live ('pending' or 'active') bindings.
-Result<std::vector<BindingRecord>> LiveBindingsOfUser(SqlTransaction& tx, const std::string& user_id);
+Result<std::vector<BindingRecord>> LiveBindingsOfUser(SqlTransaction& tx,
+                                                      const std::string& user_id);
 Result<std::optional<BindingRecord>> LiveBindingOfToken(SqlTransaction& tx, std::uint32_t serial);
 // Every binding of a user / token, newest first.
 Result<std::vector<BindingRecord>> BindingsOfUser(SqlTransaction& tx, const std::string& user_id);

@@ -16,10 +16,9 @@
 // that fails is kUnavailable naming the URL. One thread at a time.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -35,7 +34,7 @@ using TlsKeySigner = std::function<Result<Bytes>(std::string_view digest, ByteVi
 
 struct ClientCertificate {
   Bytes certificate_der;
-  Bytes public_key_spki;   // the certificate's key (P-256 or P-384)
+  Bytes public_key_spki;  // the certificate's key (P-256 or P-384)
   TlsKeySigner sign;
 };
 
