@@ -64,11 +64,13 @@ ByteView View(const std::string& s) {
 Status UserSide(const std::string& module, std::uint32_t user_token, const SecureBytes& pin,
                 const std::string& request_id, const Bytes& package, const Bytes& certificate,
                 std::string* receipt_jws) {
-  TESSERA_ASSIGN_OR_RETURN(cli::TokenP11 token, cli::TokenP11::Open(module, user_token));
-  TESSERA_RETURN_IF_ERROR(
-      token.LoginSo(SecureBytes(Bytes(kFactoryManagementKey, kFactoryManagementKey + 48))));
-  TESSERA_RETURN_IF_ERROR(token.WriteKeyPackage(package));
-  TESSERA_RETURN_IF_ERROR(token.WriteCertificate("9c", certificate));
+  {  // the officer's terminal, as SO; closed before the user logs in
+    TESSERA_ASSIGN_OR_RETURN(cli::TokenP11 token, cli::TokenP11::Open(module, user_token));
+    TESSERA_RETURN_IF_ERROR(
+        token.LoginSo(SecureBytes(Bytes(kFactoryManagementKey, kFactoryManagementKey + 48))));
+    TESSERA_RETURN_IF_ERROR(token.WriteKeyPackage(package));
+    TESSERA_RETURN_IF_ERROR(token.WriteCertificate("9c", certificate));
+  }
   TESSERA_ASSIGN_OR_RETURN(cli::TokenP11 user, cli::TokenP11::Open(module, user_token));
   TESSERA_RETURN_IF_ERROR(user.LoginUser(pin));
   TESSERA_RETURN_IF_ERROR(user.UnwrapKeyPackage(package));
