@@ -5,7 +5,9 @@
 find_package(nlohmann_json 3 REQUIRED)
 tessera_add_gtest(cms_negative_test
   SOURCES
-    services/cms/cms_negative_test.cpp
+    services/cms/cms_eform_refusal_test.cpp
+    services/cms/cms_token_refusal_test.cpp
+    services/cms/cms_refusal_fixture.cpp
     services/cms/cms_fixture.cpp
     services/http/tesserad_process.cpp
     services/http/test_pki.cpp
