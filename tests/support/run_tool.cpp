@@ -87,4 +87,16 @@ ToolResult RunTool(const std::vector<std::string>& argv, std::chrono::millisecon
   return result;
 }
 
+ToolResult RunTesseraCli(const std::string& binary, const std::vector<std::string>& env,
+                         const std::vector<std::string>& args) {
+  // env's -u options come before its assignments.
+  std::vector<std::string> argv = {
+      "env",          "-u", "TESSERA_HSM_PIN",  "-u", "TESSERA_HSM_MODULE", "-u",
+      "TESSERA_CONF", "-u", "TESSERA_DIRECTORY"};
+  argv.insert(argv.end(), env.begin(), env.end());
+  argv.push_back(binary);
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunTool(argv, std::chrono::seconds(120));
+}
+
 }  // namespace tessera::testing

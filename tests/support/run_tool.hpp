@@ -25,4 +25,10 @@ struct ToolResult {
 ToolResult RunTool(const std::vector<std::string>& argv,
                    std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
+// The tessera CLI `binary` with `args`, as a test runs it: the caller's
+// TESSERA_HSM_PIN, TESSERA_HSM_MODULE, TESSERA_CONF and TESSERA_DIRECTORY
+// removed, `env` ("NAME=value", TESSERA_HOME first) set, two minutes at most.
+ToolResult RunTesseraCli(const std::string& binary, const std::vector<std::string>& env,
+                         const std::vector<std::string>& args);
+
 }  // namespace tessera::testing

@@ -93,22 +93,10 @@ ToolResult CmsTest::Cli(const std::vector<std::string>& args) const { return Cli
 
 ToolResult CmsTest::CliOn(const std::string& transports,
                           const std::vector<std::string>& args) const {
-  std::vector<std::string> argv = {"env",
-                                   "-u",
-                                   "TESSERA_HSM_PIN",
-                                   "-u",
-                                   "TESSERA_HSM_MODULE",
-                                   "-u",
-                                   "TESSERA_CONF",
-                                   "-u",
-                                   "TESSERA_DIRECTORY",
-                                   "TESSERA_HOME=" + home_.string(),
-                                   "TESSERA_TRANSPORTS=" + transports,
-                                   "TESSERA_SIM_DIR=" + sim_run_.string(),
-                                   "TESSERA_PKCS11_MODULE=" + module_,
-                                   TESSERA_CLI_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return RunTool(argv, std::chrono::seconds(120));
+  return RunTesseraCli(TESSERA_CLI_BINARY,
+                       {"TESSERA_HOME=" + home_.string(), "TESSERA_TRANSPORTS=" + transports,
+                        "TESSERA_SIM_DIR=" + sim_run_.string(), "TESSERA_PKCS11_MODULE=" + module_},
+                       args);
 }
 
 std::vector<std::string> CmsTest::Server(const TesseradProcess* d) const {

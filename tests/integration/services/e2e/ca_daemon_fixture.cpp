@@ -77,21 +77,8 @@ void CaDaemonTest::SetUp() {
 }
 
 ToolResult CaDaemonTest::Cli(const std::vector<std::string>& args) const {
-  // env's -u options come before its assignments.
-  std::vector<std::string> argv = {"env",
-                                   "-u",
-                                   "TESSERA_HSM_PIN",
-                                   "-u",
-                                   "TESSERA_HSM_MODULE",
-                                   "-u",
-                                   "TESSERA_CONF",
-                                   "-u",
-                                   "TESSERA_DIRECTORY",
-                                   "TESSERA_HOME=" + home_.string(),
-                                   "TESSERA_TRANSPORTS=sim",
-                                   TESSERA_CLI_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return RunTool(argv, std::chrono::seconds(120));
+  return RunTesseraCli(TESSERA_CLI_BINARY,
+                       {"TESSERA_HOME=" + home_.string(), "TESSERA_TRANSPORTS=sim"}, args);
 }
 
 TesseradProcess& CaDaemonTest::StartDaemon(const std::string& name) {

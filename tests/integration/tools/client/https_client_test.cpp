@@ -53,19 +53,7 @@ class HttpsClientTest : public ::testing::Test {
   }
 
   ToolResult Cli(const std::vector<std::string>& args) const {
-    std::vector<std::string> argv = {"env",
-                                     "-u",
-                                     "TESSERA_HSM_PIN",
-                                     "-u",
-                                     "TESSERA_HSM_MODULE",
-                                     "-u",
-                                     "TESSERA_CONF",
-                                     "-u",
-                                     "TESSERA_DIRECTORY",
-                                     "TESSERA_HOME=" + home_.string(),
-                                     TESSERA_CLI_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunTool(argv, std::chrono::seconds(120));
+    return RunTesseraCli(TESSERA_CLI_BINARY, {"TESSERA_HOME=" + home_.string()}, args);
   }
 
   HttpsClientOptions Https() const {
