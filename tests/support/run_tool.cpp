@@ -48,6 +48,7 @@ ToolResult RunTool(const std::vector<std::string>& argv, std::chrono::millisecon
 
   std::vector<std::string> copies = argv;
   std::vector<char*> args;
+  args.reserve(copies.size() + 1);
   for (std::string& a : copies) args.push_back(a.data());
   args.push_back(nullptr);
   posix_spawn_file_actions_t actions;

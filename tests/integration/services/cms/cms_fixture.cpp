@@ -22,8 +22,7 @@ std::vector<std::string> Pkcs11Tool(const std::filesystem::path& run_dir, const 
                                    "TESSERA_TRANSPORTS=" + transports};
   const std::string preload = TESSERA_SANITIZER_PRELOAD;
   if (!preload.empty()) {
-    argv.push_back("LD_PRELOAD=" + preload);
-    argv.push_back("ASAN_OPTIONS=detect_leaks=0");
+    argv.insert(argv.end(), {"LD_PRELOAD=" + preload, "ASAN_OPTIONS=detect_leaks=0"});
   }
   argv.insert(argv.end(), {"pkcs11-tool", "--module", module, "--token-label",
                            "Tessera PIV #" + std::to_string(serial)});
