@@ -21,6 +21,7 @@ add_executable(audit_integration_test
   ${PROJECT_SOURCE_DIR}/tests/support/postgres_server.cpp
   ${PROJECT_SOURCE_DIR}/tests/support/run_tool.cpp
 )
+tessera_use_test_pch(audit_integration_test)
 target_include_directories(audit_integration_test PRIVATE ${PROJECT_SOURCE_DIR})
 target_link_libraries(audit_integration_test PRIVATE tessera_audit OpenSSL::Crypto PostgreSQL::PostgreSQL
                       Threads::Threads GTest::gtest GTest::gtest_main)

@@ -33,7 +33,7 @@ TEST_P(CmsEformRefusalTest, AV1SignedByANonOfficerIsRefused) {
   EXPECT_EQ(nonce->status, 403) << nonce->body;
   EXPECT_EQ(AuditCount("cms.nonce.refused"), 1);
 
-  auto v1 = olivia->NewV1("alice", token_a_, "P-123");
+  auto v1 = olivia->NewV1(alice_, token_a_, "P-123");
   ASSERT_TRUE(v1.ok()) << v1.status().ToString();
   const std::string olivia_payload = cms::EncodeV1(*v1).value();
   // mallory names herself: not an officer.
@@ -79,11 +79,15 @@ TEST_P(CmsEformRefusalTest, AV1SignedByANonOfficerIsRefused) {
 // Case 2: signed by a revoked officer.
 TEST_P(CmsEformRefusalTest, ARevokedOfficerIsRefused) {
   ASSERT_NO_FATAL_FAILURE(RegisterOrFail(token_a_));
-  auto olivia = Terminal(officer_token_, "olivia");
-  ASSERT_TRUE(olivia);
-  auto request = FillV2(*olivia, token_a_);  // before the revocation
+  // An officer of this test's own: the world's olivia stays unrevoked.
+  const std::string rita_id = Unique("rita");
+  ToolResult added = AddOfficer(rita_id, "Rita Officer", second_officer_token_);
+  ASSERT_EQ(added.exit_code, 0) << added.Describe();
+  auto rita = Terminal(second_officer_token_, rita_id);
+  ASSERT_TRUE(rita);
+  auto request = FillV2(*rita, token_a_);  // before the revocation
   ASSERT_TRUE(request.ok()) << request.status().ToString();
-  auto certificate = olivia->token().Certificate("9a");
+  auto certificate = rita->token().Certificate("9a");
   ASSERT_TRUE(certificate.ok() && certificate->has_value());
   ossl::X509Ptr x509 = ossl::CertFromDer(**certificate).value();
   ossl::BnPtr serial(ASN1_INTEGER_to_BN(X509_get0_serialNumber(x509.get()), nullptr));
@@ -97,16 +101,16 @@ TEST_P(CmsEformRefusalTest, ARevokedOfficerIsRefused) {
 
   // A revoked certificate is no longer an active officer's: no nonce either
   // (docs/cms-api.md "POST /cms/nonces").
-  auto nonce = olivia->Post("/cms/nonces", nlohmann::json::object());
+  auto nonce = rita->Post("/cms/nonces", nlohmann::json::object());
   ASSERT_TRUE(nonce.ok()) << nonce.status().ToString();
   EXPECT_EQ(nonce->status, 403) << nonce->body;
-  auto v2 = olivia->Sign(cms::kEformV2Type, request->v2);
+  auto v2 = rita->Sign(cms::kEformV2Type, request->v2);
   ASSERT_TRUE(v2.ok());
-  auto bound = olivia->Bind(request->id, *v2);
+  auto bound = rita->Bind(request->id, *v2);
   ASSERT_TRUE(bound.ok()) << bound.status().ToString();
   EXPECT_EQ(bound->status, 403) << bound->body;
   EXPECT_NE(bound->body.find("revoked"), std::string::npos) << bound->body;
-  ToolResult cli = BindAs("olivia", officer_token_, "alice", token_a_, "P-123");
+  ToolResult cli = BindAs(rita_id, second_officer_token_, alice_, token_a_, "P-123");
   EXPECT_NE(cli.exit_code, 0);
   EXPECT_NE(cli.err.find("403"), std::string::npos) << cli.Describe();
   EXPECT_NE(cli.err.find("revoked"), std::string::npos) << cli.Describe();
@@ -124,7 +128,7 @@ TEST_P(CmsEformRefusalTest, AFormChangedAfterSigningIsRefused) {
   ASSERT_NO_FATAL_FAILURE(RegisterOrFail(token_a_));
   auto olivia = Terminal(officer_token_, "olivia");
   ASSERT_TRUE(olivia);
-  auto v1 = olivia->NewV1("alice", token_a_, "P-123");
+  auto v1 = olivia->NewV1(alice_, token_a_, "P-123");
   ASSERT_TRUE(v1.ok());
   auto v1_jws = olivia->SignV1(*v1);
   ASSERT_TRUE(v1_jws.ok());
@@ -174,7 +178,7 @@ TEST_P(CmsEformRefusalTest, AReplayedNonceIsRefused) {
   ASSERT_NO_FATAL_FAILURE(RegisterOrFail(token_a_));
   auto olivia = Terminal(officer_token_, "olivia");
   ASSERT_TRUE(olivia);
-  auto v1 = olivia->NewV1("alice", token_a_, "P-123");
+  auto v1 = olivia->NewV1(alice_, token_a_, "P-123");
   ASSERT_TRUE(v1.ok());
   auto v1_jws = olivia->SignV1(*v1);
   ASSERT_TRUE(v1_jws.ok());
@@ -214,7 +218,7 @@ TEST_P(CmsEformRefusalTest, AV2TheCmsDidNotSendIsRefused) {
   cms::EformV2 own;
   own.request_id = for_a->id;
   own.v1_sha256 = crypto::DigestOnce(crypto::Hash::kSha256, AsView(for_a->v1_jws)).value();
-  own.user = {"alice", "Alice Example", "Tessera", "alice@example.org", "P-123"};
+  own.user = {alice_, "Alice Example", "Tessera", alice_ + "@example.org", "P-123"};
   own.token_serial = token_a_;
   own.token_key_sha256 = sent.token_key_sha256;
   own.officer = "olivia";
@@ -245,7 +249,7 @@ TEST_P(CmsEformRefusalTest, AV2TheCmsDidNotSendIsRefused) {
 TEST_P(CmsEformRefusalTest, ATokenNotInTheInventoryIsRefused) {
   auto olivia = Terminal(officer_token_, "olivia");
   ASSERT_TRUE(olivia);
-  auto v1 = olivia->NewV1("alice", token_b_, "P-123");
+  auto v1 = olivia->NewV1(alice_, token_b_, "P-123");
   ASSERT_TRUE(v1.ok());
   auto v1_jws = olivia->SignV1(*v1);
   ASSERT_TRUE(v1_jws.ok());
@@ -256,7 +260,7 @@ TEST_P(CmsEformRefusalTest, ATokenNotInTheInventoryIsRefused) {
   auto shown = olivia->Get("/cms/tokens/" + std::to_string(token_b_));
   ASSERT_TRUE(shown.ok());
   EXPECT_EQ(shown->status, 404) << shown->body;
-  ToolResult cli = BindAs("olivia", officer_token_, "alice", token_b_, "P-123");
+  ToolResult cli = BindAs("olivia", officer_token_, alice_, token_b_, "P-123");
   EXPECT_NE(cli.exit_code, 0);
   EXPECT_NE(cli.err.find("404"), std::string::npos) << cli.Describe();
   EXPECT_NE(cli.err.find("not in the inventory"), std::string::npos) << cli.Describe();

@@ -2,7 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -35,19 +37,77 @@ std::string CmsBackendName(CmsBackend backend) {
   return backend == CmsBackend::kSqlite ? "Sqlite" : "Postgresql";
 }
 
+namespace {
+
+// The shared worlds, by backend, of the suite that runs.
+std::map<CmsBackend, std::shared_ptr<CmsWorld>>& SharedWorlds() {
+  static std::map<CmsBackend, std::shared_ptr<CmsWorld>> worlds;
+  return worlds;
+}
+
+}  // namespace
+
 void CmsTest::SetUp() {
-  home_ = dir_.path() / "home";
-  sim_state_ = dir_.path() / "sim-state";
-  sim_run_ = dir_.path() / "sim-run";
-  for (const auto& d : {home_, sim_state_, sim_run_, dir_.path() / "pki"}) {
+  module_ = TESSERA_P11_MODULE;
+  std::shared_ptr<CmsWorld> world;
+  if (shared_world_) world = SharedWorlds()[GetParam()];
+  const bool fresh = world == nullptr;
+  if (fresh) {
+    world = std::make_shared<CmsWorld>();
+    if (shared_world_) world->owned_dir.emplace("tessera-cms-shared");
+    world->dir = shared_world_ ? world->owned_dir->path() : own_dir_.path();
+  }
+  world_ = world;
+  dir_ = world->dir;
+  if (fresh) {
+    BuildWorld(*world);
+    if (HasFatalFailure()) return;
+  }
+  home_ = world->home;
+  sim_state_ = world->sim_state;
+  sim_run_ = world->sim_run;
+  sim_ = world->sim.get();
+  pki_ = world->pki;
+  url_ = world->url;
+  officer_token_ = world->officer_token;
+  user_tokens_ = world->user_tokens;
+  daemon_ = &world->daemons.front();
+  ::setenv("TESSERA_SIM_DIR", sim_run_.c_str(), 1);
+  ::setenv("TESSERA_TRANSPORTS", "sim", 1);
+  ++world->tests;
+  if (fresh) {
+    SetUpWorld();
+    if (HasFatalFailure()) return;
+    // Shared only once it is whole: a world that failed is not reused.
+    if (shared_world_) SharedWorlds()[GetParam()] = world;
+  }
+  // The audit records before this test's own.
+  ToolResult listed = Cli({"audit", "list", "--directory", url_});
+  ASSERT_EQ(listed.exit_code, 0) << listed.Describe();
+  std::istringstream lines(listed.out);
+  for (std::string line; std::getline(lines, line);) {
+    const auto record = nlohmann::json::parse(line, nullptr, false);
+    if (record.is_object()) audit_mark_ = std::max(audit_mark_, record.value("seq", 0LL));
+  }
+}
+
+void CmsTest::BuildWorld(CmsWorld& world) {
+  world.home = world.dir / "home";
+  world.sim_state = world.dir / "sim-state";
+  world.sim_run = world.dir / "sim-run";
+  for (const auto& d : {world.home, world.sim_state, world.sim_run, world.dir / "pki"}) {
     std::filesystem::create_directories(d);
   }
-  ::chmod(home_.c_str(), 0700);
-  module_ = TESSERA_P11_MODULE;
-  pki_ = MakeTestPki(dir_.path() / "pki");
-  ASSERT_TRUE(pki_.error.empty()) << pki_.error;
-  url_ = GetParam() == CmsBackend::kSqlite ? "sqlite:" + (home_ / "directory.db").string()
-                                           : SharedPostgresServer().NewDatabase();
+  ::chmod(world.home.c_str(), 0700);
+  home_ = world.home;
+  sim_run_ = world.sim_run;
+  sim_state_ = world.sim_state;
+  world.pki = MakeTestPki(world.dir / "pki");
+  ASSERT_TRUE(world.pki.error.empty()) << world.pki.error;
+  pki_ = world.pki;
+  world.url = GetParam() == CmsBackend::kSqlite ? "sqlite:" + (world.home / "directory.db").string()
+                                                : SharedPostgresServer().NewDatabase();
+  url_ = world.url;
   {
     std::ofstream pin(Path("pin"));
     pin << kPin << "\n";
@@ -56,17 +116,16 @@ void CmsTest::SetUp() {
 
   std::vector<std::string> sim_args = {"--tokens", std::to_string(sim_tokens_)};
   sim_args.insert(sim_args.end(), sim_extra_args_.begin(), sim_extra_args_.end());
-  auto sim = SimProcess::Start(sim_state_, sim_run_, sim_args);
+  auto sim = SimProcess::Start(world.sim_state, world.sim_run, sim_args);
   ASSERT_TRUE(sim.ok()) << sim.status().ToString();
-  sim_ = std::move(sim).value();
-  ::setenv("TESSERA_SIM_DIR", sim_run_.c_str(), 1);
+  world.sim = std::move(sim).value();
+  ::setenv("TESSERA_SIM_DIR", world.sim_run.c_str(), 1);
   ::setenv("TESSERA_TRANSPORTS", "sim", 1);
   auto tokens = cli::TokenP11::List(module_);
   ASSERT_TRUE(tokens.ok()) << tokens.status().ToString();
   ASSERT_EQ(tokens->size(), sim_tokens_);
-  officer_token_ = (*tokens)[0].first;
-  user_tokens_.clear();
-  for (std::size_t i = 1; i < tokens->size(); ++i) user_tokens_.push_back((*tokens)[i].first);
+  world.officer_token = (*tokens)[0].first;
+  for (std::size_t i = 1; i < tokens->size(); ++i) world.user_tokens.push_back((*tokens)[i].first);
 
   for (const std::vector<std::string>& step : std::vector<std::vector<std::string>>{
            {"hsm", "init-softhsm", "--name", "ca"},
@@ -80,12 +139,40 @@ void CmsTest::SetUp() {
   ToolResult cert = Cli({"ca", "cert", "--ca", "root", "--directory", url_});
   ASSERT_EQ(cert.exit_code, 0) << cert.Describe();
   std::ofstream(Path("root.pem")) << cert.out;
-  daemon_ = &StartDaemon("a");
+  world.daemons.emplace_back(DaemonArgs("a"), world.dir / "tesserad-a");
+  ASSERT_TRUE(world.daemons.back().WaitListening(2)) << world.daemons.back().Stderr();
 }
 
 void CmsTest::TearDown() {
   daemons_.clear();
-  if (sim_) sim_->Stop();
+  // A world of its own ends with its test; a shared one with the suite.
+  if (world_ != nullptr && !shared_world_) {
+    world_->daemons.clear();
+    if (world_->sim) world_->sim->Stop();
+  }
+  world_.reset();
+}
+
+void CmsTest::TearDownTestSuite() { SharedWorlds().clear(); }
+
+std::vector<std::uint32_t> CmsTest::TakeTokens(std::size_t count) {
+  std::vector<std::uint32_t> taken;
+  if (world_ == nullptr) return taken;
+  if (world_->tokens_taken + count > world_->user_tokens.size()) {
+    ADD_FAILURE() << "the simulator has " << world_->user_tokens.size()
+                  << " user tokens and the tests took " << world_->tokens_taken
+                  << ": raise sim_tokens_";
+    return std::vector<std::uint32_t>(count, 0);
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    taken.push_back(world_->user_tokens[world_->tokens_taken++]);
+  }
+  return taken;
+}
+
+std::string CmsTest::Unique(const std::string& base) const {
+  if (world_ == nullptr || !shared_world_) return base;
+  return base + "-" + std::to_string(world_->tests);
 }
 
 ToolResult CmsTest::Cli(const std::vector<std::string>& args) const { return CliOn("sim", args); }
@@ -105,7 +192,7 @@ std::vector<std::string> CmsTest::Server(const TesseradProcess* d) const {
 }
 
 std::vector<std::string> CmsTest::DaemonArgs(const std::string& name) const {
-  const std::filesystem::path logs = dir_.path() / ("tesserad-" + name);
+  const std::filesystem::path logs = dir_ / ("tesserad-" + name);
   std::filesystem::create_directories(logs);
   return {"--listen", "127.0.0.1:0", "--listen", "http://127.0.0.1:0", "--tls-cert",
           pki_.server_cert, "--tls-key", pki_.server_key,
@@ -117,7 +204,7 @@ std::vector<std::string> CmsTest::DaemonArgs(const std::string& name) const {
 }
 
 TesseradProcess& CmsTest::StartDaemon(const std::string& name) {
-  daemons_.emplace_back(DaemonArgs(name), dir_.path() / ("tesserad-" + name));
+  daemons_.emplace_back(DaemonArgs(name), dir_ / ("tesserad-" + name));
   TesseradProcess& d = daemons_.back();
   EXPECT_TRUE(d.WaitListening(2)) << d.Stderr();
   return d;
@@ -267,7 +354,10 @@ int CmsTest::AuditCount(const std::string& action) const {
   int count = 0;
   for (std::string line; std::getline(lines, line);) {
     const auto record = nlohmann::json::parse(line, nullptr, false);
-    if (record.is_object() && record.value("action", "") == action) ++count;
+    if (record.is_object() && record.value("seq", 0LL) > audit_mark_ &&
+        record.value("action", "") == action) {
+      ++count;
+    }
   }
   return count;
 }

@@ -7,6 +7,12 @@
 // root CA's officer certificates, and plain HTTP for CRL and OCSP). Helpers
 // drive the real tessera CLI, pkcs11-tool and openssl. Used from the test's
 // thread.
+//
+// A fixture that sets shared_world_ in its constructor builds that world
+// once per backend and test suite, and its tests share it: each takes
+// unused tokens (TakeTokens), names its users and officers with Unique(),
+// and counts only its own audit records (AuditCount). Setting up the world
+// is most of a CMS test's time.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -16,6 +22,7 @@
 #include <list>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,10 +37,35 @@ namespace tessera::testing {
 enum class CmsBackend { kSqlite, kPostgresql };
 std::string CmsBackendName(CmsBackend backend);
 
+// What CmsTest::SetUp builds: a test's own, or the tests' of a backend.
+struct CmsWorld {
+  std::optional<TempDir> owned_dir;  // a shared world's directory
+  std::filesystem::path dir, home, sim_state, sim_run;
+  std::unique_ptr<SimProcess> sim;
+  TestPki pki;
+  std::string url;
+  std::uint32_t officer_token = 0;
+  std::vector<std::uint32_t> user_tokens;
+  std::size_t tokens_taken = 0;        // user tokens handed out (TakeTokens)
+  int tests = 0;                       // tests served (Unique)
+  std::list<TesseradProcess> daemons;  // daemon "a"; stopped first
+};
+
 class CmsTest : public ::testing::TestWithParam<CmsBackend> {
  protected:
+  CmsTest() : dir_(own_dir_.path()) {}
   void SetUp() override;
   void TearDown() override;
+  // Stops the shared worlds of the suite that ends.
+  static void TearDownTestSuite();
+
+  // Once per world, after daemon "a" is up (a shared world's officers).
+  virtual void SetUpWorld() {}
+  // `count` user tokens no test of this world has had; fails the test when
+  // the simulator has no more.
+  std::vector<std::uint32_t> TakeTokens(std::size_t count);
+  // `base` made unique within the world ("alice" -> "alice-3").
+  std::string Unique(const std::string& base) const;
 
   // `tessera args...` with this test's home, simulator and module.
   ToolResult Cli(const std::vector<std::string>& args) const;
@@ -42,7 +74,7 @@ class CmsTest : public ::testing::TestWithParam<CmsBackend> {
   ToolResult CliOn(const std::string& transports, const std::vector<std::string>& args) const;
   // --server and --ca-file of daemon `d` (the first by default).
   std::vector<std::string> Server(const TesseradProcess* d = nullptr) const;
-  std::string Path(const std::string& name) const { return (dir_.path() / name).string(); }
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
   TesseradProcess& StartDaemon(const std::string& name);
   std::string HttpUrl(const TesseradProcess& d, const std::string& path) const;
 
@@ -86,7 +118,8 @@ class CmsTest : public ::testing::TestWithParam<CmsBackend> {
   // when the command fails (an unknown serial or user).
   nlohmann::json TokenJson(std::uint32_t serial) const;
   nlohmann::json UserJson(const std::string& id) const;
-  // How many records of `tessera audit list` have `action`.
+  // How many records of `tessera audit list` that this test caused (after
+  // its SetUp began) have `action`.
   int AuditCount(const std::string& action) const;
 
   // The tokens tessera-sim serves; user_tokens_ are all but the first. A
@@ -96,18 +129,27 @@ class CmsTest : public ::testing::TestWithParam<CmsBackend> {
   // More tessera-sim options after --tokens (--vpcd HOST:PORT for the PC/SC
   // test); a derived fixture sets them before SetUp.
   std::vector<std::string> sim_extra_args_;
-  TempDir dir_{"tessera-cms"};
+  // Set in a derived fixture's constructor: share the world (see above).
+  bool shared_world_ = false;
+
+  TempDir own_dir_{"tessera-cms"};
+  std::filesystem::path dir_;  // the world's directory: own_dir_'s, or the shared one
   std::filesystem::path home_;
   std::filesystem::path sim_state_;
   std::filesystem::path sim_run_;
-  std::unique_ptr<SimProcess> sim_;
+  SimProcess* sim_ = nullptr;
   TestPki pki_;
   std::string url_;
   std::string module_;
   std::uint32_t officer_token_ = 0;
   std::vector<std::uint32_t> user_tokens_;
-  std::list<TesseradProcess> daemons_;
-  TesseradProcess* daemon_ = nullptr;
+  std::list<TesseradProcess> daemons_;  // this test's own (StartDaemon)
+  TesseradProcess* daemon_ = nullptr;   // the world's daemon "a"
+  long long audit_mark_ = 0;            // the last audit seq before this test
+
+ private:
+  void BuildWorld(CmsWorld& world);
+  std::shared_ptr<CmsWorld> world_;
 };
 
 }  // namespace tessera::testing

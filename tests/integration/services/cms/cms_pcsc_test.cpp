@@ -33,8 +33,8 @@ class CmsPcscTest : public CmsTest {
     if (std::optional<std::string> why = PrivatePcscd::WhyUnavailable()) GTEST_SKIP() << *why;
     // pcscd first: as root it moves this thread into a network namespace of
     // its own, which the simulator, tesserad and the tools then share.
-    std::filesystem::create_directories(dir_.path() / "pcscd");
-    auto pcscd = PrivatePcscd::Start(dir_.path() / "pcscd");
+    std::filesystem::create_directories(dir_ / "pcscd");
+    auto pcscd = PrivatePcscd::Start(dir_ / "pcscd");
     ASSERT_TRUE(pcscd.ok()) << pcscd.status().message();
     pcscd_ = std::move(pcscd).value();
     // Tokens go to vpcd in serial order, token i to PORT+i; vpcd has two

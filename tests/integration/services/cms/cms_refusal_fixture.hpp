@@ -1,6 +1,7 @@
-// The refusal tests' fixture (issue 13, docs/cms-api.md): CmsTest with five
-// tokens (the officer's, alice's two candidates, a second officer's, an
-// outsider's), alice and officer olivia enrolled, an OfficerTerminal that
+// The refusal tests' fixture (issue 13, docs/cms-api.md): CmsTest with one
+// world per backend (officer olivia enrolled once) and, for each test, four
+// fresh tokens (alice's two candidates, a second officer's, an outsider's)
+// and a fresh user alice-N, an OfficerTerminal that
 // sends what the CLI never makes over the REST API (the officer's token
 // logged in, its 9a certificate as TLS client certificate), and the checks
 // every refusal makes: the directory and the tokens as they were.
@@ -12,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/ossl.hpp"
 #include "services/cms/eform.hpp"
@@ -116,19 +118,31 @@ struct Request {
 class CmsNegativeTest : public CmsTest {
  protected:
   // The officer's, alice's two candidates, a second officer's, an outsider's.
-  CmsNegativeTest() { sim_tokens_ = 5; }
+  // One world per backend for the suite: four tokens for each test.
+  static constexpr std::size_t kTestsPerSuite = 8;
+  CmsNegativeTest() {
+    shared_world_ = true;
+    sim_tokens_ = 1 + 4 * kTestsPerSuite;
+  }
+
+  // Officer olivia on the officer's token, once per world.
+  void SetUpWorld() override {
+    ToolResult officer = AddOfficer("olivia", "Olivia Officer", officer_token_);
+    ASSERT_EQ(officer.exit_code, 0) << officer.Describe();
+  }
 
   void SetUp() override {
     CmsTest::SetUp();
     if (HasFatalFailure()) return;
-    token_a_ = user_tokens_[0];
-    token_b_ = user_tokens_[1];
-    second_officer_token_ = user_tokens_[2];
-    outsider_token_ = user_tokens_[3];
-    ToolResult user = AddUser("alice", "Alice Example", "P-123");
+    const std::vector<std::uint32_t> tokens = TakeTokens(4);
+    ASSERT_FALSE(HasFailure());
+    token_a_ = tokens[0];
+    token_b_ = tokens[1];
+    second_officer_token_ = tokens[2];
+    outsider_token_ = tokens[3];
+    alice_ = Unique("alice");
+    ToolResult user = AddUser(alice_, "Alice Example", "P-123");
     ASSERT_EQ(user.exit_code, 0) << user.Describe();
-    ToolResult officer = AddOfficer("olivia", "Olivia Officer", officer_token_);
-    ASSERT_EQ(officer.exit_code, 0) << officer.Describe();
   }
 
   void RegisterOrFail(std::uint32_t token) {
@@ -145,7 +159,7 @@ class CmsNegativeTest : public CmsTest {
 
   // v1 for alice and `token`, signed and answered with v2 (201).
   Result<Request> FillV2(OfficerTerminal& officer, std::uint32_t token) {
-    TESSERA_ASSIGN_OR_RETURN(cms::EformV1 v1, officer.NewV1("alice", token, "P-123"));
+    TESSERA_ASSIGN_OR_RETURN(cms::EformV1 v1, officer.NewV1(alice_, token, "P-123"));
     Request request;
     TESSERA_ASSIGN_OR_RETURN(request.v1_jws, officer.SignV1(v1));
     TESSERA_ASSIGN_OR_RETURN(cli::HttpResponse answer, officer.SubmitV1(request.v1_jws));
@@ -161,7 +175,7 @@ class CmsNegativeTest : public CmsTest {
   // The directory as a refusal must leave it: alice without a binding and
   // `token` in `state` without one ("" when it must not be recorded at all).
   void ExpectUnbound(std::uint32_t token, const std::string& state = "inventory") {
-    const nlohmann::json user = UserJson("alice");
+    const nlohmann::json user = UserJson(alice_);
     ASSERT_TRUE(user.is_object());
     EXPECT_TRUE(user.at("bindings").empty()) << user.dump();
     const nlohmann::json shown = TokenJson(token);
@@ -195,6 +209,7 @@ class CmsNegativeTest : public CmsTest {
   void MakeOutsider();
 
   std::uint32_t token_a_ = 0, token_b_ = 0, second_officer_token_ = 0, outsider_token_ = 0;
+  std::string alice_;  // this test's user: alice-N
 };
 
 }  // namespace tessera::testing

@@ -35,6 +35,7 @@ add_executable(directory_backend_test
   services/directory/postgres_outage_test.cpp
   services/directory/store_test.cpp
 )
+tessera_use_test_pch(directory_backend_test)
 target_link_libraries(directory_backend_test PRIVATE tessera_directory_test_support
                       Threads::Threads GTest::gtest_main)
 foreach(suite OpenDatabase Lifecycle DatabaseTest StoreTest TokenDirectoryTest
@@ -55,6 +56,7 @@ endforeach()
 # The tessera CLI's directory commands, on the real binary (a separate
 # binary, so that the tests above do not wait for the whole CLI to build).
 add_executable(directory_cli_test services/directory/directory_cli_test.cpp)
+tessera_use_test_pch(directory_cli_test)
 target_link_libraries(directory_cli_test PRIVATE tessera_directory_test_support
                       Threads::Threads GTest::gtest_main)
 target_compile_definitions(directory_cli_test PRIVATE TESSERA_CLI_BINARY="$<TARGET_FILE:tessera>")
