@@ -162,7 +162,8 @@ std::vector<std::uint32_t> CmsTest::TakeTokens(std::size_t count) {
     ADD_FAILURE() << "the simulator has " << world_->user_tokens.size()
                   << " user tokens and the tests took " << world_->tokens_taken
                   << ": raise sim_tokens_";
-    return std::vector<std::uint32_t>(count, 0);
+    taken.assign(count, 0);
+    return taken;
   }
   for (std::size_t i = 0; i < count; ++i) {
     taken.push_back(world_->user_tokens[world_->tokens_taken++]);
