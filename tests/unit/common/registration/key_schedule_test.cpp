@@ -18,7 +18,10 @@
 namespace tessera::registration {
 namespace {
 
-Bytes Filled(std::uint8_t value, std::size_t size = kSecretSize) { return Bytes(size, value); }
+Bytes Filled(std::uint8_t value, std::size_t size = kSecretSize) {
+  Bytes filled(size, value);
+  return filled;
+}
 
 Bytes Concat(std::initializer_list<ByteView> parts) {
   Bytes out;
@@ -67,7 +70,7 @@ Bytes OpenSslHmac(ByteView key, ByteView data) {
   return out;
 }
 
-Bytes ToBytes(const SecureBytes& s) { return Bytes(s.view().begin(), s.view().end()); }
+Bytes ToBytes(const SecureBytes& s) { return {s.view().begin(), s.view().end()}; }
 
 TEST(RegistrationKeySchedule, TranscriptHashIsSha256OfTheContextAndTheMessages) {
   const Bytes r0 = {0xE1, 0x02, 0x80, 0x00};
