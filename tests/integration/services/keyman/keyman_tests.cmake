@@ -23,8 +23,8 @@ tessera_add_gtest(card_manager_sim_test
   LABELS integration keyman)
 add_dependencies(card_manager_sim_test tessera-sim)
 
-# services/keyman's bulk runner on its own.
+# services/keyman's bulk runner and issuer key file reader on their own.
 tessera_add_gtest(keyman_unit_test
-  SOURCES services/keyman/bulk_test.cpp
+  SOURCES services/keyman/bulk_test.cpp services/keyman/issuer_key_file_test.cpp
   LIBS tessera_keyman
   LABELS unit keyman)
