@@ -63,7 +63,14 @@ inline constexpr std::uint16_t kEncrypt = 0x0004;        // AES-GCM encryption
 inline constexpr std::uint16_t kDecrypt = 0x0008;        // AES-GCM decryption
 inline constexpr std::uint16_t kDerive = 0x0010;         // base of F4 04
 inline constexpr std::uint16_t kExportDerived = 0x0020;  // F5 40, HKDF output to the host
+// The bits a host may give a key (F4 import and derive).
 inline constexpr std::uint16_t kAll = 0x003F;
+// K of the registration protocol (docs/registration-protocol.md): set only
+// by the token's own registration, never by a host, and good for nothing
+// but that protocol's login.
+inline constexpr std::uint16_t kRegistration = 0x0040;
+// The bits a stored record may hold.
+inline constexpr std::uint16_t kDefined = kAll | kRegistration;
 }  // namespace usage
 
 inline constexpr std::size_t kMaxLabel = 32;

@@ -64,7 +64,7 @@ Result<SecretKeyRecord> DecodeSecretKey(ByteView b) {
   if (!key_type) return Malformed("unknown type");
   if (*pin < 1 || *pin > 3) return Malformed("PIN policy");
   if (*origin < 1 || *origin > 3) return Malformed("origin");
-  if ((*usage & ~secret::usage::kAll) != 0) return Malformed("usage");
+  if ((*usage & ~secret::usage::kDefined) != 0) return Malformed("usage");
   TESSERA_ASSIGN_OR_RETURN(ByteView label, ReadShort(in, secret::kMaxLabel, "label"));
   TESSERA_ASSIGN_OR_RETURN(ByteView id, ReadShort(in, secret::kMaxId, "ID"));
   TESSERA_ASSIGN_OR_RETURN(ByteView value, ReadShort(in, secret::kGenericMaxLength, "key"));

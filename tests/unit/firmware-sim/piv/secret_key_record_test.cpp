@@ -51,6 +51,16 @@ TEST(PivSecretKeyRecord, RoundTrips) {
   EXPECT_FALSE(decoded->Allows(0x0002));
 }
 
+// A registration key (usage 0040) is stored and loaded like any other; only
+// hosts may not ask for that bit (secret_key_manage_test).
+TEST(PivSecretKeyRecord, KeepsTheRegistrationUsage) {
+  SecretKeyRecord r = Sample();
+  r.usage = piv::secret::usage::kRegistration;
+  auto decoded = DecodeSecretKey(EncodeSecretKey(r).view());
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(decoded->usage, 0x0040);
+}
+
 TEST(PivSecretKeyRecord, RejectsEveryMalformedVariant) {
   const std::string value16 = "10abababababababababababababababab";
   const struct {
@@ -82,8 +92,8 @@ TEST(PivSecretKeyRecord, RejectsEveryMalformedVariant) {
        "01200304003101"
        "6b020102" +
            value16},
-      {"usage bit 0040",
-       "01200303004001"
+      {"usage bit 0080",
+       "01200303008001"
        "6b020102" +
            value16},
       {"label of 33 bytes",
