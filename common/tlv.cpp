@@ -7,13 +7,13 @@ namespace {
 
 constexpr std::size_t kMaxTagBytes = 3;
 
+}  // namespace
+
 std::string TagHex(std::uint32_t tag) {
   Bytes b;
   AppendTag(b, tag);
   return ToHex(b);
 }
-
-}  // namespace
 
 bool Tlv::constructed() const {
   std::uint32_t first = tag;

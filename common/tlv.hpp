@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "common/bytes.hpp"
@@ -42,6 +43,8 @@ Result<ByteView> ParseSingle(ByteView data, std::uint32_t expected_tag);
 std::optional<ByteView> FindTag(const std::vector<Tlv>& tlvs, std::uint32_t tag);
 
 // Number of bytes the tag occupies when encoded (1..3; 4 for larger values).
+// The tag's bytes in hex ("5fc105", "8a"), for messages.
+std::string TagHex(std::uint32_t tag);
 std::size_t TagSize(std::uint32_t tag);
 void AppendTag(Bytes& out, std::uint32_t tag);
 void AppendLength(Bytes& out, std::size_t length);

@@ -1,7 +1,6 @@
 #include "common/registration/messages.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -21,15 +20,6 @@ struct FieldSpec {
 };
 using Fields = std::vector<std::optional<ByteView>>;
 
-// "8A", "5FC1": a tag as its bytes in upper-case hex.
-std::string Hex2(std::uint32_t tag) {
-  Bytes bytes;
-  AppendTag(bytes, tag);
-  std::string hex = ToHex(bytes);
-  for (char& c : hex) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return hex;
-}
-
 Status Malformed(std::string_view message, const std::string& why) {
   return Status::InvalidArgument(std::string(message) + ": " + why);
 }
@@ -46,7 +36,7 @@ Result<Fields> ReadFields(ByteView body, std::span<const FieldSpec> specs,
     std::size_t at = next;
     while (at < specs.size() && specs[at].tag != t->tag) ++at;
     if (at == specs.size()) {
-      return Malformed(message, "tag " + Hex2(t->tag) + " is unknown, repeated or out of order");
+      return Malformed(message, "tag " + TagHex(t->tag) + " is unknown, repeated or out of order");
     }
     for (std::size_t skipped = next; skipped < at; ++skipped) {
       if (!specs[skipped].optional) {
@@ -284,7 +274,7 @@ Result<AuthChallenge> DecodeAuthChallenge(ByteView data) {
   Result<Tlv> body = reader.Next();
   if (!body.ok()) return body.status().Prefixed(std::string(kName) + ": ");
   if (body->tag != tag::kAuthChallenge) {
-    return Malformed(kName, "starts with tag " + Hex2(body->tag) + ", not E6");
+    return Malformed(kName, "starts with tag " + TagHex(body->tag) + ", not E6");
   }
   TESSERA_ASSIGN_OR_RETURN(Fields f, ReadFields(body->value, kAuthChallengeFields, kName));
   TESSERA_ASSIGN_OR_RETURN(Fields mac, ReadFields(reader.rest(), kServerMacField, kName));
