@@ -6,6 +6,7 @@ tessera_add_gtest(cms_crypto_test
     services/cms/eform_test.cpp
     services/cms/jcs_test.cpp
     services/cms/jws_test.cpp
+    services/cms/jws_key_signer.cpp
   LIBS tessera_cms_crypto
   LABELS cms)
 

@@ -12,6 +12,7 @@
 
 #include "common/crypto/hash.hpp"
 #include "tests/integration/services/cms/cms_refusal_fixture.hpp"
+#include "tests/integration/services/cms/jws_key_signer.hpp"
 #include "tests/support/postgres_server.hpp"
 
 namespace tessera::testing {
@@ -54,7 +55,7 @@ TEST_P(CmsEformRefusalTest, AV1SignedByANonOfficerIsRefused) {
   // A software key signs olivia's form.
   ossl::PkeyPtr software(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
   auto soft = cms::SignCompact(cms::JwsAlg::kEs256, cms::kEformV1Type, "olivia", olivia_payload,
-                               SoftwareSigner(software.get()));
+                               JwsKeySigner(cms::JwsAlg::kEs256, *software));
   ASSERT_TRUE(soft.ok());
   refused = olivia->SubmitV1(*soft);
   ASSERT_TRUE(refused.ok());

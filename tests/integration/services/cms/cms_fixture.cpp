@@ -82,12 +82,10 @@ void CmsTest::SetUp() {
     if (shared_world_) SharedWorlds()[GetParam()] = world;
   }
   // The audit records before this test's own.
-  ToolResult listed = Cli({"audit", "list", "--directory", url_});
-  ASSERT_EQ(listed.exit_code, 0) << listed.Describe();
-  std::istringstream lines(listed.out);
-  for (std::string line; std::getline(lines, line);) {
-    const auto record = nlohmann::json::parse(line, nullptr, false);
-    if (record.is_object()) audit_mark_ = std::max(audit_mark_, record.value("seq", 0LL));
+  std::optional<std::vector<nlohmann::json>> records = AuditRecords();
+  ASSERT_TRUE(records.has_value());
+  for (const nlohmann::json& record : *records) {
+    audit_mark_ = std::max(audit_mark_, record.value("seq", 0LL));
   }
 }
 
@@ -348,17 +346,25 @@ nlohmann::json CmsTest::UserJson(const std::string& id) const {
   return nlohmann::json::parse(shown.out, nullptr, false);
 }
 
-int CmsTest::AuditCount(const std::string& action) const {
+std::optional<std::vector<nlohmann::json>> CmsTest::AuditRecords() const {
   ToolResult listed = Cli({"audit", "list", "--directory", url_});
-  EXPECT_EQ(listed.exit_code, 0) << listed.Describe();
+  if (listed.exit_code != 0) {
+    ADD_FAILURE() << listed.Describe();
+    return std::nullopt;
+  }
+  std::vector<nlohmann::json> records;
   std::istringstream lines(listed.out);
-  int count = 0;
   for (std::string line; std::getline(lines, line);) {
-    const auto record = nlohmann::json::parse(line, nullptr, false);
-    if (record.is_object() && record.value("seq", 0LL) > audit_mark_ &&
-        record.value("action", "") == action) {
-      ++count;
-    }
+    auto record = nlohmann::json::parse(line, nullptr, false);
+    if (record.is_object()) records.push_back(std::move(record));
+  }
+  return records;
+}
+
+int CmsTest::AuditCount(const std::string& action) const {
+  int count = 0;
+  for (const nlohmann::json& record : AuditRecords().value_or(std::vector<nlohmann::json>{})) {
+    if (record.value("seq", 0LL) > audit_mark_ && record.value("action", "") == action) ++count;
   }
   return count;
 }

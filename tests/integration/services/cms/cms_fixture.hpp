@@ -121,6 +121,9 @@ class CmsTest : public ::testing::TestWithParam<CmsBackend> {
   // How many records of `tessera audit list` that this test caused (after
   // its SetUp began) have `action`.
   int AuditCount(const std::string& action) const;
+  // The records of `tessera audit list` (a test failure and nullopt when
+  // the command fails).
+  std::optional<std::vector<nlohmann::json>> AuditRecords() const;
 
   // The tokens tessera-sim serves; user_tokens_ are all but the first. A
   // derived fixture's constructor may ask for more.

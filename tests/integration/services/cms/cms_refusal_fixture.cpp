@@ -24,27 +24,6 @@ std::string WithPayload(const std::string& jws, const std::string& payload) {
   return jws.substr(0, first + 1) + cms::Base64UrlEncode(AsView(payload)) + jws.substr(second);
 }
 
-// ES256 with a software key (OpenSSL's DER turned into r || s).
-cms::JwsSigner SoftwareSigner(EVP_PKEY* key) {
-  return [key](const std::string& input) -> Result<Bytes> {
-    ossl::MdCtxPtr md(EVP_MD_CTX_new());
-    if (EVP_DigestSignInit_ex(md.get(), nullptr, "SHA256", nullptr, nullptr, key, nullptr) != 1) {
-      return ossl::Error("EVP_DigestSignInit_ex");
-    }
-    std::size_t len = 0;
-    const auto* data = reinterpret_cast<const unsigned char*>(input.data());
-    if (EVP_DigestSign(md.get(), nullptr, &len, data, input.size()) != 1) {
-      return ossl::Error("EVP_DigestSign");
-    }
-    Bytes sig(len);
-    if (EVP_DigestSign(md.get(), sig.data(), &len, data, input.size()) != 1) {
-      return ossl::Error("EVP_DigestSign");
-    }
-    sig.resize(len);
-    return cms::EcdsaDerToJose(sig, 32);
-  };
-}
-
 // An officer's terminal driven request by request (what `tessera officer
 // bind` does, step by step). Not movable: the TLS client key signs through
 

@@ -32,8 +32,6 @@ ByteView AsView(const std::string& s);
 // The JWS with its payload replaced and the signature kept: a field changed
 // after signing.
 std::string WithPayload(const std::string& jws, const std::string& payload);
-// ES256 with a software key (OpenSSL's DER turned into r || s).
-cms::JwsSigner SoftwareSigner(EVP_PKEY* key);
 
 // the token it holds. One thread at a time.
 class OfficerTerminal {

@@ -9,6 +9,7 @@
 
 #include "common/bytes.hpp"
 #include "common/ossl.hpp"
+#include "tests/integration/services/cms/jws_key_signer.hpp"
 
 namespace tessera::cms {
 namespace {
@@ -34,40 +35,9 @@ const EVP_PKEY& Rsa2048() {
   return *key;
 }
 
-// What an officer's terminal or the HSM does: sign, and for ECDSA turn
-// OpenSSL's DER into r || s.
-JwsSigner KeySigner(JwsAlg alg, const EVP_PKEY& key) {
-  return [alg, &key](const std::string& input) -> Result<Bytes> {
-    const bool pss = alg == JwsAlg::kPs256;
-    const char* digest = alg == JwsAlg::kEs384 ? "SHA384" : "SHA256";
-    ossl::MdCtxPtr md(EVP_MD_CTX_new());
-    EVP_PKEY_CTX* pctx = nullptr;
-    if (EVP_DigestSignInit_ex(md.get(), &pctx, digest, nullptr, nullptr,
-                              const_cast<EVP_PKEY*>(&key), nullptr) != 1) {
-      return ossl::Error("EVP_DigestSignInit_ex");
-    }
-    if (pss && (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-                EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1)) {
-      return ossl::Error("PSS");
-    }
-    std::size_t len = 0;
-    const auto* data = reinterpret_cast<const unsigned char*>(input.data());
-    if (EVP_DigestSign(md.get(), nullptr, &len, data, input.size()) != 1) {
-      return ossl::Error("EVP_DigestSign");
-    }
-    Bytes sig(len);
-    if (EVP_DigestSign(md.get(), sig.data(), &len, data, input.size()) != 1) {
-      return ossl::Error("EVP_DigestSign");
-    }
-    sig.resize(len);
-    if (alg == JwsAlg::kEs256) return EcdsaDerToJose(sig, 32);
-    if (alg == JwsAlg::kEs384) return EcdsaDerToJose(sig, 48);
-    return sig;
-  };
-}
-
 std::string Sign(JwsAlg alg, const EVP_PKEY& key, const std::string& payload = "{\"a\":1}") {
-  auto jws = SignCompact(alg, "tessera-eform-v1+jws", "officer-7", payload, KeySigner(alg, key));
+  auto jws = SignCompact(alg, "tessera-eform-v1+jws", "officer-7", payload,
+                         tessera::testing::JwsKeySigner(alg, key));
   EXPECT_TRUE(jws.ok()) << jws.status().ToString();
   return jws.ok() ? *jws : std::string();
 }
