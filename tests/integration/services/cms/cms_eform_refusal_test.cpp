@@ -218,7 +218,7 @@ TEST_P(CmsEformRefusalTest, AV2TheCmsDidNotSendIsRefused) {
   const cms::EformV2 sent = cms::DecodeV2(for_a->v2).value();
   cms::EformV2 own;
   own.request_id = for_a->id;
-  own.v1_sha256 = crypto::DigestOnce(crypto::Hash::kSha256, AsView(for_a->v1_jws)).value();
+  own.v1_sha256 = crypto::DigestOnce(crypto::Hash::kSha256, AsBytes(for_a->v1_jws)).value();
   own.user = {alice_, "Alice Example", "Tessera", alice_ + "@example.org", "P-123"};
   own.token_serial = token_a_;
   own.token_key_sha256 = sent.token_key_sha256;

@@ -12,16 +12,12 @@ namespace tessera::testing {
 SecureBytes Secret(std::string_view text) { return SecureBytes(Bytes(text.begin(), text.end())); }
 SecureBytes TestPin() { return Secret("123456"); }
 
-ByteView AsView(const std::string& s) {
-  return ByteView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-}
-
 // The JWS with its payload replaced and the signature kept: a field changed
 // after signing.
 std::string WithPayload(const std::string& jws, const std::string& payload) {
   const std::size_t first = jws.find('.');
   const std::size_t second = jws.find('.', first + 1);
-  return jws.substr(0, first + 1) + cms::Base64UrlEncode(AsView(payload)) + jws.substr(second);
+  return jws.substr(0, first + 1) + cms::Base64UrlEncode(AsBytes(payload)) + jws.substr(second);
 }
 
 // An officer's terminal driven request by request (what `tessera officer

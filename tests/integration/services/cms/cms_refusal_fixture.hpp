@@ -28,7 +28,6 @@ inline constexpr char kFactoryManagementKey[] = "0102030405060708010203040506070
 
 SecureBytes Secret(std::string_view text);
 SecureBytes TestPin();
-ByteView AsView(const std::string& s);
 // The JWS with its payload replaced and the signature kept: a field changed
 // after signing.
 std::string WithPayload(const std::string& jws, const std::string& payload);
@@ -85,7 +84,7 @@ class OfficerTerminal {
                            const std::optional<std::string>& kid = std::nullopt) {
     return cms::SignCompact(
         cms::JwsAlg::kEs256, typ, kid ? *kid : officer_id_, payload,
-        [this](const std::string& input) { return token_->SignEs256("9a", AsView(input)); });
+        [this](const std::string& input) { return token_->SignEs256("9a", AsBytes(input)); });
   }
   Result<std::string> SignV1(const cms::EformV1& v1) {
     TESSERA_ASSIGN_OR_RETURN(std::string payload, cms::EncodeV1(v1));
