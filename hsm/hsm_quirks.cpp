@@ -15,7 +15,8 @@ constexpr KnownHsm kKnownHsms[] = {
     // (CKM_RSA_X_509); a bad OAEP or raw RSA ciphertext is CKR_GENERAL_ERROR.
     // No CKM_ECDH_AES_KEY_WRAP (CKR_MECHANISM_INVALID), CKM_ECDH1_DERIVE with
     // CKD_NULL only (CKR_MECHANISM_PARAM_INVALID), and CKM_AES_KEY_WRAP_PAD
-    // zero-fills to 8 bytes before wrapping.
+    // zero-fills to 8 bytes before wrapping. No CKM_HKDF_DERIVE (not in
+    // pkcs11-tool -M), so registration's ECDH secret comes to the host.
     {"SoftHSM project", "",
      HsmQuirks{.name = "SoftHSM2",
                .supports_aes_ecb_encrypt_data = true,
@@ -25,6 +26,7 @@ constexpr KnownHsm kKnownHsms[] = {
                .supports_ecdh_aes_key_wrap = false,
                .supports_ecdh_x963_kdf = false,
                .key_wrap_pad_zero_fills = true,
+               .supports_hkdf_derive = false,
                .max_sessions = 64,
                .needs_login_per_session = false}},
 };

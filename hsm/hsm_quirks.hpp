@@ -34,6 +34,11 @@ struct HsmQuirks {
   // of 8 bytes before wrapping, so the RFC 5649 length (MLI) counts the fill
   // and the unwrapped data ends in up to 7 zero bytes.
   bool key_wrap_pad_zero_fills = false;
+  // CKM_HKDF_DERIVE (PKCS#11 3.0 §2.43): registration's Z1 could stay a
+  // sensitive HSM object and k1 be derived in the HSM. Without it the ECDH
+  // result comes to the host for one HKDF (ecdh.hpp; docs/hsm-adapter.md
+  // "Quirks").
+  bool supports_hkdf_derive = false;
   std::uint32_t max_sessions = 1;  // sessions the adapter may open at once
   // true: each session needs its own C_Login (some network HSMs); PKCS#11
   // itself makes a login apply to every session of the application.
