@@ -30,7 +30,8 @@ Result<SecureBytes> Derive(ByteView salt, ByteView ikm, std::string_view label) 
   return crypto::Hkdf(crypto::Hash::kSha256, ikm, salt, AsBytes(label), kSecretSize);
 }
 
-// role 00 phase 00 transcript_hash: what a proof MAC covers.
+}  // namespace
+
 Bytes ProofInput(Role role, Phase phase, ByteView transcript_hash) {
   Bytes input;
   Append(input, AsBytes(role == Role::kClient ? "client" : "server"));
@@ -41,7 +42,19 @@ Bytes ProofInput(Role role, Phase phase, ByteView transcript_hash) {
   return input;
 }
 
-}  // namespace
+Bytes SessionSaltInput(ByteView th_client) {
+  Bytes input;
+  Append(input, AsBytes(kSessionLabel));
+  Append(input, th_client);
+  input.push_back(0x01);  // RFC 5869 §2.3: T(1) = HMAC(PRK, info || 0x01)
+  return input;
+}
+
+Result<SecureBytes> SessionKeyFromSalt(ByteView ks, ByteView z) {
+  TESSERA_RETURN_IF_ERROR(NeedSize(ks, kSecretSize, "Ks"));
+  TESSERA_RETURN_IF_ERROR(NeedSize(z, kSecretSize, "the P-256 shared secret Z"));
+  return Derive(ks, z, kSessionLabel);
+}
 
 Result<Bytes> TranscriptHash(std::string_view context, std::initializer_list<ByteView> parts) {
   TESSERA_ASSIGN_OR_RETURN(crypto::Digester digester,

@@ -69,6 +69,14 @@ enum class Phase { kRegister, kLogin };
 [[nodiscard]] Status CheckProofMac(ByteView k, Role role, Phase phase, ByteView transcript_hash,
                                    ByteView mac);
 
+// For a party whose K is an HSM object that can only HMAC (the gateway):
+// ProofMac(k, ...) = HMAC(K, ProofInput(...)), Ks = HMAC(K,
+// SessionSaltInput(TH_c)) (HKDF-Expand to one block is one HMAC, RFC 5869
+// §2.3), and SES = SessionKeyFromSalt(Ks, Z) = SessionKey(K, TH_c, Z).
+Bytes ProofInput(Role role, Phase phase, ByteView transcript_hash);
+Bytes SessionSaltInput(ByteView th_client);
+[[nodiscard]] Result<SecureBytes> SessionKeyFromSalt(ByteView ks, ByteView z);
+
 // SES from K, the client's transcript hash and the login's ECDH secret Z.
 [[nodiscard]] Result<SecureBytes> SessionKey(ByteView k, ByteView th_client, ByteView z);
 

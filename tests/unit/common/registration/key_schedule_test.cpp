@@ -140,6 +140,21 @@ TEST(RegistrationKeySchedule, TheSessionKeyNeedsKTheTranscriptAndTheEcdhSecret) 
   EXPECT_NE(ToBytes(*SessionKey(Filled(0x09), th_c, z)), ToBytes(*ses));
 }
 
+// The gateway holds K as an HSM object that only HMACs: its route to the
+// proofs and to SES must give the same bytes as the token's.
+TEST(RegistrationKeySchedule, TheHmacOnlyRouteGivesTheSameProofsAndSessionKey) {
+  const Bytes k = Filled(0x21), th = Filled(0x22), z = Filled(0x23);
+  EXPECT_EQ(OpenSslHmac(k, ProofInput(Role::kServer, Phase::kLogin, th)),
+            *ProofMac(k, Role::kServer, Phase::kLogin, th));
+  EXPECT_EQ(OpenSslHmac(k, ProofInput(Role::kClient, Phase::kRegister, th)),
+            *ProofMac(k, Role::kClient, Phase::kRegister, th));
+  const Bytes ks = OpenSslHmac(k, SessionSaltInput(th));
+  auto via_salt = SessionKeyFromSalt(ks, z);
+  ASSERT_TRUE(via_salt.ok()) << via_salt.status().ToString();
+  EXPECT_EQ(ToBytes(*via_salt), ToBytes(*SessionKey(k, th, z)));
+  EXPECT_EQ(SessionKeyFromSalt(Bytes(31, 0), z).status().code(), Code::kInvalidArgument);
+}
+
 TEST(RegistrationKeySchedule, RecordKeysDifferByDirectionAndNoncesAreDirectionThenSequence) {
   const Bytes ses = Filled(0xC3);
   auto c2s = RecordKey(ses, Direction::kClientToServer);
