@@ -29,3 +29,13 @@ tessera_add_gtest(hsm_token_key_wrap_test
   LIBS tessera_hsm tessera_sim_test_support
   LABELS integration hsm)
 add_dependencies(hsm_token_key_wrap_test tessera-sim)
+
+# The registration gateway's keys (issue 14): hsm/agreement_key, ecdh and
+# secret_wrap against SoftHSM2, checked against OpenSSL.
+tessera_add_gtest(hsm_registration_keys_test
+  SOURCES
+    hsm/registration_keys_test.cpp
+    hsm/softhsm_fixture.cpp
+    ${PROJECT_SOURCE_DIR}/tests/support/run_tool.cpp
+  LIBS tessera_hsm
+  LABELS integration hsm)
