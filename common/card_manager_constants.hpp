@@ -33,7 +33,11 @@ inline constexpr std::uint16_t kExecutiveStatus = 0xDF31;
 
 inline constexpr std::uint8_t kKeyIdKrk = 1;
 inline constexpr std::uint8_t kKeyIdMk = 2;
+// The registration issuer's P-256 public key (issue 14; GPC Amd F's
+// PK.CA-KLOC.ECDSA layout): PUT KEY P2 10, GET DATA 00E0 type B0.
+inline constexpr std::uint8_t kKeyIdIssuer = 0x10;
 inline constexpr std::uint8_t kKeyTypeAes = 0x88;
+inline constexpr std::uint8_t kKeyTypeEccPublic = 0xB0;
 inline constexpr std::size_t kKeyLength = 32;  // AES-256
 inline constexpr std::size_t kUidLength = 16;
 inline constexpr std::size_t kUnlockChallengeLength = 16;

@@ -4,6 +4,7 @@
 #include "common/scp03/key_set.hpp"
 #include "common/tlv.hpp"
 #include "firmware-sim/applets/card_manager/handlers.hpp"
+#include "firmware-sim/applets/shared/issuer_key_record.hpp"
 
 namespace tessera::sim::card_manager {
 namespace {
@@ -27,7 +28,7 @@ void AppendKeyInformation(Bytes& out, std::uint8_t id, std::uint8_t kvn) {
   AppendTlv(out, 0xC0, Bytes{id, kvn, cm::kKeyTypeAes, static_cast<std::uint8_t>(cm::kKeyLength)});
 }
 
-Bytes KeyInformationTemplate(const ExecutiveState& state) {
+Result<Bytes> KeyInformationTemplate(const Storage& storage, const ExecutiveState& state) {
   Bytes entries;
   if (state.lifecycle == cm::Lifecycle::kManufactured) {
     // Only the factory transport key, in slot 1 (docs/card-manager.md).
@@ -35,6 +36,13 @@ Bytes KeyInformationTemplate(const ExecutiveState& state) {
   } else {
     AppendKeyInformation(entries, cm::kKeyIdKrk, state.krk->kvn);
     AppendKeyInformation(entries, cm::kKeyIdMk, state.mk->kvn);
+  }
+  // The issuer key (issue 14): C0 { 10, KVN, B0 (ECC public), 41 (65) }.
+  TESSERA_ASSIGN_OR_RETURN(std::optional<IssuerKey> issuer, LoadIssuerKey(storage));
+  if (issuer) {
+    AppendTlv(entries, 0xC0,
+              Bytes{cm::kKeyIdIssuer, issuer->kvn, cm::kKeyTypeEccPublic,
+                    static_cast<std::uint8_t>(kIssuerPointSize)});
   }
   return EncodeTlv(0xE0, entries);
 }
@@ -46,7 +54,7 @@ Result<Bytes> HandleGetData(CmContext& c, const CommandApdu& apdu) {
   switch (tag) {
     case cm::tag::kUid: return EncodeTlv(cm::tag::kUid, c.token().uid);
     case cm::tag::kCplc: return EncodeTlv(cm::tag::kCplc, Cplc(c.token().serial));
-    case cm::tag::kKeyInfo: return KeyInformationTemplate(c.state());
+    case cm::tag::kKeyInfo: return KeyInformationTemplate(*c.token().storage, c.state());
     case cm::tag::kExecutiveStatus:
       return EncodeTlv(
           cm::tag::kExecutiveStatus,

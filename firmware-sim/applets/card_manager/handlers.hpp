@@ -27,5 +27,7 @@ Result<Bytes> HandleUnlock(CmContext& c, const CommandApdu& apdu);
 Result<Bytes> HandleDeleteKey(CmContext& c, const CommandApdu& apdu);
 Result<Bytes> HandlePutKey(CmContext& c, const CommandApdu& apdu);
 Result<Bytes> HandleSetStatus(CmContext& c, const CommandApdu& apdu);
+// PUT KEY's issuer key form (P2 10), called by HandlePutKey in a channel.
+Result<Bytes> HandlePutIssuerKey(CmContext& c, const Channel& channel, const CommandApdu& apdu);
 
 }  // namespace tessera::sim::card_manager

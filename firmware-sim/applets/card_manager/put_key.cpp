@@ -2,7 +2,8 @@
 // personalization of both high-level keys in MANUFACTURED (seed 003 claims
 // 9-14) and replacement of the MK in an UNLOCKED channel after DELETE KEY
 // (claims 24-26). Each is one Transaction, so a power cut leaves the old key
-// set or the new one, never a mix.
+// set or the new one, never a mix. The issuer key (P2 10) is in
+// put_issuer_key.cpp.
 #include <vector>
 
 #include "common/scp03/key_set.hpp"
@@ -13,6 +14,7 @@ namespace {
 
 constexpr std::uint8_t kPersonalizeP2 = 0x81;  // key ID 1, more keys follow
 constexpr std::uint8_t kReplaceP2 = cm::kKeyIdMk;
+constexpr std::uint8_t kIssuerKeyP2 = cm::kKeyIdIssuer;
 constexpr std::uint8_t kMinIssuedKvn = 0x01;
 constexpr std::uint8_t kMaxIssuedKvn = 0x7F;
 // 88 21 20 <32 bytes> 03 <KCV>: type, key data length, key length, the
@@ -96,7 +98,8 @@ Result<Bytes> ReplaceMasterKey(CmContext& c, const Channel& channel, const Comma
 
 Result<Bytes> HandlePutKey(CmContext& c, const CommandApdu& apdu) {
   TESSERA_ASSIGN_OR_RETURN(Channel * channel, RequireChannel(c));
-  Result<Bytes> answer = Status::IncorrectP1P2("PUT KEY: P2 must be 81 or 02");
+  if (apdu.p2 == kIssuerKeyP2) return HandlePutIssuerKey(c, *channel, apdu);
+  Result<Bytes> answer = Status::IncorrectP1P2("PUT KEY: P2 must be 81, 02 or 10");
   if (apdu.p2 == kPersonalizeP2) answer = Personalize(c, *channel, apdu);
   if (apdu.p2 == kReplaceP2) answer = ReplaceMasterKey(c, *channel, apdu);
   // The channel was keyed from the key set just replaced: the next command

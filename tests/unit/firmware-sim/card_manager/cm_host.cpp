@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/card_manager_constants.hpp"
+#include "common/piv/key_material.hpp"
 #include "common/scp03/key_set.hpp"
 
 namespace tessera::sim::cmtest {
@@ -151,6 +152,32 @@ std::uint16_t ReplaceMasterKey(CmToken& token, const KeySet& old_mk, const KeySe
   Bytes data = PutKeyData(host.s_dek(), new_mk.kvn, {new_mk.base});
   ResponseApdu put = host.Transmit(Apdu(cm::kClaGp, cm::ins::kPutKey, old_mk.kvn, 0x02, data, 256));
   return put.sw;
+}
+
+Bytes TestIssuerPoint(std::uint8_t fill) {
+  const piv::Curve& p256 = *piv::CurveOf(piv::Algorithm::kEccP256);
+  ossl::BnPtr d = ossl::BnFromBytes(Bytes(32, fill));
+  ossl::PkeyPtr key = piv::EcKeyFromScalar(p256, d.get()).value();
+  return piv::EcPublicPoint(key.get(), p256).value();
+}
+
+Bytes IssuerKeyData(std::uint8_t kvn, ByteView point) {
+  Bytes data{kvn, cm::kKeyTypeEccPublic, static_cast<std::uint8_t>(point.size())};
+  Append(data, point);
+  Append(data, {0xF0, 0x01, 0x00, 0x00});
+  return data;
+}
+
+std::uint16_t PutIssuerKey(CmToken& token, const KeySet& keys, std::uint8_t kvn, ByteView point,
+                           std::uint8_t p1) {
+  Host host(token);
+  if (std::uint16_t sw = host.Open(keys, 0x01); sw != 0x9000) return sw;
+  ResponseApdu r = host.Transmit(
+      Apdu(cm::kClaGp, cm::ins::kPutKey, p1, cm::kKeyIdIssuer, IssuerKeyData(kvn, point), 256));
+  if (r.sw == 0x9000) {
+    EXPECT_EQ(ToHex(r.data), ToHex(Bytes{kvn}));
+  }
+  return r.sw;
 }
 
 std::uint16_t ProbeKeySet(CmToken& token, const KeySet& keys) {

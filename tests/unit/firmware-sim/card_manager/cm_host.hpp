@@ -81,6 +81,14 @@ class Host {
 // per key; `corrupt_kcv` flips a bit in the last key's KCV.
 Bytes PutKeyData(ByteView s_dek, std::uint8_t kvn, std::initializer_list<ByteView> keys,
                  bool corrupt_kcv = false);
+// The P-256 public point of the scalar `fill` repeated: a test issuer key.
+Bytes TestIssuerPoint(std::uint8_t fill = 0x1C);
+// PUT KEY 10 data (issue 14): KVN || B0 41 <point> || F0 01 00 || 00.
+Bytes IssuerKeyData(std::uint8_t kvn, ByteView point);
+// PUT KEY <p1> 10 with `IssuerKeyData(kvn, point)` in a new channel under
+// `keys` at level 01: the first SW that was not 9000, else 9000.
+std::uint16_t PutIssuerKey(CmToken& token, const KeySet& keys, std::uint8_t kvn, ByteView point,
+                           std::uint8_t p1 = 0x00);
 // CMAC(KRK, "TESSERA-UNLOCK" || challenge || UID).
 Bytes UnlockResponse(ByteView krk, ByteView challenge, ByteView uid);
 

@@ -149,6 +149,24 @@ TEST_F(CardManagerTearing, ReplacementLeavesTheOldOrTheNewMasterKey) {
   RecordProperty("cuts", static_cast<int>(tally.cuts));
 }
 
+// issue 14: PUT KEY 10 writes cm/key/10 in one commit, so a cut leaves no
+// issuer key or the whole one (GET DATA shows exactly one of the two).
+TEST_F(CardManagerTearing, IssuerKeyLeavesNoneOrTheWholeKey) {
+  MakeBase(false);
+  const Bytes point = TestIssuerPoint();
+  Tally tally =
+      TearEveryWrite([&](CmToken& t) { return PutIssuerKey(t, FactoryKeySet(), 0x01, point); },
+                     [](CmToken& t) {
+                       const std::string info = KeyInfo(t);
+                       if (info == "e006c00401ff8820") return Held::kOld;
+                       if (info == "e00cc00401ff8820c0041001b041") return Held::kNew;
+                       ADD_FAILURE() << "key info " << info;
+                       return Held::kNeither;
+                     });
+  EXPECT_GE(tally.cuts, 2u) << "INITIALIZE UPDATE's and PUT KEY's commits";
+  EXPECT_EQ(tally.old_seen, tally.cuts) << "PUT KEY's commit is the last write";
+}
+
 // The decrement is committed before the compare, and a right answer's
 // restore is a second commit: a cut shows the try untouched (the compare
 // never ran) or spent, never given back, and leaves the executive locked.
