@@ -205,6 +205,95 @@ CREATE INDEX bindings_by_user ON bindings (user_id, created_at);
 CREATE INDEX bindings_by_token ON bindings (token_serial, created_at);
 )sql";
 
+// Version 4 (seed 001, the registration gateway; reg_store.hpp): the
+// gateway's server rows, enrolment codes (their SHA-256 only),
+// registrations, registered users with their UIDC, applications,
+// entitlements and login sessions. The partial unique index is the rule two
+// confirms could race on: a user has at most one active registration.
+constexpr std::string_view kRegistrationTemplate = R"sql(
+CREATE TABLE reg_servers (
+  name TEXT PRIMARY KEY CHECK ({IDENT name}),
+  hsm TEXT NOT NULL,
+  key_label TEXT NOT NULL,
+  kek_label TEXT NOT NULL,
+  uidc_label TEXT NOT NULL,
+  ca TEXT NOT NULL,
+  cert_serial {BLOB} NOT NULL CHECK (length(cert_serial) BETWEEN 1 AND 20),
+  certificate {BLOB} NOT NULL,
+  created_at {INT} NOT NULL,
+  UNIQUE (ca, cert_serial)
+){STRICT};
+CREATE TABLE reg_users (
+  user_id TEXT PRIMARY KEY REFERENCES users (id),
+  user_id_code TEXT NOT NULL UNIQUE CHECK (length(user_id_code) BETWEEN 8 AND 28),
+  config_version {INT} NOT NULL DEFAULT 0 CHECK (config_version >= 0),
+  created_at {INT} NOT NULL,
+  updated_at {INT} NOT NULL
+){STRICT};
+CREATE TABLE reg_codes (
+  code_hash {BLOB} PRIMARY KEY CHECK (length(code_hash) = 32),
+  user_id TEXT NOT NULL REFERENCES users (id),
+  issued_by TEXT NOT NULL,
+  issued_at {INT} NOT NULL,
+  expires_at {INT} NOT NULL CHECK (expires_at > issued_at),
+  used_at {INT},
+  registration_id TEXT CHECK (registration_id IS NULL OR {HEX32 registration_id})
+){STRICT};
+CREATE TABLE reg_registrations (
+  id TEXT PRIMARY KEY CHECK ({HEX32 id}),
+  server TEXT NOT NULL REFERENCES reg_servers (name),
+  server_hello {BLOB} NOT NULL,
+  server_nonce {BLOB} NOT NULL UNIQUE CHECK (length(server_nonce) = 32),
+  state TEXT NOT NULL CHECK (state IN ('started', 'refused', 'pending', 'active', 'superseded',
+                                       'expired', 'revoked')),
+  user_id TEXT REFERENCES users (id),
+  credential TEXT CHECK (credential IN ('code', 'cms', 'open')),
+  code_hash {BLOB},
+  token_serial {INT} CHECK (token_serial BETWEEN 0 AND 4294967295),
+  transcript_hash {BLOB},
+  confirm_hash {BLOB},
+  k_wrapped {BLOB},
+  created_at {INT} NOT NULL,
+  expires_at {INT} NOT NULL,
+  updated_at {INT} NOT NULL,
+  confirmed_at {INT},
+  CHECK (state IN ('started', 'refused', 'expired') OR k_wrapped IS NOT NULL)
+){STRICT};
+CREATE UNIQUE INDEX reg_registrations_active_user ON reg_registrations (user_id)
+  WHERE state = 'active';
+CREATE INDEX reg_registrations_open ON reg_registrations (expires_at)
+  WHERE state IN ('started', 'pending');
+CREATE TABLE reg_apps (
+  name TEXT PRIMARY KEY CHECK ({IDENT name}),
+  base_url TEXT NOT NULL CHECK (base_url LIKE 'http://%' OR base_url LIKE 'https://%'),
+  settings TEXT NOT NULL DEFAULT '{}',
+  created_at {INT} NOT NULL,
+  updated_at {INT} NOT NULL
+){STRICT};
+CREATE TABLE reg_entitlements (
+  user_id TEXT NOT NULL REFERENCES users (id),
+  app TEXT NOT NULL REFERENCES reg_apps (name),
+  paths TEXT NOT NULL DEFAULT '["/"]',
+  granted_by TEXT NOT NULL,
+  granted_at {INT} NOT NULL,
+  PRIMARY KEY (user_id, app)
+){STRICT};
+CREATE TABLE reg_sessions (
+  id TEXT PRIMARY KEY CHECK ({HEX32 id}),
+  registration_id TEXT REFERENCES reg_registrations (id),
+  state TEXT NOT NULL CHECK (state IN ('handshake', 'open', 'closed')),
+  mac_hash {BLOB} NOT NULL CHECK (length(mac_hash) = 32),
+  keys_wrapped {BLOB} NOT NULL,
+  c2s_seq {INT} NOT NULL DEFAULT 0 CHECK (c2s_seq >= 0),
+  created_at {INT} NOT NULL,
+  expires_at {INT} NOT NULL,
+  last_used_at {INT} NOT NULL,
+  closed_at {INT},
+  CHECK (state <> 'closed' OR closed_at IS NOT NULL)
+){STRICT};
+CREATE INDEX reg_sessions_live ON reg_sessions (expires_at) WHERE state <> 'closed';
+)sql";
+
 void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
   for (std::size_t at = text.find(from); at != std::string::npos;
        at = text.find(from, at + to.size())) {
@@ -256,6 +345,7 @@ std::vector<Migration> Migrations(Backend backend) {
       {1, std::string(lite ? kTokensSqlite : kTokensPostgres)},
       {2, Dialect(kStoresTemplate, backend)},
       {3, Dialect(kCmsTemplate, backend)},
+      {4, Dialect(kRegistrationTemplate, backend)},
   };
 }
 

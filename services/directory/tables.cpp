@@ -40,6 +40,24 @@ const std::vector<TableInfo>& Tables() {
        "id, user_id, token_serial, state, ca, cert_serial, created_at, updated_at, activated_at, "
        "revoked_at, revoked_reason",
        "id", 3},
+      {"reg_servers",
+       "name, hsm, key_label, kek_label, uidc_label, ca, cert_serial, certificate, created_at",
+       "name", 4},
+      {"reg_users", "user_id, user_id_code, config_version, created_at, updated_at", "user_id", 4},
+      {"reg_codes",
+       "code_hash, user_id, issued_by, issued_at, expires_at, used_at, registration_id",
+       "code_hash", 4},
+      {"reg_registrations",
+       "id, server, server_hello, server_nonce, state, user_id, credential, code_hash, "
+       "token_serial, transcript_hash, confirm_hash, k_wrapped, created_at, expires_at, "
+       "updated_at, confirmed_at",
+       "id", 4},
+      {"reg_apps", "name, base_url, settings, created_at, updated_at", "name", 4},
+      {"reg_entitlements", "user_id, app, paths, granted_by, granted_at", "user_id, app", 4},
+      {"reg_sessions",
+       "id, registration_id, state, mac_hash, keys_wrapped, c2s_seq, created_at, expires_at, "
+       "last_used_at, closed_at",
+       "id", 4},
   };
   return kTables;
 }

@@ -70,30 +70,41 @@ void MakeVersionOneFile(const std::filesystem::path& file, std::uint32_t n) {
   }
 }
 
-void MakeVersionTwo(Backend backend, const std::string& url) {
+namespace {
+
+// A new directory at `url` made with migrations 1..`version` only, as an
+// older tessera left it.
+void MakeOldVersion(Backend backend, const std::string& url, std::int64_t version) {
   const std::vector<Migration> migrations = Migrations(backend);
-  const std::string v1_v2 = migrations.at(0).sql + migrations.at(1).sql;
+  std::string sql;
+  for (std::int64_t v = 1; v <= version; ++v) sql += migrations.at(v - 1).sql;
+  const std::string number = std::to_string(version);
   if (backend == Backend::kSqlite) {
     const std::string file = url.substr(std::string("sqlite:").size());
     std::ofstream(file, std::ios::binary).flush();
     auto db = sqlite::SqliteConnection::Open(file, std::chrono::seconds(5));
     ASSERT_TRUE(db.ok()) << db.status().ToString();
-    ASSERT_TRUE(db->Exec("BEGIN; " + v1_v2 + "PRAGMA user_version = 2; COMMIT").ok());
+    ASSERT_TRUE(db->Exec("BEGIN; " + sql + "PRAGMA user_version = " + number + "; COMMIT").ok());
   } else {
-    auto db = pg::PgConnection::Connect(url, "v2", std::chrono::seconds(5));
+    auto db = pg::PgConnection::Connect(url, "v" + number, std::chrono::seconds(5));
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     const Status s = db->Exec(
         "BEGIN; CREATE TABLE schema_version (version BIGINT NOT NULL); "
-        "INSERT INTO schema_version VALUES (2); " +
-        v1_v2 + "COMMIT");
+        "INSERT INTO schema_version VALUES (" +
+        number + "); " + sql + "COMMIT");
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
+}
+
+// Alice, CA ca1 and its certificate 0x42 issued to alice, into a directory
+// of schema `version` opened as it is.
+void AddAliceAndCa(const std::string& url, std::int64_t version) {
   DatabaseOptions as_it_is;
   as_it_is.migrate = false;
   as_it_is.keep_old_schema = true;
   auto db = OpenDatabase(url, as_it_is);
   ASSERT_TRUE(db.ok()) << db.status().ToString();
-  ASSERT_EQ(*(*db)->SchemaVersion(), 2);
+  ASSERT_EQ(*(*db)->SchemaVersion(), version);
   const Status s = (*db)->Transact([](SqlTransaction& tx) -> Status {
     TESSERA_RETURN_IF_ERROR(tx.Execute("INSERT INTO users (id, display_name, email, created_at) "
                                        "VALUES ('alice', 'Alice', 'a@x', 5)")
@@ -112,6 +123,18 @@ void MakeVersionTwo(Backend backend, const std::string& url) {
         .status();
   });
   ASSERT_TRUE(s.ok()) << s.ToString();
+}
+
+}  // namespace
+
+void MakeVersionTwo(Backend backend, const std::string& url) {
+  MakeOldVersion(backend, url, 2);
+  AddAliceAndCa(url, 2);
+}
+
+void MakeVersionThree(Backend backend, const std::string& url) {
+  MakeOldVersion(backend, url, 3);
+  AddAliceAndCa(url, 3);
 }
 
 }  // namespace tessera::directory::testing

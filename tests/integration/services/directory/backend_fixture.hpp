@@ -45,5 +45,7 @@ std::int64_t QueryIntOrFail(Database& db, const std::string& sql);
 // 1's and 2's SQL as an older tessera left it, with user alice (created at
 // 5), CA ca1 and its certificate 0x42 issued to alice.
 void MakeVersionTwo(Backend backend, const std::string& url);
+// The same at schema version 3 (the CMS tables, empty).
+void MakeVersionThree(Backend backend, const std::string& url);
 
 }  // namespace tessera::directory::testing

@@ -11,6 +11,7 @@
 #include "services/directory/stores/user_store.hpp"
 #include "tests/integration/services/directory/cms_records.hpp"
 #include "tests/integration/services/directory/directory_fixture.hpp"
+#include "tests/integration/services/directory/reg_records.hpp"
 #include "tests/support/postgres_server.hpp"
 
 namespace tessera::directory::testing {
@@ -42,6 +43,28 @@ Status FillCms(SqlTransaction& tx) {
   request.cert_serial = Bytes{0xff, 1};
   TESSERA_RETURN_IF_ERROR(InsertCmsRequest(tx, request));
   return InsertBinding(tx, Binding(1, "alice", bound.serial));
+}
+
+// The registration tables (schema version 4): alice registered (a used
+// code, an active registration, a superseded one), an app she is entitled
+// to, an open session with requests and a closed decoy.
+Status FillRegistration(SqlTransaction& tx) {
+  TESSERA_RETURN_IF_ERROR(InsertRegServer(tx, RegServer()));
+  TESSERA_RETURN_IF_ERROR(InsertRegCode(tx, RegCode(1, "alice")));
+  TESSERA_RETURN_IF_ERROR(InsertRegistration(tx, Started(1)));
+  TESSERA_RETURN_IF_ERROR(MarkRegistrationPending(tx, Hex32(1), Pending(1, "alice"), 150));
+  TESSERA_RETURN_IF_ERROR(ConfirmRegistration(tx, Hex32(1), "UALICE234567ABCD", 160).status());
+  TESSERA_RETURN_IF_ERROR(InsertRegistration(tx, Started(2)));
+  TESSERA_RETURN_IF_ERROR(MarkRegistrationPending(tx, Hex32(2), Pending(2, "alice", "cms"), 170));
+  TESSERA_RETURN_IF_ERROR(ConfirmRegistration(tx, Hex32(2), "UALICE234567ABCD", 180).status());
+  TESSERA_RETURN_IF_ERROR(InsertRegApp(tx, RegApp("echo")));
+  TESSERA_RETURN_IF_ERROR(
+      GrantEntitlement(tx, {"alice", "echo", R"(["/", "/ä"])", "admin", 190}).status());
+  TESSERA_RETURN_IF_ERROR(InsertRegSession(tx, Handshake(1, Hex32(2))));
+  TESSERA_RETURN_IF_ERROR(OpenRegSession(tx, Hex32(0x5001), 29000, 210));
+  TESSERA_RETURN_IF_ERROR(AdvanceRegSessionSeq(tx, Hex32(0x5001), 1, 220).status());
+  TESSERA_RETURN_IF_ERROR(InsertRegSession(tx, Handshake(2, std::nullopt)));
+  return CloseRegSession(tx, Hex32(0x5002), 230);
 }
 
 // A directory with rows in every table, tokens in every lifecycle.
@@ -78,7 +101,8 @@ void Fill(const std::shared_ptr<Database>& db) {
                                  Bytes(32, static_cast<std::uint8_t>(seq))}));
           }
           TESSERA_RETURN_IF_ERROR(InsertCheckpoint(tx, {3, 4, Bytes(32, 3), "h", "ak", {1}, {2}}));
-          return FillCms(tx);
+          TESSERA_RETURN_IF_ERROR(FillCms(tx));
+          return FillRegistration(tx);
         }).ok());
 }
 

@@ -33,6 +33,9 @@ add_executable(directory_backend_test
   services/directory/directory_race_test.cpp
   services/directory/directory_records_test.cpp
   services/directory/postgres_outage_test.cpp
+  services/directory/reg_schema_test.cpp
+  services/directory/reg_session_store_test.cpp
+  services/directory/reg_store_test.cpp
   services/directory/store_test.cpp
 )
 tessera_use_test_pch(directory_backend_test)
@@ -40,7 +43,8 @@ target_link_libraries(directory_backend_test PRIVATE tessera_directory_test_supp
                       Threads::Threads GTest::gtest_main)
 foreach(suite OpenDatabase Lifecycle DatabaseTest StoreTest TokenDirectoryTest
               DirectoryConcurrencyTest DirectoryRaceTest DirectoryCopy PostgresOutage
-              CmsStoreTest CmsSchemaTest CmsRaceTest CmsPostgresRace)
+              CmsStoreTest CmsSchemaTest CmsRaceTest CmsPostgresRace
+              RegSchemaTest RegStoreTest RegSessionStoreTest)
   add_test(NAME directory_backend_test.${suite}
            COMMAND directory_backend_test --gtest_filter=Backends/${suite}.*:${suite}.*)
   set(labels integration directory postgres)
