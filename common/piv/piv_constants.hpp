@@ -6,6 +6,7 @@
 // as yubico-piv-tool 2.x uses them (INS F7..FF, algorithms 05, 16, E0, E1).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -41,6 +42,7 @@ inline constexpr std::uint8_t kSetManagementKey = 0xFF;
 inline constexpr std::uint8_t kUnwrapAndStore = 0xF2;    // seed 000: a key wrapped to F0
 inline constexpr std::uint8_t kSecretKeyManage = 0xF4;   // seed 001: import/generate/derive/delete
 inline constexpr std::uint8_t kSecretKeyOperate = 0xF5;  // seed 001: MAC, AES-GCM, HKDF, list
+inline constexpr std::uint8_t kRegistration = 0xF3;      // seed 001: register and log in (issue 14)
 // The name F4 had while it was reserved; kept for existing callers.
 inline constexpr std::uint8_t kSecretKeyImport = kSecretKeyManage;
 }  // namespace ins
@@ -119,6 +121,30 @@ inline constexpr std::uint32_t kDynamicAuth = 0x7C;
 inline constexpr std::uint32_t kPublicKey = 0x7F49;
 inline constexpr std::uint32_t kApplicationTemplate = 0x61;
 }  // namespace tag
+
+// F3 REGISTRATION (docs/piv-extensions.md "F3"; the messages themselves are
+// common/registration/messages.hpp): P1, and the tags of the data and
+// answers that sit beside the protocol's messages.
+namespace registration {
+inline constexpr std::uint8_t kStatus = 0x00;
+inline constexpr std::uint8_t kRegisterBegin = 0x01;
+inline constexpr std::uint8_t kRegisterFinish = 0x02;
+inline constexpr std::uint8_t kAuthBegin = 0x03;
+inline constexpr std::uint8_t kAuthFinish = 0x04;
+namespace tag {
+inline constexpr std::uint8_t kPinPolicy = 0x02;    // REG FINISH: K's PIN policy (1 byte)
+inline constexpr std::uint8_t kHostTime = 0x84;     // REG BEGIN: u64 BE Unix seconds
+inline constexpr std::uint8_t kTimeFloor = 0x84;    // status: u64 BE Unix seconds
+inline constexpr std::uint8_t kUserInfo = 0x85;     // REG BEGIN: user identification
+inline constexpr std::uint8_t kSessionKey = 0x93;   // AUTH FINISH: SES (32)
+inline constexpr std::uint8_t kIssuerPoint = 0x95;  // status: 04 || X || Y (65)
+inline constexpr std::uint8_t kIssuerKvn = 0x96;    // status: 1 byte
+inline constexpr std::uint8_t kKeyMetadata = 0xA0;  // REG FINISH: K's metadata with 0D
+}  // namespace tag
+inline constexpr std::size_t kTimeSize = 8;
+// K's label: "reg " followed by the UIDC.
+inline constexpr std::string_view kLabelPrefix = "reg ";
+}  // namespace registration
 
 // Certificate object of a key reference, or nullopt (9B, PIN, unknown).
 std::optional<std::uint32_t> CertObjectForKey(std::uint8_t key_ref);

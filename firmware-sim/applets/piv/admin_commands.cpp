@@ -4,6 +4,7 @@
 #include "firmware-sim/applets/piv/factory.hpp"
 #include "firmware-sim/applets/piv/handlers.hpp"
 #include "firmware-sim/applets/piv/piv_records.hpp"
+#include "firmware-sim/applets/piv/registration_steps.hpp"
 
 namespace tessera::sim::piv_applet {
 namespace {
@@ -32,13 +33,14 @@ Result<ManagementKeyRecord> ParseManagementKey(const CommandApdu& apdu) {
   return r;
 }
 
-// The state RESET keeps: the attestation key with its certificate and the
-// token key (seed 000: the CMS has recorded its public key). Everything else
-// under "piv/" goes, the secret keys ("piv/skey/", docs/piv-extensions.md)
-// included.
+// The state RESET keeps: the attestation key with its certificate, the
+// token key (seed 000: the CMS has recorded its public key) and the
+// registration time floor, which only rises (docs/piv-extensions.md "F3").
+// Everything else under "piv/" goes, the secret keys ("piv/skey/",
+// registration keys among them) included.
 bool SurvivesReset(const std::string& storage_key) {
   return storage_key == SlotKey(key::kAttestation) || storage_key == SlotKey(key::kTokenKey) ||
-         storage_key == ObjectKey(piv::tag::kYubicoAttestationCert);
+         storage_key == ObjectKey(piv::tag::kYubicoAttestationCert) || storage_key == kTimeFloorKey;
 }
 
 }  // namespace

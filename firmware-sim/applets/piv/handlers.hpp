@@ -39,5 +39,6 @@ Result<Bytes> HandleReset(PivContext& c, const CommandApdu& apdu);
 Result<Bytes> HandleUnwrapAndStore(PivContext& c, const CommandApdu& apdu);
 Result<Bytes> HandleSecretKeyManage(PivContext& c, const CommandApdu& apdu);
 Result<Bytes> HandleSecretKeyOperate(PivContext& c, const CommandApdu& apdu);
+Result<Bytes> HandleRegistration(PivContext& c, const CommandApdu& apdu);
 
 }  // namespace tessera::sim::piv_applet

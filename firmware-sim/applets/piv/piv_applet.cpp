@@ -23,7 +23,7 @@ struct InsEntry {
 };
 
 // The applet: one handler per instruction.
-constexpr std::array<InsEntry, 18> kInstructions = {{
+constexpr std::array<InsEntry, 19> kInstructions = {{
     // SP 800-73-4 Part 2 §3.
     {ins::kGetData, piv_applet::HandleGetData},
     {ins::kPutData, piv_applet::HandlePutData},
@@ -45,6 +45,7 @@ constexpr std::array<InsEntry, 18> kInstructions = {{
     {ins::kUnwrapAndStore, piv_applet::HandleUnwrapAndStore},
     {ins::kSecretKeyManage, piv_applet::HandleSecretKeyManage},
     {ins::kSecretKeyOperate, piv_applet::HandleSecretKeyOperate},
+    {ins::kRegistration, piv_applet::HandleRegistration},
 }};
 
 Handler FindHandler(std::uint8_t code) {

@@ -1,11 +1,11 @@
 // PivContext: what one PIV instruction handler works with.
 //
 // PivSession is the applet's volatile security state (SP 800-73-4 Part 2
-// §3: the security status of the PIN and the management key), dropped on
-// deselect and power off. PivContext bundles it with the token for the
-// duration of one command, and is the only way handlers charge latency and
-// commit state, so every commit is one Transaction and one kStorageWrite.
-// Not thread-safe: the token's lock serializes commands.
+// §3: the security status of the PIN and the management key) and the F3
+// exchanges in progress, dropped on deselect and power off. PivContext bundles it with the token
+// for the duration of one command, and is the only way handlers charge latency and commit state, so
+// every commit is one Transaction and one kStorageWrite. Not thread-safe: the token's lock
+// serializes commands.
 #pragma once
 
 #include <cstddef>
@@ -18,6 +18,7 @@
 #include "common/secure_bytes.hpp"
 #include "common/status.hpp"
 #include "firmware-sim/applets/piv/key_cache.hpp"
+#include "firmware-sim/applets/piv/registration_state.hpp"
 #include "firmware-sim/os/latency.hpp"
 #include "firmware-sim/os/storage.hpp"
 #include "firmware-sim/os/token_context.hpp"
@@ -43,6 +44,9 @@ struct PivSession {
   bool management_authenticated = false;
   std::optional<PendingChallenge> pending;
   KeyCache keys;
+  // F3 REGISTRATION's exchanges in progress (registration_state.hpp).
+  std::optional<RegPending> registration;
+  std::optional<AuthPending> login;
 
   void Clear() { *this = PivSession(); }
   void ClearPin() { pin_verified = pin_always_grant = false; }

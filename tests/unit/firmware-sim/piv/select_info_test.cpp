@@ -68,7 +68,8 @@ TEST(PivInfo, UnknownInstructionsAreRejected) {
   token.Run({
       {"INS 01", "00010000", "", 0x6D00},
       {"INS B0 (READ BINARY)", "00b00000", "", 0x6D00},
-      {"INS F3 (between Tessera ones)", "00f30000", "", 0x6D00},
+      {"INS F1 (free between Tessera ones)", "00f10000", "", 0x6D00},
+      {"INS F6 (YubiKey 5.7 MOVE KEY, left free)", "00f60000", "", 0x6D00},
       {"INS FC", "00fc0000", "", 0x6D00},
   });
 }
