@@ -6,6 +6,7 @@
 // session for REG FINISH; nothing is stored.
 //
 // Data: R0 (E1 {...}) || 84 08 host time || 85 L user identification.
+#include <string>
 #include <utility>
 
 #include "common/crypto/private_ops.hpp"

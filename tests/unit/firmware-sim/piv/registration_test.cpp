@@ -160,7 +160,7 @@ TEST_F(RegistrationFlow, TheTimeFloorRisesOnlyWithACompletedRegistration) {
   EXPECT_EQ(Floor(), U64Hex(0));
   // A far-future host time makes the certificate look expired; it does not
   // move the floor.
-  EXPECT_EQ(Begin(kRegNow + 10 * 86400).sw, 0x6985);
+  EXPECT_EQ(Begin(kRegNow + 10ULL * 86400).sw, 0x6985);
   EXPECT_EQ(Floor(), U64Hex(0));
   // A BEGIN without its FINISH leaves the floor too.
   ASSERT_EQ(Begin(kRegNow + 60).sw, 0x9000);
