@@ -13,6 +13,11 @@ namespace {
 constexpr std::uint8_t kScp03 = 0x03;
 constexpr std::size_t kDiversificationDataLength = 10;
 constexpr std::size_t kSequenceCounterLength = 3;
+// PUT KEY of the issuer key (GPC Amendment F, PK.CA-KLOC.ECDSA): the key parameter reference
+// tag and the P-256 curve identifier.
+constexpr std::size_t kIssuerPointLength = 65;
+constexpr std::uint8_t kKeyParameters = 0xF0;
+constexpr std::uint8_t kCurveP256 = 0x00;
 
 CommandApdu Command(std::uint8_t ins, std::uint8_t p1, std::uint8_t p2, Bytes data = {}) {
   CommandApdu apdu;
@@ -177,6 +182,28 @@ Status CardManagerClient::PutKeys(std::uint8_t p1, std::uint8_t p2, std::uint8_t
   if (!answer.ok()) return answer.status();
   if (!ConstantTimeEqual(*answer, expected)) {
     return Status::SecurityStatus("PUT KEY: the card confirmed other key versions or check values");
+  }
+  return Status::Ok();
+}
+
+Status CardManagerClient::PutIssuerKey(ByteView point, std::uint8_t new_kvn, std::uint8_t old_kvn) {
+  if (point.size() != kIssuerPointLength || point[0] != 0x04) {
+    return Status::InvalidArgument("PUT KEY: the issuer key must be a P-256 point 04 || X || Y");
+  }
+  if (new_kvn < 0x01 || new_kvn > 0x7F || old_kvn > 0x7F) {
+    return Status::InvalidArgument("PUT KEY: key versions are 01..7F");
+  }
+  // GP Amd F (PK.CA-KLOC.ECDSA): KVN, B0 <point>, F0 <curve 00 = P-256>, no
+  // KCV.
+  Bytes data{new_kvn, cm::kKeyTypeEccPublic, static_cast<std::uint8_t>(point.size())};
+  data.insert(data.end(), point.begin(), point.end());
+  data.insert(data.end(), {kKeyParameters, 0x01, kCurveP256, 0x00});
+  TESSERA_ASSIGN_OR_RETURN(Bytes answer, TransmitSecure(Command(cm::ins::kPutKey, old_kvn,
+                                                                cm::kKeyIdIssuer, std::move(data)),
+                                                        "PUT KEY (issuer key)"));
+  if (answer != Bytes{new_kvn}) {
+    secure_.reset();
+    return Status::SecurityStatus("PUT KEY (issuer key): the card confirmed another key version");
   }
   return Status::Ok();
 }

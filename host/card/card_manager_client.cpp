@@ -74,7 +74,10 @@ Result<std::vector<CardManagerKey>> CardManagerClient::GetKeyInfo() {
     if (entry.tag != 0xC0 || entry.value.size() < 2) {
       return Status::InvalidArgument("GET DATA key information: bad entry");
     }
-    keys.push_back({entry.value[0], entry.value[1]});
+    // GP Card Spec v2.3 §11.3.3.1: ID, KVN, then (type, length) pairs; an
+    // ECC public key (ID 10) is B0 41, the AES keys 88 20.
+    const std::uint8_t type = entry.value.size() >= 3 ? entry.value[2] : 0;
+    keys.push_back({entry.value[0], entry.value[1], type});
   }
   return keys;
 }

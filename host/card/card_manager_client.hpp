@@ -27,8 +27,9 @@
 namespace tessera::host {
 
 struct CardManagerKey {
-  std::uint8_t id = 0;   // 1 KRK, 2 MK
-  std::uint8_t kvn = 0;  // key version number
+  std::uint8_t id = 0;    // 1 KRK, 2 MK, 10 the registration issuer key
+  std::uint8_t kvn = 0;   // key version number
+  std::uint8_t type = 0;  // 88 AES, B0 ECC public key; 0 when the entry omits it
 };
 
 struct CardManagerStatus {
@@ -75,6 +76,12 @@ class CardManagerClient {
   // channel is closed afterwards when the MK changed (the token closes it).
   Status PutKeys(std::uint8_t p1, std::uint8_t p2, std::uint8_t new_kvn,
                  const std::vector<PutKeyEntry>& keys);
+  // PUT KEY of the issuer key (ID 10), a P-256 point 04 || X || Y, as
+  // version `new_kvn` (01..7F), replacing version `old_kvn` (0: none yet).
+  // Checks that the card answers the new KVN; the channel stays open, so the
+  // KRK and MK may follow in it. The token accepts it in MANUFACTURED under
+  // the factory key and in PERSONALIZED under the MK (6985 otherwise).
+  Status PutIssuerKey(ByteView point, std::uint8_t new_kvn, std::uint8_t old_kvn = 0);
   Status Terminate();
 
   // One protected command; non-9000 answers come back as a Status and close
