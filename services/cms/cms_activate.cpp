@@ -6,8 +6,8 @@
 
 #include "services/cms/cms_common.hpp"
 #include "services/cms/cms_service.hpp"
-#include "services/cms/jws.hpp"
 #include "services/cms/receipt.hpp"
+#include "services/jose/jws.hpp"
 
 namespace tessera::cms {
 
@@ -16,7 +16,7 @@ Result<directory::BindingRecord> CmsService::Activate(const std::string& receipt
   const std::int64_t now = ca_->Now();
   std::string object = "cms/activation";
   auto refuse = [&](const Status& error) { return Refuse("cms.activate", object, error, caller); };
-  Result<JwsParts> parts = ParseCompact(receipt_jws);
+  Result<jose::JwsParts> parts = jose::ParseCompact(receipt_jws);
   if (!parts.ok()) return refuse(parts.status());
   if (parts->typ != kReceiptType) {
     return refuse(
@@ -51,7 +51,8 @@ Result<directory::BindingRecord> CmsService::Activate(const std::string& receipt
   }
   Result<ossl::X509Ptr> x509 = ParseCertificateDer(certificate->der);
   if (!x509.ok()) return refuse(x509.status());
-  Result<JwsParts> verified = VerifyCompact(receipt_jws, *X509_get0_pubkey(x509->get()));
+  Result<jose::JwsParts> verified =
+      jose::VerifyCompact(receipt_jws, *X509_get0_pubkey(x509->get()));
   if (!verified.ok()) return refuse(verified.status());
   if (std::llabs(receipt->time - now) > options_.clock_skew) {
     return refuse(Status::ConditionsNotSatisfied("the receipt's time is too far from the CMS's"));

@@ -13,7 +13,7 @@
 #include "services/cms/cms_common.hpp"
 #include "services/cms/cms_service.hpp"
 #include "services/cms/eform.hpp"
-#include "services/cms/jws.hpp"
+#include "services/jose/jws.hpp"
 
 namespace tessera::cms {
 namespace {
@@ -46,7 +46,7 @@ Result<BindAnswer> CmsService::Bind(const std::string& request_id, const std::st
     return refuse(Status::ConditionsNotSatisfied("request " + request_id + " is " + request->state +
                                                  " already"));
   }
-  Result<JwsParts> parts = ParseCompact(v2_jws);
+  Result<jose::JwsParts> parts = jose::ParseCompact(v2_jws);
   if (!parts.ok()) return refuse(parts.status());
   if (parts->typ != kEformV2Type) {
     return refuse(Status::InvalidArgument("the countersigned E-form has typ '" + parts->typ +
@@ -60,7 +60,7 @@ Result<BindAnswer> CmsService::Bind(const std::string& request_id, const std::st
   Result<directory::OfficerRecord> officer =
       CheckOfficer(request->officer_id, caller, &officer_key);
   if (!officer.ok()) return refuse(officer.status());
-  Result<JwsParts> verified = VerifyCompact(v2_jws, *officer_key);
+  Result<jose::JwsParts> verified = jose::VerifyCompact(v2_jws, *officer_key);
   if (!verified.ok()) return refuse(verified.status());
   if (Bytes(verified->payload.begin(), verified->payload.end()) != request->eform_v2) {
     return refuse(Status::ConditionsNotSatisfied(

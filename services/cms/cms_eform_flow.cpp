@@ -9,7 +9,7 @@
 #include "services/cms/cms_common.hpp"
 #include "services/cms/cms_service.hpp"
 #include "services/cms/eform.hpp"
-#include "services/cms/jws.hpp"
+#include "services/jose/jws.hpp"
 
 namespace tessera::cms {
 
@@ -63,7 +63,7 @@ Result<V2Answer> CmsService::SubmitV1(const std::string& v1_jws, const Caller& c
   std::string object = "cms/eform";
   auto refuse = [&](const Status& error) { return Refuse("cms.eform.v1", object, error, caller); };
 
-  Result<JwsParts> parts = ParseCompact(v1_jws);
+  Result<jose::JwsParts> parts = jose::ParseCompact(v1_jws);
   if (!parts.ok()) return refuse(parts.status());
   if (parts->typ != kEformV1Type) {
     return refuse(
@@ -79,7 +79,7 @@ Result<V2Answer> CmsService::SubmitV1(const std::string& v1_jws, const Caller& c
   ossl::PkeyPtr key;
   Result<directory::OfficerRecord> officer = CheckOfficer(form.officer, caller, &key);
   if (!officer.ok()) return refuse(officer.status());
-  Result<JwsParts> verified = VerifyCompact(v1_jws, *key);
+  Result<jose::JwsParts> verified = jose::VerifyCompact(v1_jws, *key);
   if (!verified.ok()) return refuse(verified.status());
   if (std::llabs(form.time - now) > options_.clock_skew) {
     return refuse(Status::ConditionsNotSatisfied("E-form v1 time is " + std::to_string(form.time) +

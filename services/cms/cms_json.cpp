@@ -1,7 +1,7 @@
 #include "services/cms/cms_json.hpp"
 
 #include "services/ca/revocation_reason.hpp"
-#include "services/cms/jws.hpp"
+#include "services/jose/jws.hpp"
 
 namespace tessera::cms {
 namespace {
@@ -37,7 +37,7 @@ nlohmann::json TokenJson(const directory::CmsTokenRecord& t,
           {"state", t.state},
           {"user_id", t.user_id ? nlohmann::json(*t.user_id) : nlohmann::json(nullptr)},
           {"transport", t.transport},
-          {"token_key", Base64UrlEncode(t.token_key)},
+          {"token_key", jose::Base64UrlEncode(t.token_key)},
           {"registrations", t.registrations},
           {"registered_at", t.registered_at},
           {"updated_at", t.updated_at},
@@ -55,8 +55,8 @@ nlohmann::json UserJson(const directory::UserRecord& u,
           {"organization", u.organization},
           {"email", u.email},
           {"document", u.document},
-          {"photo_sha256",
-           u.photo_hash ? nlohmann::json(Base64UrlEncode(*u.photo_hash)) : nlohmann::json(nullptr)},
+          {"photo_sha256", u.photo_hash ? nlohmann::json(jose::Base64UrlEncode(*u.photo_hash))
+                                        : nlohmann::json(nullptr)},
           {"created_at", u.created_at},
           {"bindings", history}};
 }
@@ -68,17 +68,17 @@ nlohmann::json OfficerJson(const directory::OfficerRecord& o) {
           {"token_serial", o.token_serial},
           {"ca", o.ca},
           {"certificate_serial", ToHex(o.cert_serial)},
-          {"certificate", Base64UrlEncode(o.certificate)},
+          {"certificate", jose::Base64UrlEncode(o.certificate)},
           {"state", o.state},
           {"created_at", o.created_at}};
 }
 
 nlohmann::json BindAnswerJson(const BindAnswer& a) {
   nlohmann::json chain = nlohmann::json::array();
-  for (const Bytes& der : a.chain) chain.push_back(Base64UrlEncode(der));
+  for (const Bytes& der : a.chain) chain.push_back(jose::Base64UrlEncode(der));
   return {{"binding", BindingJson(a.binding)},
-          {"key_package", Base64UrlEncode(a.key_package)},
-          {"certificate", Base64UrlEncode(a.certificate)},
+          {"key_package", jose::Base64UrlEncode(a.key_package)},
+          {"certificate", jose::Base64UrlEncode(a.certificate)},
           {"chain", chain},
           {"superseded_tokens", a.superseded_tokens}};
 }

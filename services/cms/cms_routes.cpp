@@ -3,8 +3,8 @@
 #include <charconv>
 
 #include "services/cms/cms_json.hpp"
-#include "services/cms/jws.hpp"
 #include "services/http/json_body.hpp"
+#include "services/jose/jws.hpp"
 
 namespace tessera::cms {
 namespace {
@@ -27,7 +27,7 @@ Result<std::uint32_t> SerialParam(const std::string& text) {
 
 Result<Bytes> Binary(http::JsonObject& o, std::string_view name) {
   TESSERA_ASSIGN_OR_RETURN(std::string text, o.String(name));
-  Result<Bytes> bytes = Base64UrlDecode(text);
+  Result<Bytes> bytes = jose::Base64UrlDecode(text);
   if (!bytes.ok()) return Status::InvalidArgument("body." + std::string(name) + ": not base64url");
   return bytes;
 }
@@ -84,7 +84,7 @@ Result<http::Response> PostNonce(CmsService& service, const http::Request& reque
   }
   TESSERA_ASSIGN_OR_RETURN(NonceAnswer nonce, service.IssueNonce(CallerOf(request)));
   return http::JsonResponse(
-      {{"nonce", Base64UrlEncode(nonce.nonce)}, {"expires_at", nonce.expires_at}}, 201);
+      {{"nonce", jose::Base64UrlEncode(nonce.nonce)}, {"expires_at", nonce.expires_at}}, 201);
 }
 
 Result<std::string> OneString(const http::Request& request, std::string_view name) {

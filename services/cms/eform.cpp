@@ -5,8 +5,8 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "services/cms/jcs.hpp"
-#include "services/cms/jws.hpp"
+#include "services/jose/jcs.hpp"
+#include "services/jose/jws.hpp"
 
 namespace tessera::cms {
 namespace {
@@ -102,7 +102,7 @@ Result<std::int64_t> Time(const Json& object, const std::string& path, std::stri
 Result<Bytes> Base64(const Json& object, const std::string& path, std::string_view name,
                      std::size_t min, std::size_t max) {
   TESSERA_ASSIGN_OR_RETURN(std::string text, String(object, path, name));
-  auto bytes = Base64UrlDecode(text);
+  auto bytes = jose::Base64UrlDecode(text);
   if (!bytes.ok()) {
     return Status::InvalidArgument("E-form member \"" + path + "\": " + bytes.status().message());
   }
@@ -111,7 +111,7 @@ Result<Bytes> Base64(const Json& object, const std::string& path, std::string_vi
 }
 
 Result<Json> ParsePayload(std::string_view payload, std::string_view form) {
-  TESSERA_ASSIGN_OR_RETURN(bool canonical, IsCanonical(payload));
+  TESSERA_ASSIGN_OR_RETURN(bool canonical, jose::IsCanonical(payload));
   if (!canonical) {
     return Status::InvalidArgument("E-form payload is not canonical JSON (RFC 8785)");
   }
@@ -177,10 +177,10 @@ Result<std::string> EncodeV1(const EformV1& form) {
                      {"user_id", form.user_id},
                      {"token_serial", form.token_serial},
                      {"reviewed", ReviewedJson(form.reviewed)},
-                     {"nonce", Base64UrlEncode(form.nonce)},
+                     {"nonce", jose::Base64UrlEncode(form.nonce)},
                      {"time", form.time},
                      {"officer", form.officer}};
-  return Canonicalize(json);
+  return jose::Canonicalize(json);
 }
 
 Result<std::string> EncodeV2(const EformV2& form) {
@@ -196,7 +196,7 @@ Result<std::string> EncodeV2(const EformV2& form) {
   }
   const Json json = {{"form", "v2"},
                      {"request_id", form.request_id},
-                     {"v1_sha256", Base64UrlEncode(form.v1_sha256)},
+                     {"v1_sha256", jose::Base64UrlEncode(form.v1_sha256)},
                      {"user",
                       {{"id", form.user.id},
                        {"name", form.user.name},
@@ -205,12 +205,12 @@ Result<std::string> EncodeV2(const EformV2& form) {
                        {"document", form.user.document}}},
                      {"token",
                       {{"serial", form.token_serial},
-                       {"token_key_sha256", Base64UrlEncode(form.token_key_sha256)}}},
+                       {"token_key_sha256", jose::Base64UrlEncode(form.token_key_sha256)}}},
                      {"officer", form.officer},
                      {"reviewed", ReviewedJson(form.reviewed)},
                      {"issued_at", form.issued_at},
                      {"expires_at", form.expires_at}};
-  return Canonicalize(json);
+  return jose::Canonicalize(json);
 }
 
 Result<EformV1> DecodeV1(std::string_view payload) {

@@ -1,6 +1,6 @@
 // E-forms (seed 000 claims 2, 4, 5; docs/cms-api.md "E-forms"): what the
 // tokenizing officer signs and what the CMS returns, as JSON objects in the
-// canonical form (RFC 8785, jcs.hpp) inside a JWS (jws.hpp).
+// canonical form (RFC 8785, services/jose/jcs.hpp) inside a JWS (services/jose/jws.hpp).
 //
 //   v1   the officer's terminal -> CMS, typ "tessera-eform-v1+jws":
 //        {"form":"v1","user_id","token_serial","reviewed":{"document_type",

@@ -2,19 +2,19 @@
 
 #include <nlohmann/json.hpp>
 
-#include "services/cms/jcs.hpp"
+#include "services/jose/jcs.hpp"
 
 namespace tessera::cms {
 
 Result<std::string> EncodeReceipt(const ActivationReceipt& receipt) {
-  return Canonicalize(nlohmann::json{{"form", "activation"},
-                                     {"request_id", receipt.request_id},
-                                     {"time", receipt.time},
-                                     {"token_serial", receipt.token_serial}});
+  return jose::Canonicalize(nlohmann::json{{"form", "activation"},
+                                           {"request_id", receipt.request_id},
+                                           {"time", receipt.time},
+                                           {"token_serial", receipt.token_serial}});
 }
 
 Result<ActivationReceipt> DecodeReceipt(std::string_view payload) {
-  TESSERA_ASSIGN_OR_RETURN(bool canonical, IsCanonical(payload));
+  TESSERA_ASSIGN_OR_RETURN(bool canonical, jose::IsCanonical(payload));
   if (!canonical) return Status::InvalidArgument("the activation receipt is not canonical JSON");
   const nlohmann::json json = nlohmann::json::parse(payload);
   if (!json.is_object() || json.size() != 4 || json.value("form", "") != "activation" ||

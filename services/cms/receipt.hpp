@@ -1,7 +1,7 @@
 // The activation receipt (seed 000 claim 8; docs/cms-api.md "Activation"):
 // after the token unwrapped the user's key into slot 9C, the token signs
 // this with that key, so the CMS knows the key arrived where it was sent.
-// JWS (jws.hpp), typ "tessera-activation+jws", ES256, canonical JSON:
+// JWS (services/jose/jws.hpp), typ "tessera-activation+jws", ES256, canonical JSON:
 //   {"form":"activation","request_id","time","token_serial"}
 // Stateless, thread-safe.
 #pragma once

@@ -1,4 +1,4 @@
-#include "services/cms/jcs.hpp"
+#include "services/jose/jcs.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-namespace tessera::cms {
+namespace tessera::jose {
 namespace {
 
 using Json = nlohmann::json;
@@ -210,4 +210,4 @@ Result<bool> IsCanonical(std::string_view text) {
   return canonical == text;
 }
 
-}  // namespace tessera::cms
+}  // namespace tessera::jose

@@ -1,5 +1,7 @@
 // JSON canonicalization (RFC 8785, JCS): the one byte form of a JSON value
-// that E-forms are signed in (docs/cms-api.md "E-forms").
+// that E-forms are signed in (docs/cms-api.md "E-forms"). Part of the shared
+// services library tessera_jose (docs/architecture.md), so that the CMS and
+// the registration gateway sign JSON the same way.
 //
 // Object members sorted by their names' UTF-16 code units, no whitespace,
 // strings escaped as RFC 8785 §3.2.2.2 says, numbers as ECMAScript prints
@@ -13,7 +15,7 @@
 
 #include "common/status.hpp"
 
-namespace tessera::cms {
+namespace tessera::jose {
 
 // The canonical bytes of `value`. kInvalidArgument for a non-integer or
 // out-of-range number, or a string that is not valid UTF-8.
@@ -24,4 +26,4 @@ Result<std::string> Canonicalize(const nlohmann::json& value);
 // `text` is not JSON (nlohmann's message), or duplicates a member name.
 Result<bool> IsCanonical(std::string_view text);
 
-}  // namespace tessera::cms
+}  // namespace tessera::jose

@@ -1,4 +1,4 @@
-#include "services/cms/jws.hpp"
+#include "services/jose/jws.hpp"
 
 #include <openssl/core_names.h>
 #include <openssl/ecdsa.h>
@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "common/ossl.hpp"
-#include "services/cms/jcs.hpp"
+#include "services/jose/jcs.hpp"
 
-namespace tessera::cms {
+namespace tessera::jose {
 namespace {
 
 using Json = nlohmann::json;
@@ -307,4 +307,4 @@ Result<Bytes> Base64UrlDecode(std::string_view text) {
   return out;
 }
 
-}  // namespace tessera::cms
+}  // namespace tessera::jose

@@ -1,6 +1,8 @@
-// JWS compact serialization (RFC 7515 §7.1) of the E-forms: the protected
-// header and the payload base64url without padding, the signature over
-// "<header>.<payload>" (docs/cms-api.md "E-forms").
+// JWS compact serialization (RFC 7515 §7.1) of the E-forms and the other
+// signed JSON documents of the services: the protected header and the
+// payload base64url without padding, the signature over "<header>.<payload>"
+// (docs/cms-api.md "E-forms"). Part of the shared services library
+// tessera_jose (docs/architecture.md).
 //
 // Algorithms (RFC 7518 §3): ES256 and ES384 (the raw r || s signature, not
 // DER), RS256 and PS256. The protected header is canonical JSON (jcs.hpp)
@@ -20,7 +22,7 @@
 #include "common/bytes.hpp"
 #include "common/status.hpp"
 
-namespace tessera::cms {
+namespace tessera::jose {
 
 enum class JwsAlg : std::uint8_t { kEs256, kEs384, kRs256, kPs256 };
 std::string_view ToString(JwsAlg alg);  // "ES256", ...
@@ -68,4 +70,4 @@ Result<Bytes> EcdsaJoseToDer(ByteView jose);
 std::string Base64UrlEncode(ByteView data);
 Result<Bytes> Base64UrlDecode(std::string_view text);  // no padding allowed
 
-}  // namespace tessera::cms
+}  // namespace tessera::jose

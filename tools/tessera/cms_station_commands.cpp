@@ -5,7 +5,7 @@
 // which checks the attestation before it records anything.
 #include <iostream>
 
-#include "services/cms/jws.hpp"
+#include "services/jose/jws.hpp"
 #include "tools/tessera/client/https_client.hpp"
 #include "tools/tessera/client/token_p11.hpp"
 #include "tools/tessera/cms_cli.hpp"
@@ -25,10 +25,10 @@ Status RegisterOne(HttpsClient& client, const std::string& module, std::uint32_t
   TESSERA_ASSIGN_OR_RETURN(TokenP11 token, TokenP11::Open(module, serial));
   TESSERA_ASSIGN_OR_RETURN(TokenFacts facts, token.ReadFacts());
   const nlohmann::json body = {{"serial", facts.serial},
-                               {"token_key", cms::Base64UrlEncode(facts.token_key)},
-                               {"attestation", cms::Base64UrlEncode(facts.attestation)},
-                               {"attestation_ca", cms::Base64UrlEncode(facts.attestation_ca)},
-                               {"chuid", cms::Base64UrlEncode(facts.chuid)},
+                               {"token_key", jose::Base64UrlEncode(facts.token_key)},
+                               {"attestation", jose::Base64UrlEncode(facts.attestation)},
+                               {"attestation_ca", jose::Base64UrlEncode(facts.attestation_ca)},
+                               {"chuid", jose::Base64UrlEncode(facts.chuid)},
                                {"transport", facts.transport},
                                {"used_key_slots", facts.used_key_slots}};
   TESSERA_ASSIGN_OR_RETURN(nlohmann::json answer, client.Json("POST", "/cms/tokens", body));

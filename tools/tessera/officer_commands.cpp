@@ -6,7 +6,7 @@
 #include <iostream>
 
 #include "services/cms/eform.hpp"
-#include "services/cms/jws.hpp"
+#include "services/jose/jws.hpp"
 #include "tools/tessera/client/https_client.hpp"
 #include "tools/tessera/client/token_p11.hpp"
 #include "tools/tessera/cms_cli.hpp"
@@ -73,7 +73,7 @@ Status Bind(const BindArgs& a) {
   v1.user_id = a.user;
   v1.token_serial = a.token;
   v1.reviewed = {a.document_type, a.document};
-  TESSERA_ASSIGN_OR_RETURN(v1.nonce, cms::Base64UrlDecode(nonce.at("nonce").get<std::string>()));
+  TESSERA_ASSIGN_OR_RETURN(v1.nonce, jose::Base64UrlDecode(nonce.at("nonce").get<std::string>()));
   v1.time = std::time(nullptr);
   v1.officer = a.officer;
   TESSERA_ASSIGN_OR_RETURN(std::string v1_payload, cms::EncodeV1(v1));
@@ -83,7 +83,7 @@ Status Bind(const BindArgs& a) {
   };
   TESSERA_ASSIGN_OR_RETURN(
       std::string v1_jws,
-      cms::SignCompact(cms::JwsAlg::kEs256, cms::kEformV1Type, a.officer, v1_payload, signer));
+      jose::SignCompact(jose::JwsAlg::kEs256, cms::kEformV1Type, a.officer, v1_payload, signer));
   TESSERA_ASSIGN_OR_RETURN(nlohmann::json v2_answer,
                            client.Json("POST", "/cms/eforms", {{"v1", v1_jws}}));
   const std::string v2_payload = v2_answer.at("v2").get<std::string>();
@@ -91,14 +91,14 @@ Status Bind(const BindArgs& a) {
   TESSERA_RETURN_IF_ERROR(Confirm(v2, v1, a.yes));
   TESSERA_ASSIGN_OR_RETURN(
       std::string v2_jws,
-      cms::SignCompact(cms::JwsAlg::kEs256, cms::kEformV2Type, a.officer, v2_payload, signer));
+      jose::SignCompact(jose::JwsAlg::kEs256, cms::kEformV2Type, a.officer, v2_payload, signer));
   TESSERA_ASSIGN_OR_RETURN(
       nlohmann::json bound,
       client.Json("POST", "/cms/requests/" + v2.request_id + "/bind", {{"v2", v2_jws}}));
   TESSERA_ASSIGN_OR_RETURN(Bytes package,
-                           cms::Base64UrlDecode(bound.at("key_package").get<std::string>()));
+                           jose::Base64UrlDecode(bound.at("key_package").get<std::string>()));
   TESSERA_ASSIGN_OR_RETURN(Bytes certificate,
-                           cms::Base64UrlDecode(bound.at("certificate").get<std::string>()));
+                           jose::Base64UrlDecode(bound.at("certificate").get<std::string>()));
 
   // Claim 7: the officer stores the package and the certificate on the token.
   TESSERA_ASSIGN_OR_RETURN(TokenP11 user_token, TokenP11::Open(module, a.token));

@@ -8,8 +8,8 @@
 
 #include "common/piv/key_package.hpp"
 #include "common/piv/wrapped_key.hpp"
-#include "services/cms/jws.hpp"
 #include "services/cms/receipt.hpp"
+#include "services/jose/jws.hpp"
 #include "tools/tessera/client/https_client.hpp"
 #include "tools/tessera/client/token_p11.hpp"
 #include "tools/tessera/cms_cli.hpp"
@@ -45,8 +45,8 @@ Status Activate(const ActivateArgs& a) {
   TESSERA_ASSIGN_OR_RETURN(std::string payload, cms::EncodeReceipt(receipt));
   TESSERA_ASSIGN_OR_RETURN(
       std::string jws,
-      cms::SignCompact(
-          cms::JwsAlg::kEs256, cms::kReceiptType, std::nullopt, payload,
+      jose::SignCompact(
+          jose::JwsAlg::kEs256, cms::kReceiptType, std::nullopt, payload,
           [&](const std::string& input) {
             return token.SignEs256(
                 "9c", ByteView(reinterpret_cast<const std::uint8_t*>(input.data()), input.size()),

@@ -24,8 +24,8 @@
 #include "hsm/signing_key.hpp"
 #include "hsm/token_key_wrap.hpp"
 #include "services/cms/eform.hpp"
-#include "services/cms/jws.hpp"
 #include "services/cms/receipt.hpp"
+#include "services/jose/jws.hpp"
 #include "services/runtime/home.hpp"
 #include "services/runtime/hsm_access.hpp"
 #include "tools/tessera/client/https_client.hpp"
@@ -76,11 +76,11 @@ Status UserSide(const std::string& module, std::uint32_t user_token, const Secur
   TESSERA_RETURN_IF_ERROR(user.UnwrapKeyPackage(package));
   TESSERA_ASSIGN_OR_RETURN(std::string receipt,
                            cms::EncodeReceipt({request_id, user_token, std::time(nullptr)}));
-  TESSERA_ASSIGN_OR_RETURN(
-      *receipt_jws, cms::SignCompact(cms::JwsAlg::kEs256, cms::kReceiptType, std::nullopt, receipt,
-                                     [&](const std::string& input) {
-                                       return user.SignEs256("9c", View(input), &pin);
-                                     }));
+  TESSERA_ASSIGN_OR_RETURN(*receipt_jws,
+                           jose::SignCompact(jose::JwsAlg::kEs256, cms::kReceiptType, std::nullopt,
+                                             receipt, [&](const std::string& input) {
+                                               return user.SignEs256("9c", View(input), &pin);
+                                             }));
   return Status::Ok();
 }
 
@@ -93,7 +93,7 @@ Status BindOne(cli::HttpsClient& client, cli::TokenP11& officer, const std::stri
   v1.user_id = "user-" + std::to_string(user_token);
   v1.token_serial = user_token;
   v1.reviewed = {"id-card", "D-" + std::to_string(user_token)};
-  TESSERA_ASSIGN_OR_RETURN(v1.nonce, cms::Base64UrlDecode(nonce.at("nonce").get<std::string>()));
+  TESSERA_ASSIGN_OR_RETURN(v1.nonce, jose::Base64UrlDecode(nonce.at("nonce").get<std::string>()));
   v1.time = std::time(nullptr);
   v1.officer = officer_id;
   auto signer = [&](const std::string& input) {
@@ -102,23 +102,23 @@ Status BindOne(cli::HttpsClient& client, cli::TokenP11& officer, const std::stri
   TESSERA_ASSIGN_OR_RETURN(std::string payload, cms::EncodeV1(v1));
   TESSERA_ASSIGN_OR_RETURN(
       std::string v1_jws,
-      cms::SignCompact(cms::JwsAlg::kEs256, cms::kEformV1Type, officer_id, payload, signer));
+      jose::SignCompact(jose::JwsAlg::kEs256, cms::kEformV1Type, officer_id, payload, signer));
   TESSERA_ASSIGN_OR_RETURN(nlohmann::json v2, Timed(t.http, [&] {
                              return client.Json("POST", "/cms/eforms", {{"v1", v1_jws}});
                            }));
   const std::string v2_payload = v2.at("v2").get<std::string>();
   TESSERA_ASSIGN_OR_RETURN(
       std::string v2_jws,
-      cms::SignCompact(cms::JwsAlg::kEs256, cms::kEformV2Type, officer_id, v2_payload, signer));
+      jose::SignCompact(jose::JwsAlg::kEs256, cms::kEformV2Type, officer_id, v2_payload, signer));
   const std::string request_id = v2.at("request_id").get<std::string>();
   TESSERA_ASSIGN_OR_RETURN(
       nlohmann::json bound, Timed(t.http, [&] {
         return client.Json("POST", "/cms/requests/" + request_id + "/bind", {{"v2", v2_jws}});
       }));
   TESSERA_ASSIGN_OR_RETURN(Bytes package,
-                           cms::Base64UrlDecode(bound.at("key_package").get<std::string>()));
+                           jose::Base64UrlDecode(bound.at("key_package").get<std::string>()));
   TESSERA_ASSIGN_OR_RETURN(Bytes certificate,
-                           cms::Base64UrlDecode(bound.at("certificate").get<std::string>()));
+                           jose::Base64UrlDecode(bound.at("certificate").get<std::string>()));
   std::string receipt_jws;
   const auto user_start = Clock::now();
   TESSERA_RETURN_IF_ERROR(

@@ -1,12 +1,10 @@
 # Issue 13 (seed 000): the CMS's pure crypto and format code
-# (services/cms/crypto.cmake): RFC 8785, JWS compact, the E-form payloads,
-# and the attestation check against a real tessera-sim's tokens.
+# (services/cms/crypto.cmake): the E-form payloads, and the attestation check
+# against a real tessera-sim's tokens. RFC 8785 and JWS compact are tested
+# with services/jose (services/jose/jose_tests.cmake).
 tessera_add_gtest(cms_crypto_test
   SOURCES
     services/cms/eform_test.cpp
-    services/cms/jcs_test.cpp
-    services/cms/jws_test.cpp
-    services/cms/jws_key_signer.cpp
   LIBS tessera_cms_crypto
   LABELS cms)
 

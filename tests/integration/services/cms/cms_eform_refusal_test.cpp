@@ -12,7 +12,7 @@
 
 #include "common/crypto/hash.hpp"
 #include "tests/integration/services/cms/cms_refusal_fixture.hpp"
-#include "tests/integration/services/cms/jws_key_signer.hpp"
+#include "tests/integration/services/jose/jws_key_signer.hpp"
 #include "tests/support/postgres_server.hpp"
 
 namespace tessera::testing {
@@ -54,8 +54,8 @@ TEST_P(CmsEformRefusalTest, AV1SignedByANonOfficerIsRefused) {
   EXPECT_EQ(refused->status, 422) << refused->body;
   // A software key signs olivia's form.
   ossl::PkeyPtr software(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-  auto soft = cms::SignCompact(cms::JwsAlg::kEs256, cms::kEformV1Type, "olivia", olivia_payload,
-                               JwsKeySigner(cms::JwsAlg::kEs256, *software));
+  auto soft = jose::SignCompact(jose::JwsAlg::kEs256, cms::kEformV1Type, "olivia", olivia_payload,
+                                JwsKeySigner(jose::JwsAlg::kEs256, *software));
   ASSERT_TRUE(soft.ok());
   refused = olivia->SubmitV1(*soft);
   ASSERT_TRUE(refused.ok());

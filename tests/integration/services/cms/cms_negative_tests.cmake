@@ -10,7 +10,7 @@ add_executable(cms_negative_test
   services/cms/cms_eform_refusal_test.cpp
   services/cms/cms_token_refusal_test.cpp
   services/cms/cms_refusal_fixture.cpp
-  services/cms/jws_key_signer.cpp
+  services/jose/jws_key_signer.cpp
   services/cms/cms_fixture.cpp
   services/http/tesserad_process.cpp
   services/http/test_pki.cpp

@@ -17,7 +17,7 @@ SecureBytes TestPin() { return Secret("123456"); }
 std::string WithPayload(const std::string& jws, const std::string& payload) {
   const std::size_t first = jws.find('.');
   const std::size_t second = jws.find('.', first + 1);
-  return jws.substr(0, first + 1) + cms::Base64UrlEncode(AsBytes(payload)) + jws.substr(second);
+  return jws.substr(0, first + 1) + jose::Base64UrlEncode(AsBytes(payload)) + jws.substr(second);
 }
 
 // An officer's terminal driven request by request (what `tessera officer
@@ -43,7 +43,7 @@ void CmsNegativeTest::MakeOutsider() {
   cli::TokenP11* on = &*token;
   auto key = cli::SignerBackedKey(*spki, [on](std::string_view, ByteView hash) -> Result<Bytes> {
     TESSERA_ASSIGN_OR_RETURN(Bytes raw, on->SignDigest("9a", hash));
-    return cms::EcdsaJoseToDer(raw);
+    return jose::EcdsaJoseToDer(raw);
   });
   ASSERT_TRUE(key.ok()) << key.status().ToString();
   std::unique_ptr<X509_REQ, ossl::Deleter<X509_REQ_free>> csr(X509_REQ_new());

@@ -17,7 +17,7 @@
 
 #include "common/ossl.hpp"
 #include "services/cms/eform.hpp"
-#include "services/cms/jws.hpp"
+#include "services/jose/jws.hpp"
 #include "tests/integration/services/cms/cms_fixture.hpp"
 #include "tools/tessera/client/https_client.hpp"
 #include "tools/tessera/client/token_p11.hpp"
@@ -65,7 +65,7 @@ class OfficerTerminal {
   Result<Bytes> Nonce() {
     TESSERA_ASSIGN_OR_RETURN(nlohmann::json answer,
                              client_->Json("POST", "/cms/nonces", nlohmann::json::object()));
-    return cms::Base64UrlDecode(answer.at("nonce").get<std::string>());
+    return jose::Base64UrlDecode(answer.at("nonce").get<std::string>());
   }
   // A v1 as the CLI fills it: a fresh nonce, now, this officer.
   Result<cms::EformV1> NewV1(const std::string& user, std::uint32_t token,
@@ -82,8 +82,8 @@ class OfficerTerminal {
   // `payload` signed by 9a; kid this officer unless `kid` names another.
   Result<std::string> Sign(const std::string& typ, const std::string& payload,
                            const std::optional<std::string>& kid = std::nullopt) {
-    return cms::SignCompact(
-        cms::JwsAlg::kEs256, typ, kid ? *kid : officer_id_, payload,
+    return jose::SignCompact(
+        jose::JwsAlg::kEs256, typ, kid ? *kid : officer_id_, payload,
         [this](const std::string& input) { return token_->SignEs256("9a", AsBytes(input)); });
   }
   Result<std::string> SignV1(const cms::EformV1& v1) {

@@ -33,10 +33,10 @@ TEST_P(CmsTokenRefusalTest, AnAttestationForAnotherKeyOrSerialIsRefused) {
   }
   auto body = [](const cli::TokenFacts& f) {
     return nlohmann::json{{"serial", f.serial},
-                          {"token_key", cms::Base64UrlEncode(f.token_key)},
-                          {"attestation", cms::Base64UrlEncode(f.attestation)},
-                          {"attestation_ca", cms::Base64UrlEncode(f.attestation_ca)},
-                          {"chuid", cms::Base64UrlEncode(f.chuid)},
+                          {"token_key", jose::Base64UrlEncode(f.token_key)},
+                          {"attestation", jose::Base64UrlEncode(f.attestation)},
+                          {"attestation_ca", jose::Base64UrlEncode(f.attestation_ca)},
+                          {"chuid", jose::Base64UrlEncode(f.chuid)},
                           {"transport", f.transport},
                           {"used_key_slots", f.used_key_slots}};
   };

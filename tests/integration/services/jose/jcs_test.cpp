@@ -1,13 +1,13 @@
-// RFC 8785 canonical JSON (services/cms/jcs.hpp): the RFC's own examples
+// RFC 8785 canonical JSON (services/jose/jcs.hpp): the RFC's own examples
 // that use strings, literals and integers, byte for byte, and the refusals
 // Tessera adds (fractions, unsafe integers, invalid UTF-8, duplicates).
-#include "services/cms/jcs.hpp"
+#include "services/jose/jcs.hpp"
 
 #include <gtest/gtest.h>
 
 #include "common/bytes.hpp"
 
-namespace tessera::cms {
+namespace tessera::jose {
 namespace {
 
 using Json = nlohmann::json;
@@ -130,4 +130,4 @@ TEST(Jcs, IsCanonicalRefusesWhatIsNotJsonDuplicatesAndFractions) {
 }
 
 }  // namespace
-}  // namespace tessera::cms
+}  // namespace tessera::jose

@@ -1,4 +1,4 @@
-#include "tests/integration/services/cms/jws_key_signer.hpp"
+#include "tests/integration/services/jose/jws_key_signer.hpp"
 
 #include <openssl/rsa.h>
 
@@ -9,10 +9,10 @@
 
 namespace tessera::testing {
 
-cms::JwsSigner JwsKeySigner(cms::JwsAlg alg, const EVP_PKEY& key) {
+jose::JwsSigner JwsKeySigner(jose::JwsAlg alg, const EVP_PKEY& key) {
   return [alg, &key](const std::string& input) -> Result<Bytes> {
-    const bool pss = alg == cms::JwsAlg::kPs256;
-    const char* digest = alg == cms::JwsAlg::kEs384 ? "SHA384" : "SHA256";
+    const bool pss = alg == jose::JwsAlg::kPs256;
+    const char* digest = alg == jose::JwsAlg::kEs384 ? "SHA384" : "SHA256";
     ossl::MdCtxPtr md(EVP_MD_CTX_new());
     EVP_PKEY_CTX* pctx = nullptr;
     if (EVP_DigestSignInit_ex(md.get(), &pctx, digest, nullptr, nullptr,
@@ -33,8 +33,8 @@ cms::JwsSigner JwsKeySigner(cms::JwsAlg alg, const EVP_PKEY& key) {
       return ossl::Error("EVP_DigestSign");
     }
     sig.resize(len);
-    if (alg == cms::JwsAlg::kEs256) return cms::EcdsaDerToJose(sig, 32);
-    if (alg == cms::JwsAlg::kEs384) return cms::EcdsaDerToJose(sig, 48);
+    if (alg == jose::JwsAlg::kEs256) return jose::EcdsaDerToJose(sig, 32);
+    if (alg == jose::JwsAlg::kEs384) return jose::EcdsaDerToJose(sig, 48);
     return sig;
   };
 }

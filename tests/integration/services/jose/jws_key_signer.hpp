@@ -1,4 +1,4 @@
-// A JWS signer over an OpenSSL key, for the CMS tests: what an officer's
+// A JWS signer over an OpenSSL key, for the CMS and JOSE tests: what an officer's
 // terminal or the HSM does, done in software. ES256/ES384 turn OpenSSL's
 // DER signature into r || s (RFC 7518 §3.4); PS256 signs with PSS and a
 // salt as long as the digest. The key must outlive the signer.
@@ -6,10 +6,10 @@
 
 #include <openssl/evp.h>
 
-#include "services/cms/jws.hpp"
+#include "services/jose/jws.hpp"
 
 namespace tessera::testing {
 
-cms::JwsSigner JwsKeySigner(cms::JwsAlg alg, const EVP_PKEY& key);
+jose::JwsSigner JwsKeySigner(jose::JwsAlg alg, const EVP_PKEY& key);
 
 }  // namespace tessera::testing

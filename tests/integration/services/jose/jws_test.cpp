@@ -1,7 +1,7 @@
-// JWS compact serialization (services/cms/jws.hpp): signing with OpenSSL
+// JWS compact serialization (services/jose/jws.hpp): signing with OpenSSL
 // keys in each algorithm, RFC 7515 Appendix A.3, algorithm substitution,
 // tampering, strict base64url, and the ECDSA DER <-> r || s conversion.
-#include "services/cms/jws.hpp"
+#include "services/jose/jws.hpp"
 
 #include <gtest/gtest.h>
 #include <openssl/core_names.h>
@@ -9,9 +9,9 @@
 
 #include "common/bytes.hpp"
 #include "common/ossl.hpp"
-#include "tests/integration/services/cms/jws_key_signer.hpp"
+#include "tests/integration/services/jose/jws_key_signer.hpp"
 
-namespace tessera::cms {
+namespace tessera::jose {
 namespace {
 
 ossl::PkeyPtr NewKey(const char* type, const char* curve_or_bits) {
@@ -288,4 +288,4 @@ TEST(Jws, GivesNoAlgForKeysJwsDoesNotCoverHere) {
 }
 
 }  // namespace
-}  // namespace tessera::cms
+}  // namespace tessera::jose
