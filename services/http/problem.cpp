@@ -14,6 +14,8 @@ constexpr ProblemType kMalformed{400, TESSERA_PROBLEM("malformed-request"),
                                  "Malformed HTTP request", true, 0};
 constexpr ProblemType kUnauthenticated{401, TESSERA_PROBLEM("client-certificate-required"),
                                        "Client certificate required", true, 0};
+constexpr ProblemType kNoSession{401, TESSERA_PROBLEM("session-required"), "Session required", true,
+                                 0};
 constexpr ProblemType kForbidden{403, TESSERA_PROBLEM("forbidden"), "Forbidden", true, 0};
 constexpr ProblemType kNotFound{404, TESSERA_PROBLEM("not-found"), "Not found", true, 0};
 constexpr ProblemType kMethod{405, TESSERA_PROBLEM("method-not-allowed"), "Method not allowed",
@@ -32,6 +34,7 @@ constexpr ProblemType kHeaders{431, TESSERA_PROBLEM("header-too-large"),
 constexpr ProblemType kInternal{500, TESSERA_PROBLEM("internal"), "Internal error", false, 0};
 constexpr ProblemType kNotImplemented{501, TESSERA_PROBLEM("not-implemented"), "Not implemented",
                                       true, 0};
+constexpr ProblemType kBadGateway{502, TESSERA_PROBLEM("bad-gateway"), "Bad gateway", true, 0};
 constexpr ProblemType kUnavailable{503, TESSERA_PROBLEM("unavailable"), "Service unavailable", true,
                                    1};
 constexpr ProblemType kRetry{503, TESSERA_PROBLEM("retry"), "Conflict with a concurrent change",
@@ -51,6 +54,8 @@ const ProblemType& FaultRow(int reason) {
     case HttpFault::kUnsupportedMediaType: return kMediaType;
     case HttpFault::kHeaderTooLarge: return kHeaders;
     case HttpFault::kOverloaded: return kOverloaded;
+    case HttpFault::kSessionRequired: return kNoSession;
+    case HttpFault::kBadGateway: return kBadGateway;
   }
   return kForbidden;  // a refusal without an HTTP reason
 }

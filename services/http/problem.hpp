@@ -5,9 +5,10 @@
 // Handlers never pick an error status: they return a Status and the server
 // calls ProblemResponse. Errors the HTTP layer finds itself (a header too
 // large, a body too large, a wrong Content-Type, a missing client
-// certificate) travel as Status::Refused(HttpFault, message), the front
-// end's own reason codes, and are mapped by the same table. Stateless;
-// thread-safe.
+// certificate), and the HTTP-only ones of a service (no live session, an
+// application behind a gateway that did not answer), travel as
+// Status::Refused(HttpFault, message), the front end's own reason codes,
+// and are mapped by the same table. Stateless; thread-safe.
 #pragma once
 
 #include <string>
@@ -28,6 +29,8 @@ enum class HttpFault : int {
   kUnsupportedMediaType = 5,  // 415: the body is not the Content-Type the route reads
   kHeaderTooLarge = 6,        // 431 (RFC 6585 §5)
   kOverloaded = 7,            // 503: too many connections, or the server is stopping
+  kSessionRequired = 8,       // 401: no live session for the request (registration gateway)
+  kBadGateway = 9,            // 502: the upstream the request is forwarded to did not answer
 };
 
 Status Fault(HttpFault fault, std::string message);

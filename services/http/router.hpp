@@ -6,8 +6,10 @@
 // error: it returns the Status, and the server turns it into RFC 9457
 // problem+json through the one Status -> HTTP table (problem.hpp). A pattern
 // is literal segments and {name} segments ("/ca/{name}/ocsp/{request}"); a
-// {name} matches one non-empty segment, percent-decoded. Routes are added
-// before the server starts; afterwards the router is read-only and
+// {name} matches one non-empty segment, percent-decoded. The last segment may
+// be a rest segment, {name...} ("/app/{app}/{path...}"): it matches one or
+// more non-empty segments, each percent-decoded, joined by '/'. Routes are
+// added before the server starts; afterwards the router is read-only and
 // thread-safe.
 #pragma once
 
@@ -70,8 +72,10 @@ class Router {
   // kNotFound when no pattern matches the path; kFunctionNotSupported (405)
   // when one matches but not for `method`. `path` is the target's path as
   // sent, still percent-encoded: segments are split first and decoded after,
-  // so "%2F" inside a {name} stays in that one segment. A literal segment
-  // wins over a {name} one.
+  // so "%2F" inside a {name} stays in that one segment. A literal route wins
+  // over one with {name} segments, which wins over one with a rest segment.
+  // kInvalidArgument (400) when only a rest pattern fits and one of its
+  // segments decodes to ".", ".." or holds a '/' ("%2F"): see router.cpp.
   Result<Match> Find(std::string_view method, std::string_view path) const;
 
   // The distinct patterns, in the order added (the metrics' route labels).
@@ -85,6 +89,7 @@ class Router {
     std::string method;
     std::string pattern;
     std::vector<std::string> segments;
+    int rank = 0;  // 0 literal, 1 {name} segments, 2 a rest segment: the lowest wins
     Handler handler;
     RouteOptions options;
   };

@@ -1,6 +1,7 @@
 // The http::Server in this process with routes of the test's own: a route
-// that needs a client certificate, a JSON route, Status answers through the
-// problem table, and a failing health probe. Driven by curl over TLS.
+// that needs a client certificate, a JSON route, a rest route, Status and
+// HttpFault answers through the problem table, and a failing health probe.
+// Driven by curl over TLS.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -9,6 +10,7 @@
 
 #include "services/http/builtin_routes.hpp"
 #include "services/http/json_body.hpp"
+#include "services/http/problem.hpp"
 #include "services/http/server.hpp"
 #include "tests/integration/services/http/test_pki.hpp"
 #include "tests/support/run_tool.hpp"
@@ -47,6 +49,18 @@ class HttpServer : public ::testing::Test {
     });
     router_.Add("GET", "/busy", [](const http::Request&) -> Result<http::Response> {
       return Status::Unavailable("the database is restarting");
+    });
+    router_.Add("GET", "/fwd/{app}/{path...}",
+                [](const http::Request& request) -> Result<http::Response> {
+                  return http::JsonResponse({{"app", request.params.at("app")},
+                                             {"path", request.params.at("path")},
+                                             {"query", request.query}});
+                });
+    router_.Add("GET", "/nosession", [](const http::Request&) -> Result<http::Response> {
+      return http::Fault(http::HttpFault::kSessionRequired, "no live session 0123");
+    });
+    router_.Add("GET", "/upstream", [](const http::Request&) -> Result<http::Response> {
+      return http::Fault(http::HttpFault::kBadGateway, "app demo did not answer in 5 s");
     });
     router_.Add("GET", "/boom", [](const http::Request&) -> Result<http::Response> {
       return Status::Internal("SELECT secret FROM somewhere failed");
@@ -150,6 +164,51 @@ TEST_F(HttpServer, AnInternalErrorHidesItsMessage) {
   const auto [status, body] = Curl("/boom");
   EXPECT_EQ(status, 500);
   EXPECT_EQ(body.find("SELECT"), std::string::npos) << body;
+}
+
+TEST_F(HttpServer, ARestRouteGetsTheDecodedSegmentsJoinedAndTheRawQuery) {
+  const auto [status, body] = Curl("/fwd/demo/a%20b/c?x=1&y=%2F");
+  EXPECT_EQ(status, 200) << body;
+  EXPECT_EQ(nlohmann::json::parse(body),
+            nlohmann::json({{"app", "demo"}, {"path", "a b/c"}, {"query", "x=1&y=%2F"}}));
+}
+
+TEST_F(HttpServer, ARestRouteRefusesDotSegmentsAndEncodedSlashesWith400) {
+  // --path-as-is: curl would otherwise remove the dot segments itself.
+  for (const std::string path :
+       {"/fwd/demo/a/../../whoami", "/fwd/demo/%2e%2e/x", "/fwd/demo/./x", "/fwd/demo/a%2Fb"}) {
+    const auto [status, body] = Curl(path, {"--path-as-is"});
+    EXPECT_EQ(status, 400) << path << " " << body;
+    const auto problem = nlohmann::json::parse(body);
+    EXPECT_EQ(problem["type"], "urn:tessera:problem:bad-request") << path;
+    EXPECT_NE(problem["detail"].get<std::string>().find("is a dot segment or holds an encoded '/'"),
+              std::string::npos)
+        << body;
+  }
+  const auto [status, body] = Curl("/fwd/demo/a//b", {"--path-as-is"});
+  EXPECT_EQ(status, 404) << body;
+  EXPECT_EQ(nlohmann::json::parse(body)["type"], "urn:tessera:problem:not-found");
+}
+
+TEST_F(HttpServer, SessionRequiredIs401AndBadGatewayIs502) {
+  std::string headers;
+  auto [status, body] = Curl("/nosession", {}, &headers);
+  EXPECT_EQ(status, 401);
+  auto problem = nlohmann::json::parse(body);
+  EXPECT_EQ(problem["type"], "urn:tessera:problem:session-required");
+  EXPECT_EQ(problem["title"], "Session required");
+  EXPECT_EQ(problem["status"], 401);
+  EXPECT_EQ(problem["detail"], "no live session 0123");
+  EXPECT_EQ(problem["instance"], "/nosession");
+  EXPECT_NE(headers.find("application/problem+json"), std::string::npos) << headers;
+  std::tie(status, body) = Curl("/upstream", {}, &headers);
+  EXPECT_EQ(status, 502);
+  problem = nlohmann::json::parse(body);
+  EXPECT_EQ(problem["type"], "urn:tessera:problem:bad-gateway");
+  EXPECT_EQ(problem["title"], "Bad gateway");
+  EXPECT_EQ(problem["status"], 502);
+  EXPECT_EQ(problem["detail"], "app demo did not answer in 5 s");
+  EXPECT_EQ(headers.find("Retry-After"), std::string::npos) << headers;
 }
 
 TEST_F(HttpServer, HealthzIs503NamingTheFailingProbe) {

@@ -66,6 +66,57 @@ TEST(Router, ALiteralSegmentWinsOverAParameterAndALaterAddReplaces) {
   EXPECT_EQ(router.Patterns(), (std::vector<std::string>{"/ca/{name}", "/ca/list"}));
 }
 
+TEST(Router, ARestSegmentTakesOneOrMoreDecodedSegmentsJoinedBySlash) {
+  Router router;
+  router.Add("POST", "/app/{name}/{path...}", Answer("rest"));
+  auto match = router.Find("POST", "/app/demo/echo");
+  ASSERT_TRUE(match.ok()) << match.status().ToString();
+  EXPECT_EQ(match->pattern, "/app/{name}/{path...}");
+  EXPECT_EQ(match->params,
+            (std::map<std::string, std::string>{{"name", "demo"}, {"path", "echo"}}));
+  match = router.Find("POST", "/app/demo/a%20b/c/d%3F");
+  ASSERT_TRUE(match.ok()) << match.status().ToString();
+  EXPECT_EQ(match->params.at("path"), "a b/c/d?");
+  // No segment for the rest, or an empty one: no match.
+  EXPECT_EQ(router.Find("POST", "/app/demo").status().code(), Code::kNotFound);
+  EXPECT_EQ(router.Find("POST", "/app/demo/").status().code(), Code::kNotFound);
+  EXPECT_EQ(router.Find("POST", "/app/demo/a//b").status().code(), Code::kNotFound);
+  EXPECT_EQ(router.Find("POST", "/app/demo/a/").status().code(), Code::kNotFound);
+  EXPECT_EQ(router.Find("GET", "/app/demo/a").status().code(), Code::kFunctionNotSupported);
+  EXPECT_EQ(router.Allowed("/app/demo/a/b"), "POST");
+}
+
+TEST(Router, ARestSegmentRefusesDotSegmentsAndEncodedSlashesWith400) {
+  Router router;
+  router.Add("POST", "/app/{name}/{path...}", Answer("rest"));
+  for (const char* path : {"/app/demo/..", "/app/demo/a/../b", "/app/demo/./a", "/app/demo/%2E%2E",
+                           "/app/demo/a/%2e", "/app/demo/a%2Fb", "/app/demo/a%2f..%2fb"}) {
+    const auto match = router.Find("POST", path);
+    ASSERT_FALSE(match.ok()) << path;
+    EXPECT_EQ(match.status().code(), Code::kInvalidArgument) << path;
+    EXPECT_EQ(ProblemFor(match.status()).status, 400) << path;
+    EXPECT_EQ(router.Allowed(path), "") << path;
+  }
+  EXPECT_EQ(router.Find("POST", "/app/demo/a/..x/.b").value().params.at("path"), "a/..x/.b");
+  // In a {name} segment an encoded '/' is still a value, as before.
+  router.Add("POST", "/one/{name}", Answer("one"));
+  EXPECT_EQ(router.Find("POST", "/one/a%2Fb").value().params.at("name"), "a/b");
+}
+
+TEST(Router, ALiteralWinsOverANameWhichWinsOverARest) {
+  Router router;
+  router.Add("GET", "/app/{name}/{path...}", Answer("rest"));
+  router.Add("GET", "/app/{name}/status", Answer("param"));
+  router.Add("GET", "/app/demo/status", Answer("literal"));
+  EXPECT_EQ(Call(router, "GET", "/app/demo/status"), "literal");
+  EXPECT_EQ(Call(router, "GET", "/app/other/status"), "param");
+  EXPECT_EQ(Call(router, "GET", "/app/other/status/more"), "rest");
+  EXPECT_EQ(Call(router, "GET", "/app/other/x"), "rest");
+  // Another route that fits wins over a rest segment that refuses.
+  router.Add("GET", "/app/{name}/..", Answer("dots"));
+  EXPECT_EQ(Call(router, "GET", "/app/other/.."), "dots");
+}
+
 TEST(ProblemTable, MapsEveryCodeTheServicesUse) {
   struct Row {
     Status status;
@@ -94,6 +145,8 @@ TEST(ProblemTable, MapsEveryCodeTheServicesUse) {
       {Fault(HttpFault::kUnsupportedMediaType, "x"), 415,
        "urn:tessera:problem:unsupported-media-type"},
       {Fault(HttpFault::kHeaderTooLarge, "x"), 431, "urn:tessera:problem:header-too-large"},
+      {Fault(HttpFault::kSessionRequired, "x"), 401, "urn:tessera:problem:session-required"},
+      {Fault(HttpFault::kBadGateway, "x"), 502, "urn:tessera:problem:bad-gateway"},
   };
   for (const Row& row : rows) {
     EXPECT_EQ(ProblemFor(row.status).status, row.http) << row.status.ToString();
@@ -117,6 +170,30 @@ TEST(ProblemTable, TheBodyIsRfc9457JsonWithTheRequestId) {
   EXPECT_EQ(busy.headers[0], (std::pair<std::string, std::string>{"Retry-After", "1"}));
   const Response internal = ProblemResponse(Status::Internal("SQL text"), "rid-3");
   EXPECT_EQ(internal.body.find("SQL"), std::string::npos);
+}
+
+TEST(ProblemTable, SessionRequiredAndBadGatewayShowTheirDetailWithoutRetryAfter) {
+  const Response session =
+      ProblemResponse(Fault(HttpFault::kSessionRequired, "session expired"), "rid-4", "/app/x/y");
+  EXPECT_EQ(session.status, 401);
+  EXPECT_TRUE(session.headers.empty());
+  EXPECT_EQ(nlohmann::json::parse(session.body),
+            nlohmann::json({{"type", "urn:tessera:problem:session-required"},
+                            {"title", "Session required"},
+                            {"status", 401},
+                            {"detail", "session expired"},
+                            {"instance", "/app/x/y"},
+                            {"request_id", "rid-4"}}));
+  const Response gateway =
+      ProblemResponse(Fault(HttpFault::kBadGateway, "app demo timed out"), "rid-5");
+  EXPECT_EQ(gateway.status, 502);
+  EXPECT_TRUE(gateway.headers.empty());
+  EXPECT_EQ(nlohmann::json::parse(gateway.body),
+            nlohmann::json({{"type", "urn:tessera:problem:bad-gateway"},
+                            {"title", "Bad gateway"},
+                            {"status", 502},
+                            {"detail", "app demo timed out"},
+                            {"request_id", "rid-5"}}));
 }
 
 TEST(PercentDecode, DecodesAndRefusesBadEscapesAndNul) {
