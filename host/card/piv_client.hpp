@@ -18,6 +18,7 @@
 #include "common/piv/piv_constants.hpp"
 #include "common/secure_bytes.hpp"
 #include "host/card/apdu_channel.hpp"
+#include "host/card/piv_registration.hpp"
 #include "host/card/piv_secret_keys.hpp"
 
 namespace tessera::host {
@@ -134,6 +135,33 @@ class PivClient {
   // extract then expand; without one, the key is the PRK.
   Result<SecureBytes> HkdfToHost(std::uint8_t slot, std::optional<ByteView> salt, ByteView info,
                                  std::size_t length);
+
+  // F3 REGISTRATION (piv_client_registration.cpp; piv_registration.hpp): the
+  // token's half of the registration protocol. Each refusal comes back as
+  // the Status SwToStatus gives its word, with a message that says what the
+  // token found: SignatureInvalid (6300) is the gateway's certificate not
+  // signed by the issuer key (begin), its answer C2 not opening (finish),
+  // or its proof Ms not verifying (auth finish); ConditionsNotSatisfied
+  // (6985) a time outside the certificate or below the floor, or a step out
+  // of order; DataMismatch (6984) a certificate not made for a
+  // registration server; ReferenceNotFound (6A88) no issuer key, or an
+  // empty slot; SecurityStatus (6982) the PIN not verified. A refused step
+  // stores nothing and must be begun again.
+  //
+  // F3 00: the issuer key, its version and the time floor. Needs no PIN.
+  Result<RegistrationInfo> RegistrationStatus();
+  // F3 01: R0 and the host's time (Unix seconds) and user identification
+  // (tag 85's value, 1..1024 bytes) in, R1 out. PIN verified first.
+  Result<Bytes> RegisterBegin(ByteView r0, std::uint64_t host_time, ByteView user_info);
+  // F3 02: R2 in; K stored in `slot` (C0..DF, or FF for the lowest free
+  // one), with `pin_policy` (once or always; the token's default is once).
+  Result<RegistrationResult> RegisterFinish(ByteView r2,
+                                            std::uint8_t slot = piv::secret::kAnyFreeSlot,
+                                            std::optional<piv::PinPolicy> pin_policy = {});
+  // F3 03: A1 for a login with K in `slot`; K's PIN policy applies.
+  Result<Bytes> AuthBegin(std::uint8_t slot);
+  // F3 04: A2 in (the challenge and Ms); A3 and SES out.
+  Result<AuthResult> AuthFinish(std::uint8_t slot, ByteView a2);
 
  private:
   Result<ResponseApdu> Send(const CommandApdu& command);
