@@ -13,8 +13,18 @@ Result<TokenKeyVersions> ReadKeyVersions(host::CardManagerClient& client) {
   for (const auto& key : keys) {
     if (key.id == cm::kKeyIdKrk) versions.krk = key.kvn;
     if (key.id == cm::kKeyIdMk) versions.mk = key.kvn;
+    if (key.id == cm::kKeyIdIssuer) versions.issuer = key.kvn;
   }
   return versions;
+}
+
+Result<std::uint8_t> PutIssuerKey(host::CardManagerClient& client, ByteView point,
+                                  std::optional<std::uint8_t> current) {
+  constexpr std::uint8_t kMaxKvn = 0x7F;
+  const std::uint8_t old_kvn = current.value_or(0);
+  const auto next = static_cast<std::uint8_t>(old_kvn >= kMaxKvn ? 1 : old_kvn + 1);
+  TESSERA_RETURN_IF_ERROR(client.PutIssuerKey(point, next, old_kvn));
+  return next;
 }
 
 Result<hsm::HsmStaticKeys> OpenUnderMk(hsm::HsmToken& hsm, host::CardManagerClient& client,

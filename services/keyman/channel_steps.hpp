@@ -21,9 +21,17 @@ inline constexpr std::uint8_t kFullProtection = 0x33;
 struct TokenKeyVersions {
   std::optional<std::uint8_t> krk;
   std::optional<std::uint8_t> mk;
+  std::optional<std::uint8_t> issuer;  // key ID 10, the registration issuer key
 };
 // One GET DATA 00E0.
 Result<TokenKeyVersions> ReadKeyVersions(host::CardManagerClient& client);
+
+// Inside an open channel: PUT KEY of the registration issuer key (key ID
+// 10; docs/card-manager.md), a P-256 point, replacing version `current`.
+// The new version is current + 1 (01 after 7F), or 01 when the token has
+// none; it is returned.
+Result<std::uint8_t> PutIssuerKey(host::CardManagerClient& client, ByteView point,
+                                  std::optional<std::uint8_t> current);
 
 // Opens the channel under MK `version` of the token `uid`, derived in the
 // HSM: success proves the token holds that MK. The static keys returned

@@ -1,14 +1,18 @@
 // tessera personalize | mk-replace: seed 003 on one token or all of them,
-// on --jobs worker threads, each with its own HSM session.
+// on --jobs worker threads, each with its own HSM session. personalize
+// --issuer-key also embeds the registration issuer key (seed 001, issue 14).
 #include <unistd.h>
 
 #include <cstdio>
+#include <iostream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 #include "common/card_manager_constants.hpp"
 #include "hsm/version_objects.hpp"
 #include "services/directory/directory.hpp"
 #include "services/keyman/bulk.hpp"
+#include "services/keyman/issuer_key_file.hpp"
 #include "services/keyman/personalize.hpp"
 #include "services/keyman/replace.hpp"
 #include "services/runtime/hsm_access.hpp"
@@ -25,7 +29,10 @@ struct KeyOptions {
   int version = 0;
   int jobs = 1;
   bool force = false;
-  std::string directory;  // --directory; empty: the settings' one
+  std::string directory;              // --directory; empty: the settings' one
+  std::string issuer_key_file;        // personalize --issuer-key
+  std::optional<Bytes> issuer_point;  // read from it before any token is touched
+  bool json = false;
 };
 
 enum class Job { kPersonalize, kReplace };
@@ -99,32 +106,70 @@ std::optional<RunSetup> Prepare(Context& ctx, const KeyOptions& o, Job job, cons
   return setup;
 }
 
+struct Tally {
+  std::size_t done = 0, already = 0, failed = 0;
+};
+
+Tally Count(const std::vector<Status>& results,
+            const std::vector<std::optional<keyman::Outcome>>& outcomes) {
+  Tally tally;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (!results[i].ok()) {
+      ++tally.failed;
+    } else {
+      (*outcomes[i] == keyman::Outcome::kAlreadyDone ? tally.already : tally.done) += 1;
+    }
+  }
+  return tally;
+}
+
+// --json: the run as one document, every token with its outcome or error.
+void PrintJsonReport(const KeyOptions& o, const RunSetup& setup, const std::vector<Status>& results,
+                     const std::vector<std::optional<keyman::Outcome>>& outcomes,
+                     const Tally& tally) {
+  nlohmann::json tokens = nlohmann::json::array();
+  for (std::size_t i = 0; i < setup.tokens.size(); ++i) {
+    nlohmann::json t{{"serial", setup.tokens[i].serial}};
+    if (results[i].ok()) {
+      t["outcome"] = keyman::OutcomeName(*outcomes[i]);
+    } else {
+      t["error"] = results[i].ToString();
+    }
+    tokens.push_back(std::move(t));
+  }
+  nlohmann::json out{{"mk_version", setup.version}, {"tokens", std::move(tokens)},
+                     {"done", tally.done},          {"already_done", tally.already},
+                     {"failed", tally.failed},      {"skipped", setup.skipped}};
+  if (o.issuer_point) out["issuer_key"] = ToHex(*o.issuer_point);
+  std::cout << out.dump(2) << "\n";
+}
+
 void Report(Context& ctx, const KeyOptions& o, const char* verb, const RunSetup& setup,
             const std::vector<Status>& results,
             const std::vector<std::optional<keyman::Outcome>>& outcomes, bool tty) {
-  std::size_t done = 0, already = 0, failed = 0;
+  const Tally tally = Count(results, outcomes);
   if (tty) (void)std::fprintf(stderr, "\n");
   for (std::size_t i = 0; i < setup.tokens.size(); ++i) {
     const std::uint32_t serial = setup.tokens[i].serial;
     if (!results[i].ok()) {
-      ++failed;
       (void)std::fprintf(stderr, "tessera: %s: token %u: %s\n", verb, serial,
                          results[i].ToString().c_str());
       continue;
     }
-    (*outcomes[i] == keyman::Outcome::kAlreadyDone ? already : done) += 1;
-    if (!o.all) {
+    if (!o.all && !o.json) {
       std::printf("token %u: %s (MK version %d)\n", serial, keyman::OutcomeName(*outcomes[i]),
                   setup.version);
     }
   }
-  if (o.all) {
+  if (o.json) {
+    PrintJsonReport(o, setup, results, outcomes, tally);
+  } else if (o.all) {
     std::printf(
         "%s: %zu done, %zu already done, %zu failed, %zu skipped (lifecycle), "
         "MK version %d\n",
-        verb, done, already, failed, setup.skipped, setup.version);
+        verb, tally.done, tally.already, tally.failed, setup.skipped, setup.version);
   }
-  if (failed > 0) ctx.exit_code = kExitFailed;
+  if (tally.failed > 0) ctx.exit_code = kExitFailed;
 }
 
 void Run(Context& ctx, const KeyOptions& o, Job job) {
@@ -142,7 +187,7 @@ void Run(Context& ctx, const KeyOptions& o, Job job) {
   std::vector<std::unique_ptr<keyman::KrkPrefetcher>> prefetchers(static_cast<std::size_t>(jobs));
   std::vector<std::optional<keyman::Outcome>> outcomes(tokens.size());
   const bool tty = ::isatty(STDERR_FILENO) == 1;
-  const keyman::StepOptions step_options{setup->version, o.force};
+  const keyman::StepOptions step_options{setup->version, o.force, o.issuer_point};
   auto work = [&](int worker, std::size_t i, std::size_t upcoming) -> Status {
     auto& session = sessions[static_cast<std::size_t>(worker)];
     if (!session) {
@@ -204,9 +249,24 @@ void AddKeyCommands(CLI::App& app, Context& ctx) {
       ->add_option("--mk-version", options->version,
                    "Key version to personalize with (default: the HSM's highest)")
       ->check(CLI::Range(1, 127));
+  personalize->add_option("--issuer-key", options->issuer_key_file,
+                          "Also embed this registration issuer key (card-manager key 10): a PEM "
+                          "certificate, as `tessera ca cert` prints, or a PEM public key; P-256");
+  personalize->add_flag("--json", options->json, "print the run as JSON");
   personalize->callback([&ctx, options, personalize] {
     if (!options->all && personalize->count("--token") == 0) {
       throw CLI::RequiredError("--token or --all");
+    }
+    if (!options->issuer_key_file.empty()) {
+      // A bad file is bad usage, found before any token or HSM is touched.
+      auto point = keyman::ReadIssuerKeyFile(options->issuer_key_file);
+      if (!point.ok()) {
+        (void)std::fprintf(stderr, "tessera: personalize: --issuer-key: %s\n",
+                           point.status().message().c_str());
+        ctx.exit_code = kExitUsage;
+        return;
+      }
+      options->issuer_point = std::move(*point);
     }
     Run(ctx, *options, Job::kPersonalize);
   });

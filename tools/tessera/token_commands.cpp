@@ -1,9 +1,14 @@
-// tessera token list | probe.
+// tessera token list | probe | set-issuer.
 #include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "common/bytes.hpp"
 #include "common/card_manager_constants.hpp"
+#include "services/directory/directory.hpp"
+#include "services/keyman/issuer_key_file.hpp"
 #include "services/keyman/replace.hpp"
+#include "services/keyman/set_issuer.hpp"
 #include "services/keyman/token_access.hpp"
 #include "services/runtime/home.hpp"
 #include "services/runtime/hsm_access.hpp"
@@ -63,6 +68,69 @@ void AddProbeCommand(CLI::App& token, Context& ctx) {
   probe->callback([&ctx, options] { Probe(ctx, *options); });
 }
 
+struct SetIssuerOptions {
+  std::string hsm;
+  std::uint32_t serial = 0;
+  std::string issuer_key_file;
+  std::string directory;
+  bool json = false;
+};
+
+void SetIssuer(Context& ctx, const SetIssuerOptions& o) {
+  // A bad file is bad usage, found before any token or HSM is touched.
+  auto point = keyman::ReadIssuerKeyFile(o.issuer_key_file);
+  if (!point.ok()) {
+    (void)std::fprintf(stderr, "tessera: token set-issuer: --issuer-key: %s\n",
+                       point.status().message().c_str());
+    ctx.exit_code = kExitUsage;
+    return;
+  }
+  auto env = LoadEnvironment(ctx);
+  if (!env) return;
+  const std::string url = DirectoryUrl(*env, o.directory);
+  auto directory = directory::OpenDirectory(url);
+  if (!ctx.Check("opening the directory " + directory::RedactUrl(url), directory.status())) return;
+  auto access = runtime::HsmAccess::Load(env->home, env->settings);
+  if (!ctx.Check("loading the HSM module", access.status())) return;
+  auto hsm = access->Open(o.hsm);
+  if (!ctx.Check("opening HSM '" + o.hsm + "'", hsm.status())) return;
+  auto token = FindBySerial(ctx, env->settings, o.serial);
+  if (!token) return;
+  auto change = keyman::SetIssuerKey(*hsm, **directory, token->reader, *point);
+  if (!ctx.Check("token set-issuer: token " + std::to_string(o.serial), change.status())) return;
+  if (o.json) {
+    nlohmann::json out{{"serial", o.serial},
+                       {"mk_version", change->mk_version},
+                       {"issuer_key_version", change->version},
+                       {"previous_issuer_key_version", nullptr},
+                       {"issuer_key", ToHex(*point)}};
+    if (change->previous_version) out["previous_issuer_key_version"] = *change->previous_version;
+    std::cout << out.dump(2) << "\n";
+    return;
+  }
+  const std::string previous = change->previous_version
+                                   ? "replaced version " + std::to_string(*change->previous_version)
+                                   : "the token had none";
+  std::printf("token %u: issuer key version %d set (%s), under MK version %d\n", o.serial,
+              change->version, previous.c_str(), change->mk_version);
+}
+
+void AddSetIssuerCommand(CLI::App& token, Context& ctx) {
+  auto options = std::make_shared<SetIssuerOptions>();
+  CLI::App* set = token.add_subcommand(
+      "set-issuer",
+      "Replace the registration issuer key of a personalized token, under its MK (issue 14)");
+  set->add_option("--hsm", options->hsm, "Access-server HSM name")->required();
+  set->add_option("--token", options->serial, "Token serial")->required();
+  set->add_option("--issuer-key", options->issuer_key_file,
+                  "The issuer key: a PEM certificate, as `tessera ca cert` prints, or a PEM "
+                  "public key; P-256")
+      ->required();
+  AddDirectoryOption(*set, options->directory);
+  set->add_flag("--json", options->json, "print the result as JSON");
+  set->callback([&ctx, options] { SetIssuer(ctx, *options); });
+}
+
 }  // namespace
 
 void AddTokenCommands(CLI::App& app, Context& ctx) {
@@ -72,6 +140,7 @@ void AddTokenCommands(CLI::App& app, Context& ctx) {
       "list", "One line per token: serial, UID, transport, lifecycle, MK version");
   list->callback([&ctx] { ListTokens(ctx); });
   AddProbeCommand(*token, ctx);
+  AddSetIssuerCommand(*token, ctx);
   AddTokenActivate(*token, ctx);
 }
 

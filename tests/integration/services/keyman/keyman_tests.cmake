@@ -5,6 +5,7 @@ tessera_add_gtest(keyman_integration_test
   SOURCES
     services/keyman/keyman_fixture.cpp
     services/keyman/keyman_flow_test.cpp
+    services/keyman/keyman_issuer_test.cpp
     services/keyman/keyman_negative_test.cpp
     services/keyman/keyman_resume_test.cpp
     services/keyman/keyman_steps.cpp
