@@ -62,7 +62,7 @@ Result<PreparedCertificate> CaService::PrepareForKey(const KeyIssueRequest& requ
                                                      const Actor& actor) {
   const std::int64_t now = clock_();
   TESSERA_ASSIGN_OR_RETURN(const Profile* profile, FindProfile(request.profile));
-  if (!profile->issuable) {
+  if (!profile->issuable && !profile->service_key) {
     return Status::InvalidArgument("profile '" + request.profile + "' is not for requests");
   }
   TESSERA_ASSIGN_OR_RETURN(std::shared_ptr<const CaContext> context, Context(request.ca));

@@ -22,7 +22,7 @@ Result<directory::CertificateRecord> CaService::Issue(const IssueRequest& reques
   TESSERA_ASSIGN_OR_RETURN(const Profile* profile, FindProfile(request.profile));
   if (!profile->issuable) {
     return Status::InvalidArgument("profile '" + request.profile +
-                                   "' is used by `ca init` only, not for requests");
+                                   "' is not issued from a CSR (`ca init` or a service issues it)");
   }
   TESSERA_ASSIGN_OR_RETURN(std::shared_ptr<const CaContext> context, Context(request.ca));
   TESSERA_ASSIGN_OR_RETURN(CertificationRequest csr, ParseCertificationRequest(request.csr));

@@ -5,6 +5,8 @@
 #include <array>
 #include <string>
 
+#include "common/registration/server_certificate.hpp"
+
 namespace tessera::ca {
 namespace {
 
@@ -25,22 +27,34 @@ constexpr std::array<int, 4> kAuthorityNids = {NID_commonName, NID_organizationN
 // EKU on a signature certificate, and without any EKU the key would be good
 // for every purpose, TLS client authentication included. nonRepudiation
 // (contentCommitment) marks it as the user's signature key (seed 000, PIV 9C).
-constexpr std::array<Profile, 5> kProfiles = {{
+constexpr std::array<Profile, 6> kProfiles = {{
     {"user-signature", "critical,digitalSignature,nonRepudiation", nullptr, "emailProtection", 730,
-     0, false, false, true, true, true, kPersonNids, SanRule::kEmailOptional},
+     0, false, false, true, true, true, kPersonNids, SanRule::kEmailOptional, false},
     // RFC 5246 RSA key exchange needs keyEncipherment; ECDHE needs only
     // digitalSignature.
     {"tls-server", "critical,digitalSignature", "critical,digitalSignature,keyEncipherment",
-     "serverAuth", 397, 0, false, false, true, true, false, kServerNids, SanRule::kDnsOrIpRequired},
+     "serverAuth", 397, 0, false, false, true, true, false, kServerNids, SanRule::kDnsOrIpRequired,
+     false},
     {"officer", "critical,digitalSignature", nullptr, "clientAuth,emailProtection", 365, 0, false,
-     false, true, true, true, kPersonNids, SanRule::kEmailOptional},
+     false, true, true, true, kPersonNids, SanRule::kEmailOptional, false},
     // A delegated responder is not itself checked (RFC 6960 §4.2.2.2.1), so
     // its life is short instead.
     {"ocsp", "critical,digitalSignature", nullptr, "OCSPSigning", 30, 0, false, true, false, false,
-     true, kAuthorityNids, SanRule::kNone},
+     true, kAuthorityNids, SanRule::kNone, false},
     {"ca", "critical,keyCertSign,cRLSign", nullptr, nullptr, 5 * 365, 10 * 365, true, false, true,
-     false, true, kAuthorityNids, SanRule::kNone},
+     false, true, kAuthorityNids, SanRule::kNone, false},
+    // The registration gateway (seed 001, docs/registration-protocol.md):
+    // one P-256 key does the registration ECDH (keyAgreement) and signs the
+    // configuration documents (digitalSignature). The token checks the
+    // keyUsage and the EKU (registration::CheckServerCertificate); the token
+    // knows the gateway by the issuer key, not by a name, so no SAN. Issued
+    // only by `reg init` for the key it made in the HSM, never from a CSR.
+    {"registration-server", "critical,digitalSignature,keyAgreement", nullptr,
+     registration::kRegServerOid.data(), 397, 0, false, false, true, false, true, kAuthorityNids,
+     SanRule::kNone, true},
 }};
+// The EKU is handed to OpenSSL as a C string.
+static_assert(registration::kRegServerOid.data()[registration::kRegServerOid.size()] == '\0');
 
 }  // namespace
 

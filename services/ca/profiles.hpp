@@ -31,10 +31,13 @@ struct Profile {
   bool ca;                         // basicConstraints CA:TRUE, critical
   bool ocsp_nocheck;               // id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1)
   bool revocation_pointers;        // CRL distribution point and AIA OCSP
-  bool issuable;                   // false: only `ca init` uses it
+  bool issuable;                   // false: not from a CSR (`ca issue`, POST .../issue)
   bool cn_required;
   std::span<const int> subject_nids;  // the subject attributes allowed
   SanRule san;
+  // With issuable false: a service issues it for a key the service made in
+  // its own HSM (CaService::PrepareForKey; `reg init`). Neither: `ca init` only.
+  bool service_key;
 };
 
 // The profile named `name`; kNotFound listing the names otherwise.
