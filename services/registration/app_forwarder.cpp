@@ -339,8 +339,9 @@ Result<ForwardResponse> AppForwarder::Forward(std::string_view base_url,
   }
   TESSERA_RETURN_IF_ERROR(CheckTarget(request.target));
   HeaderFields fields = StripHopByHop(request.headers);
-  for (const auto& [name, value] : added) {
-    std::erase_if(fields, [&](const auto& f) { return Lower(f.first) == Lower(name); });
+  for (const auto& field : added) {
+    const std::string name = Lower(field.first);
+    std::erase_if(fields, [&name](const auto& f) { return Lower(f.first) == name; });
   }
   fields.insert(fields.end(), added.begin(), added.end());
 

@@ -97,16 +97,18 @@ int Run(const std::string& listen) {
 }  // namespace tessera
 
 int main(int argc, char** argv) {
-  CLI::App app{
-      "tessera-demo-app: the registration demo's application server (plain HTTP, loopback)"};
-  std::string listen = "127.0.0.1:0";
-  app.add_option("--listen", listen, "ADDRESS:PORT on loopback; port 0 picks one")
-      ->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
   try {
+    CLI::App app{
+        "tessera-demo-app: the registration demo's application server (plain HTTP, loopback)"};
+    std::string listen = "127.0.0.1:0";
+    app.add_option("--listen", listen, "ADDRESS:PORT on loopback; port 0 picks one")
+        ->capture_default_str();
+    CLI11_PARSE(app, argc, argv);
     return tessera::Run(listen);
   } catch (const std::exception& e) {
     (void)std::fprintf(stderr, "tessera-demo-app: %s\n", e.what());
+    return 1;
+  } catch (...) {
     return 1;
   }
 }

@@ -72,7 +72,7 @@ TEST_F(CaRegistrationProfileTest, ACertificatePassesTheTokensCheckWithTheCaKey) 
   EXPECT_EQ(prepared->event.action, "ca.issue");
 
   // 397 days, then the token's check fails on time (kConditionsNotSatisfied).
-  const std::uint64_t end = static_cast<std::uint64_t>(now + 397 * kDay);
+  const auto end = static_cast<std::uint64_t>(now + 397 * kDay);
   EXPECT_TRUE(
       registration::CheckServerCertificate(prepared->record.der, CaPoint(), end - 60, 0).ok());
   EXPECT_EQ(registration::CheckServerCertificate(prepared->record.der, CaPoint(), end + 60, 0)

@@ -33,7 +33,7 @@ AppForwarder MakeForwarder(AppForwarderOptions options = {}) {
   return std::move(forwarder).value();
 }
 
-bool HasField(const HeaderFields& fields, std::string name) {
+bool HasField(const HeaderFields& fields, const std::string& name) {
   for (const auto& [key, value] : fields) {
     std::string lower = key;
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

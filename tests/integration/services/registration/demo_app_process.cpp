@@ -33,6 +33,7 @@ DemoAppProcess::DemoAppProcess(const std::string& binary, const std::filesystem:
     : out_(dir / "demo-app.stdout"), err_(dir / "demo-app.stderr") {
   std::vector<std::string> copies = {binary, "--listen", "127.0.0.1:0"};
   std::vector<char*> argv;
+  argv.reserve(copies.size() + 1);
   for (std::string& a : copies) argv.push_back(a.data());
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
