@@ -7,6 +7,7 @@
 
 #include "services/http/problem.hpp"
 #include "services/jose/jws.hpp"
+#include "services/registration/app_forwarder.hpp"
 #include "services/registration/reg_common.hpp"
 #include "services/registration/registration_service.hpp"
 
@@ -88,9 +89,9 @@ Result<SealedRecord> RegistrationService::Forward(
   AppCall call;
   call.base_url = target->base_url;
   call.method = inner.method;
-  call.target = app_path + (inner.query.empty() ? "" : "?" + inner.query);
+  call.target = EncodeTargetPath(app_path) + (inner.query.empty() ? "" : "?" + inner.query);
   call.headers = inner.headers;
-  call.headers.emplace_back("X-Tessera-User-Code", opened.user_id_code);
+  call.added = {{"X-Tessera-User-Code", opened.user_id_code}};
   call.body = inner.body;
   if (!send_) return Status::Unavailable("this process forwards no application requests");
   Result<AppReply> reply = send_(call);

@@ -58,9 +58,7 @@ Result<RegistrationService::OpenedRecord> RegistrationService::OpenRequest(
     });
     return SessionRequired("session " + session_id + " has expired; log in");
   }
-  if (!registration || registration->state != "active" || !user) {
-    return Status::SecurityStatus("the registration of this session is no longer active");
-  }
+  const bool active = registration && registration->state == "active" && user;
 
   std::shared_ptr<const RecordKeys> keys = keys_->Find(session_id);
   if (!keys) {
@@ -100,6 +98,11 @@ Result<RegistrationService::OpenedRecord> RegistrationService::OpenRequest(
     return Status::ConditionsNotSatisfied(
         "request sequence " + std::to_string(request.seq) + " of session " + session_id +
         " is replayed or out of order (the next is " + std::to_string(row->c2s_seq + 1) + ")");
+  }
+  // After the number is taken, so that every 403 uses one (the client
+  // counts on it).
+  if (!active) {
+    return Status::SecurityStatus("the registration of this session is no longer active");
   }
   OpenedRecord opened;
   opened.session_id = session_id;

@@ -150,6 +150,9 @@ struct AppCall {
   std::string target;  // path and query on the application
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Set by the gateway, replacing any field of the same name the client
+  // sent (X-Tessera-User-Code).
+  std::vector<std::pair<std::string, std::string>> added;
 };
 struct AppReply {
   int status = 0;

@@ -16,7 +16,5 @@ add_library(tessera_registration STATIC
 target_include_directories(tessera_registration PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(tessera_registration
   PUBLIC tessera_jose tessera_ca tessera_directory tessera_audit tessera_http tessera_hsm
+         tessera_reg_forwarder
   PRIVATE nlohmann_json::nlohmann_json)
-if(TARGET tessera_reg_forwarder)
-  target_link_libraries(tessera_registration PUBLIC tessera_reg_forwarder)
-endif()

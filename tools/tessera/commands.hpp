@@ -32,5 +32,8 @@ void AddCmsCommands(CLI::App& app, Context& ctx);
 void AddCmsStationCommands(CLI::App& cms_token, Context& ctx);
 void AddOfficerCommands(CLI::App& app, Context& ctx);
 void AddTokenActivate(CLI::App& token, Context& ctx);
+// Seed 001: `reg ...`, the registration gateway's administrative commands
+// (on the gateway host) and the user's (register, login, sync, call).
+void AddRegCommands(CLI::App& app, Context& ctx);
 
 }  // namespace tessera::cli

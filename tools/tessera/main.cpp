@@ -32,6 +32,7 @@ int Main(int argc, char** argv) {
   tessera::cli::AddAuditCommands(app, ctx);
   tessera::cli::AddCmsCommands(app, ctx);
   tessera::cli::AddOfficerCommands(app, ctx);
+  tessera::cli::AddRegCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,5 +1,6 @@
 #include "tools/tesserad/config.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "common/text.hpp"
@@ -7,7 +8,7 @@
 namespace tessera::tesserad {
 namespace {
 
-constexpr std::string_view kSections[] = {"tls", "limits", "ca"};
+constexpr std::string_view kSections[] = {"tls", "limits", "ca", "cms", "registration"};
 
 bool KnownSection(std::string_view name) {
   for (std::string_view known : kSections) {
@@ -82,6 +83,37 @@ Result<std::chrono::milliseconds> Duration(const Setting& setting, std::string_v
   return std::chrono::milliseconds(n * scale);
 }
 
+std::int64_t Seconds(std::chrono::milliseconds d) {
+  return std::max<std::int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(d).count());
+}
+
+Status SetRegistration(RegistrationConfig& r, const std::string& key, const Setting& one) {
+  if (key == "registration.server") {
+    r.server = one.value;
+  } else if (key == "registration.open") {
+    if (one.value != "true" && one.value != "false") {
+      return Bad(one, key, "expected true or false, got \"" + one.value + "\"");
+    }
+    r.open = one.value == "true";
+  } else if (key == "registration.template") {
+    r.template_file = one.value;
+  } else if (key == "registration.public_url") {
+    if (!one.value.starts_with("http://") && !one.value.starts_with("https://")) {
+      return Bad(one, key, "expected an http:// or https:// URL, got \"" + one.value + "\"");
+    }
+    r.public_url = one.value;
+  } else if (key == "registration.app_ca") {
+    r.app_ca_file = one.value;
+  } else {
+    TESSERA_ASSIGN_OR_RETURN(std::chrono::milliseconds d, Duration(one, key));
+    if (key == "registration.hello_lifetime") r.hello_lifetime = Seconds(d);
+    if (key == "registration.pending_lifetime") r.pending_lifetime = Seconds(d);
+    if (key == "registration.session_idle") r.session_idle = Seconds(d);
+    if (key == "registration.session_lifetime") r.session_lifetime = Seconds(d);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 const std::vector<KeySpec>& ConfigKeys() {
@@ -90,7 +122,7 @@ const std::vector<KeySpec>& ConfigKeys() {
       {"directory", "directory URL: sqlite:PATH or postgresql://... (default sqlite in home)",
        false},
       {"hsm", "HSM (token label) the services sign with; also probed by /healthz", false},
-      {"services", "services to run, comma-separated (ca, cms)", true},
+      {"services", "services to run, comma-separated (ca, cms, registration)", true},
       {"home", "TESSERA_HOME", false},
       {"access_log", "access log file (default stderr); SIGHUP reopens it", false},
       {"threads", "server threads (default: the number of CPUs)", false},
@@ -107,6 +139,19 @@ const std::vector<KeySpec>& ConfigKeys() {
       {"manufacturer_ca",
        "CMS: certificate file (PEM or DER) of a manufacturer CA token attestations chain to", true},
       {"cms.ca", "CMS: the CA that issues user and officer certificates", false},
+      {"registration.server", "registration: the gateway (reg init --name; default default)",
+       false},
+      {"registration.open",
+       "registration: true lets anyone holding a token register without a code (default false)",
+       false},
+      {"registration.template", "registration: the registration template, a JSON file", false},
+      {"registration.public_url", "registration: the gateway URL entitlement documents name",
+       false},
+      {"registration.app_ca", "registration: PEM CAs for https:// application servers", false},
+      {"registration.hello_lifetime", "registration: time from R0 to R1 (default 300s)", false},
+      {"registration.pending_lifetime", "registration: time from R2 to R3 (default 600s)", false},
+      {"registration.session_idle", "registration: session idle limit (default 900s)", false},
+      {"registration.session_lifetime", "registration: session lifetime (default 28800s)", false},
   };
   return kKeys;
 }
@@ -134,7 +179,7 @@ Result<Settings> ParseConfigFile(std::string_view text, std::string_view origin)
       section = std::string(TrimBlanks(content.substr(1, content.size() - 2)));
       if (!KnownSection(section)) {
         return Status::InvalidArgument(where + ": unknown section [" + section +
-                                       "] (known: [tls], [limits], [ca])");
+                                       "] (known: [tls], [limits], [ca], [cms], [registration])");
       }
       continue;
     }
@@ -231,6 +276,8 @@ Result<DaemonConfig> BuildConfig(const Settings& settings,
       for (const Setting& item : values) config.manufacturer_cas.push_back(item.value);
     } else if (key == "cms.ca") {
       config.cms_ca = one.value;
+    } else if (key.starts_with("registration.")) {
+      TESSERA_RETURN_IF_ERROR(SetRegistration(config.registration, key, one));
     } else if (key == "limits.drain_timeout") {
       TESSERA_ASSIGN_OR_RETURN(limits.drain_timeout, Duration(one, key));
     }

@@ -24,6 +24,7 @@
 // Value types; stateless functions.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -60,6 +61,19 @@ Result<Settings> ParseConfigFile(std::string_view text, std::string_view origin)
 // `flags` replace the file's settings key by key.
 Settings Merge(Settings file, const Settings& flags);
 
+// [registration] (seed 001, docs/registration-api.md); times in seconds.
+struct RegistrationConfig {
+  std::string server = "default";
+  bool open = false;
+  std::string template_file;  // empty: the built-in template
+  std::string public_url;     // empty: the first listener's URL
+  std::string app_ca_file;
+  std::int64_t hello_lifetime = 300;
+  std::int64_t pending_lifetime = 600;
+  std::int64_t session_idle = 900;
+  std::int64_t session_lifetime = 28800;
+};
+
 struct DaemonConfig {
   http::ServerConfig server;
   std::string directory;  // empty: sqlite:TESSERA_HOME/directory.db
@@ -75,6 +89,7 @@ struct DaemonConfig {
   // issues user and officer certificates.
   std::vector<std::string> manufacturer_cas;
   std::string cms_ca;
+  RegistrationConfig registration;
 };
 
 // Checks and converts every value; `known_services` are the names

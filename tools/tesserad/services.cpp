@@ -4,12 +4,17 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "services/ca/ca_routes.hpp"
 #include "services/ca/ca_service.hpp"
 #include "services/cms/attestation.hpp"
 #include "services/cms/cms_routes.hpp"
 #include "services/cms/cms_service.hpp"
+#include "services/jose/jcs.hpp"
+#include "services/registration/app_forwarder.hpp"
+#include "services/registration/reg_routes.hpp"
+#include "services/registration/registration_service.hpp"
 
 namespace tessera::tesserad {
 namespace {
@@ -69,6 +74,59 @@ Result<std::vector<Bytes>> ReadManufacturerCas(const std::vector<std::string>& f
   return out;
 }
 
+// The registration template: the built-in one, or a file holding one JSON
+// object, kept in canonical form (R0 carries its hash).
+Result<std::string> RegistrationTemplate(const std::string& file) {
+  if (file.empty()) return std::string(registration::kDefaultTemplate);
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Status::NotFound("registration.template: cannot read " + file);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    return Status::InvalidArgument("registration.template " + file + ": not a JSON object");
+  }
+  return jose::Canonicalize(parsed);
+}
+
+Status AddRegistration(http::Router& router, ServiceContext& context) {
+  TESSERA_ASSIGN_OR_RETURN(std::shared_ptr<ca::CaService> ca, SharedCa(context, "registration"));
+  const RegistrationConfig& config = context.config.registration;
+  registration::RegistrationOptions options;
+  options.server = config.server;
+  options.open = config.open;
+  TESSERA_ASSIGN_OR_RETURN(options.template_json, RegistrationTemplate(config.template_file));
+  options.public_url = config.public_url;
+  if (options.public_url.empty() && !context.config.server.listeners.empty()) {
+    options.public_url = context.config.server.listeners.front().ToString();
+  }
+  options.hello_lifetime = config.hello_lifetime;
+  options.pending_lifetime = config.pending_lifetime;
+  options.session_idle = config.session_idle;
+  options.session_lifetime = config.session_lifetime;
+  registration::AppForwarderOptions forwarding;
+  forwarding.ca_file = config.app_ca_file;
+  TESSERA_ASSIGN_OR_RETURN(registration::AppForwarder forwarder,
+                           registration::AppForwarder::Create(forwarding));
+  auto shared_forwarder = std::make_shared<registration::AppForwarder>(std::move(forwarder));
+  registration::AppSender send =
+      [shared_forwarder](const registration::AppCall& call) -> Result<registration::AppReply> {
+    const registration::ForwardRequest request{call.method, call.target, call.headers, call.body};
+    TESSERA_ASSIGN_OR_RETURN(registration::ForwardResponse response,
+                             shared_forwarder->Forward(call.base_url, request, call.added));
+    return registration::AppReply{response.status, response.headers, response.body};
+  };
+  auto service = std::make_shared<registration::RegistrationService>(
+      context.database, std::move(ca), CountingOpener(context), options, std::move(send));
+  if (context.maintenance != nullptr) {
+    // Registrations and sessions past their deadlines (seed 001 replays
+    // need the rows' states to move on).
+    context.maintenance->Add("registration", std::chrono::seconds(60),
+                             [service] { return service->Maintain(); });
+  }
+  registration::AddRegistrationRoutes(router, std::move(service));
+  return Status::Ok();
+}
+
 }  // namespace
 
 const std::map<std::string, RegisterService>& ServiceTable() {
@@ -100,6 +158,9 @@ const std::map<std::string, RegisterService>& ServiceTable() {
          cms::AddCmsRoutes(router, std::move(service));
          return Status::Ok();
        }},
+      // The registration gateway (services/registration, seed 001,
+      // docs/registration-api.md), on the same CaService (its chain).
+      {"registration", AddRegistration},
   };
   return kTable;
 }

@@ -200,7 +200,8 @@ HttpsClient::HttpsClient(HttpsClient&&) noexcept = default;
 HttpsClient& HttpsClient::operator=(HttpsClient&&) noexcept = default;
 
 Result<HttpResponse> HttpsClient::Send(const std::string& method, const std::string& target,
-                                       const std::string& content_type, const std::string& body) {
+                                       const std::string& content_type, const std::string& body,
+                                       const Headers& headers) {
   const http::verb verb = http::string_to_verb(method);
   if (verb == http::verb::unknown) return Status::InvalidArgument("unknown HTTP method " + method);
   if (target.empty() || target.front() != '/') {
@@ -211,6 +212,7 @@ Result<HttpResponse> HttpsClient::Send(const std::string& method, const std::str
   request.set(http::field::user_agent, "tessera-cli");
   request.set(http::field::accept, "application/json, application/problem+json, */*");
   if (!content_type.empty()) request.set(http::field::content_type, content_type);
+  for (const auto& [name, value] : headers) request.set(name, value);
   request.keep_alive(true);
   request.body() = body;
   request.prepare_payload();
@@ -226,12 +228,14 @@ Result<HttpResponse> HttpsClient::Send(const std::string& method, const std::str
   }
 }
 
+const std::string& HttpsClient::path_prefix() const { return state_->url.prefix; }
+
 Result<nlohmann::json> HttpsClient::Json(const std::string& method, const std::string& target,
-                                         const nlohmann::json& body) {
+                                         const nlohmann::json& body, const Headers& headers) {
   const bool has_body = !body.is_null();
-  TESSERA_ASSIGN_OR_RETURN(
-      HttpResponse response,
-      Send(method, target, has_body ? "application/json" : "", has_body ? body.dump() : ""));
+  TESSERA_ASSIGN_OR_RETURN(HttpResponse response,
+                           Send(method, target, has_body ? "application/json" : "",
+                                has_body ? body.dump() : "", headers));
   if (response.status >= 400) return ProblemStatus(response.status, response.body);
   if (response.status < 200 || response.status >= 300) {
     return Status::Internal("HTTP " + std::to_string(response.status) + " from " + method + " " +

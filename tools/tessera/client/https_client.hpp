@@ -21,6 +21,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/bytes.hpp"
 #include "common/status.hpp"
@@ -59,12 +61,19 @@ class HttpsClient {
   HttpsClient& operator=(HttpsClient&&) noexcept;
 
   // Any request; the status, whatever it is.
+  // `headers` are added to the request (Tessera-Session of the
+  // registration gateway).
+  using Headers = std::vector<std::pair<std::string, std::string>>;
   Result<HttpResponse> Send(const std::string& method, const std::string& target,
-                            const std::string& content_type, const std::string& body);
+                            const std::string& content_type, const std::string& body,
+                            const Headers& headers = {});
   // A JSON request (body omitted when null); the parsed JSON answer of a 2xx,
   // else the problem as a Status (above).
   Result<nlohmann::json> Json(const std::string& method, const std::string& target,
-                              const nlohmann::json& body = nullptr);
+                              const nlohmann::json& body = nullptr, const Headers& headers = {});
+  // The path of the base URL ("" for "https://host:port"), which every
+  // request target is sent under.
+  const std::string& path_prefix() const;
 
  private:
   struct State;

@@ -10,3 +10,24 @@ tessera_add_gtest(reg_service_test
   LIBS tessera_registration tessera_directory_test_support
   LABELS integration registration postgres)
 add_dependencies(reg_service_test tessera)
+
+# Seed 001 end to end through the real binaries: tesserad (ca,registration),
+# tessera-sim tokens personalized with the issuer key, tessera-demo-app, and
+# `tessera reg` over the sim socket; SQLite and PostgreSQL.
+tessera_add_gtest(reg_e2e_test
+  SOURCES
+    services/registration/reg_e2e_test.cpp
+    services/registration/demo_app_process.cpp
+    services/keyman/keyman_fixture.cpp
+    services/keyman/keyman_steps.cpp
+    services/http/tesserad_process.cpp
+    services/http/test_pki.cpp
+  LIBS tessera_sim_test_support tessera_directory_test_support nlohmann_json::nlohmann_json
+       Threads::Threads
+  LABELS integration registration e2e postgres)
+target_compile_definitions(reg_e2e_test PRIVATE
+                           TESSERA_CLI_BINARY="$<TARGET_FILE:tessera>"
+                           TESSERAD_BINARY="$<TARGET_FILE:tesserad>"
+                           TESSERA_DEMO_APP_BINARY="$<TARGET_FILE:tessera-demo-app>"
+                           TESSERA_SANITIZER_PRELOAD="${TESSERA_SANITIZER_PRELOAD}")
+add_dependencies(reg_e2e_test tessera tesserad tessera-sim tessera-demo-app)
