@@ -171,6 +171,14 @@ Status JsonObject::Object(std::string_view name, const std::function<Status(Json
   return inner.Finish();
 }
 
+Result<bool> JsonObject::OptionalObject(std::string_view name,
+                                        const std::function<Status(JsonObject&)>& read) {
+  TESSERA_ASSIGN_OR_RETURN(const nlohmann::json* field, Field(name, false));
+  if (field == nullptr) return false;
+  TESSERA_RETURN_IF_ERROR(Object(name, read));
+  return true;
+}
+
 Status JsonObject::Finish() const {
   for (const auto& item : object_.items()) {
     if (read_.find(item.key()) == read_.end()) {

@@ -50,6 +50,9 @@ class JsonObject {
   Result<std::vector<std::string>> StringArray(std::string_view name);
   // A nested object, read by `read` (which must read all its fields).
   Status Object(std::string_view name, const std::function<Status(JsonObject&)>& read);
+  // As Object when the field is there; false (and `read` not called) when not.
+  Result<bool> OptionalObject(std::string_view name,
+                              const std::function<Status(JsonObject&)>& read);
 
   // kInvalidArgument naming the first field nobody read.
   Status Finish() const;

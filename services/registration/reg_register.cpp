@@ -13,6 +13,7 @@
 #include "hsm/secret_wrap.hpp"
 #include "services/directory/stores/user_store.hpp"
 #include "services/registration/reg_common.hpp"
+#include "services/registration/reg_credential.hpp"
 #include "services/registration/registration_service.hpp"
 
 namespace tessera::registration {
@@ -36,46 +37,6 @@ Result<directory::RegistrationRecord> StartedRow(directory::Database& db, const 
                                           " expired; start again (POST /reg/registrations)");
   }
   return *row;
-}
-
-struct Credential {
-  std::string kind;  // "code" or "open"
-  std::optional<Bytes> code_hash;
-};
-
-// The enrolment credential of the user identification: a live code issued
-// to this user, or, on an open gateway, a directory user without one.
-Result<Credential> CheckCredential(directory::Database& db, const UserInfo& info, bool open,
-                                   std::int64_t now) {
-  if (info.code.empty()) {
-    if (!open) {
-      return Status::SecurityStatus(
-          "registration needs an enrolment code (tessera reg code issue --user " + info.user_id +
-          ")");
-    }
-    std::optional<directory::UserRecord> user;
-    TESSERA_RETURN_IF_ERROR(db.Read([&](directory::SqlTransaction& tx) -> Status {
-      TESSERA_ASSIGN_OR_RETURN(user, directory::FindUser(tx, info.user_id));
-      return Status::Ok();
-    }));
-    if (!user) return Status::SecurityStatus("'" + info.user_id + "' is not a directory user");
-    return Credential{"open", std::nullopt};
-  }
-  Result<Bytes> hash = EnrolmentCodeHash(info.code);
-  if (!hash.ok())
-    return Status::SecurityStatus("the enrolment code is not valid: " + hash.status().message());
-  std::optional<directory::RegCodeRecord> code;
-  TESSERA_RETURN_IF_ERROR(db.Read([&](directory::SqlTransaction& tx) -> Status {
-    TESSERA_ASSIGN_OR_RETURN(code, directory::FindRegCode(tx, *hash));
-    return Status::Ok();
-  }));
-  if (!code) return Status::SecurityStatus("the enrolment code is not valid");
-  if (code->user_id != info.user_id) {
-    return Status::SecurityStatus("the enrolment code was issued to another user");
-  }
-  if (code->used_at) return Status::SecurityStatus("the enrolment code has been used");
-  if (code->expires_at <= now) return Status::SecurityStatus("the enrolment code has expired");
-  return Credential{"code", *hash};
 }
 
 }  // namespace
@@ -108,6 +69,7 @@ Result<StartAnswer> RegistrationService::Start(const Caller& caller) {
 
 Result<ExchangeAnswer> RegistrationService::Exchange(const std::string& registration_id,
                                                      ByteView client_message,
+                                                     const std::optional<CmsProof>& proof,
                                                      const Caller& caller) {
   const std::string object = RegistrationObject(registration_id);
   const std::int64_t now = Now();
@@ -153,13 +115,13 @@ Result<ExchangeAnswer> RegistrationService::Exchange(const std::string& registra
   if (!secrets.ok()) return refuse(secrets.status());
   Result<UserInfo> info = DecodeUserInfo(secrets->user_info);
   if (!info.ok()) return refuse(info.status());
-  Result<Credential> credential = CheckCredential(*db_, *info, options_.open, now);
+  TESSERA_ASSIGN_OR_RETURN(Bytes th2, TranscriptHash(kRegisterContext, {row.server_hello, r1}));
+  Result<Credential> credential = CheckCredential(*db_, *info, proof, th2, options_.open, now);
   if (!credential.ok()) return refuse(credential.status());
 
   // SSK2 and the UIDC (claims 2, 8e, 8f), then R2 under k2 = HKDF(SSK1).
   TESSERA_ASSIGN_OR_RETURN(SecureBytes ssk2, hsm::GenerateRandom(lease->session(), kSecretSize));
   TESSERA_ASSIGN_OR_RETURN(std::string uidc, UidcOf(*lease, keys, info->user_id));
-  TESSERA_ASSIGN_OR_RETURN(Bytes th2, TranscriptHash(kRegisterContext, {row.server_hello, r1}));
   TESSERA_ASSIGN_OR_RETURN(SecureBytes k2, AnswerKey(th2, secrets->ssk1.view()));
   const SecureBytes pt2 = Encode(AnswerSecrets{SecureBytes(ssk2.view()), uidc, ""});
   TESSERA_ASSIGN_OR_RETURN(Bytes c2, SealOnce(k2.view(), th2, pt2.view()));
@@ -172,9 +134,14 @@ Result<ExchangeAnswer> RegistrationService::Exchange(const std::string& registra
   TESSERA_ASSIGN_OR_RETURN(Bytes mconf, ProofMac(k.view(), Role::kClient, Phase::kRegister, th3));
   TESSERA_ASSIGN_OR_RETURN(Bytes k_wrapped, hsm::WrapSecret(lease->session(), keys.kek, k));
 
-  directory::PendingRegistration pending{
-      info->user_id, credential->kind, credential->code_hash,          std::nullopt, th3,
-      Sha256(mconf), k_wrapped,        now + options_.pending_lifetime};
+  directory::PendingRegistration pending{info->user_id,
+                                         credential->kind,
+                                         credential->code_hash,
+                                         credential->token_serial,
+                                         th3,
+                                         Sha256(mconf),
+                                         k_wrapped,
+                                         now + options_.pending_lifetime};
   Status stored = db_->Transact([&](directory::SqlTransaction& tx) -> Status {
     TESSERA_RETURN_IF_ERROR(
         directory::MarkRegistrationPending(tx, registration_id, pending, Now()));

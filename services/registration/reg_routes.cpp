@@ -70,10 +70,34 @@ Result<http::Response> PostRegistration(RegistrationService& service,
                             201);
 }
 
+struct ExchangeBody {
+  Bytes r1;
+  std::optional<CmsProof> proof;
+};
+
 Result<http::Response> PostExchange(RegistrationService& service, const http::Request& request) {
-  TESSERA_ASSIGN_OR_RETURN(Bytes r1, ClientMessage(request));
-  TESSERA_ASSIGN_OR_RETURN(ExchangeAnswer a,
-                           service.Exchange(request.params.at("id"), r1, CallerOf(request)));
+  TESSERA_ASSIGN_OR_RETURN(
+      ExchangeBody body,
+      http::DecodeJsonBody<ExchangeBody>(request, [](http::JsonObject& o) -> Result<ExchangeBody> {
+        ExchangeBody b;
+        TESSERA_ASSIGN_OR_RETURN(b.r1, Binary(o, "client_message"));
+        CmsProof proof;
+        TESSERA_ASSIGN_OR_RETURN(
+            bool present, o.OptionalObject("cms_proof", [&proof](http::JsonObject& p) -> Status {
+              TESSERA_ASSIGN_OR_RETURN(std::int64_t serial, p.Int("token_serial"));
+              if (serial < 0 || serial > 0xFFFFFFFFLL) {
+                return Status::InvalidArgument("body.cms_proof.token_serial: out of range");
+              }
+              proof.token_serial = static_cast<std::uint32_t>(serial);
+              TESSERA_ASSIGN_OR_RETURN(proof.certificate, Binary(p, "certificate"));
+              TESSERA_ASSIGN_OR_RETURN(proof.signature, Binary(p, "signature"));
+              return Status::Ok();
+            }));
+        if (present) b.proof = std::move(proof);
+        return b;
+      }));
+  TESSERA_ASSIGN_OR_RETURN(ExchangeAnswer a, service.Exchange(request.params.at("id"), body.r1,
+                                                              body.proof, CallerOf(request)));
   return http::JsonResponse(
       {{"server_message", jose::Base64UrlEncode(a.server_message)}, {"expires_at", a.expires_at}});
 }

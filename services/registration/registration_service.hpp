@@ -105,6 +105,16 @@ struct StartAnswer {
   std::int64_t expires_at = 0;
 };
 
+// The enrolment credential of a CMS-bound token (seed 000): the
+// certificate of the token's 9C key, which the CMS issued to the user and
+// bound to this token, and that key's ECDSA-SHA256 signature over TH2
+// (DER), which binds the proof to this one exchange.
+struct CmsProof {
+  std::uint32_t token_serial = 0;
+  Bytes certificate;
+  Bytes signature;
+};
+
 struct ExchangeAnswer {
   Bytes server_message;  // R2
   std::int64_t expires_at = 0;
@@ -191,7 +201,7 @@ class RegistrationService {
   // ---- registration (claims 1, 2, 6-8) ----
   Result<StartAnswer> Start(const Caller& caller);
   Result<ExchangeAnswer> Exchange(const std::string& registration_id, ByteView client_message,
-                                  const Caller& caller);
+                                  const std::optional<CmsProof>& proof, const Caller& caller);
   Result<ConfirmAnswer> Confirm(const std::string& registration_id, ByteView client_message,
                                 const Caller& caller);
 

@@ -5,6 +5,7 @@ add_library(tessera_registration STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/openapi.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/reg_admin.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/reg_common.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/reg_credential.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/reg_login.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/reg_forward.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/reg_records.cpp

@@ -6,9 +6,11 @@
 #include <nlohmann/json.hpp>
 
 #include "common/ossl.hpp"
+#include "common/piv/piv_constants.hpp"
 #include "common/registration/key_schedule.hpp"
 #include "common/registration/records.hpp"
 #include "common/registration/user_info.hpp"
+#include "common/tlv.hpp"
 #include "services/jose/jws.hpp"
 #include "tools/tessera/client/https_problem.hpp"
 
@@ -52,11 +54,34 @@ Result<Bytes> SpkiHash(ByteView certificate) {
 
 Status Prefixed(const char* what, const Status& s) { return s.Prefixed(std::string(what) + ": "); }
 
+// The CMS proof (docs/registration-api.md): 9C's certificate and its
+// ECDSA-SHA256 signature over TH2, made on the token.
+Result<json> CmsProofJson(host::PivClient& piv, const SecureBytes& pin, ByteView r0, ByteView r1) {
+  TESSERA_ASSIGN_OR_RETURN(std::uint32_t serial, piv.GetSerial());
+  TESSERA_ASSIGN_OR_RETURN(Bytes object, piv.GetData(piv::tag::kCertSignature));
+  TESSERA_ASSIGN_OR_RETURN(std::vector<Tlv> fields, ParseTlvs(object));
+  std::optional<ByteView> certificate = FindTag(fields, 0x70);
+  if (!certificate) {
+    return Status::NotFound("slot 9C holds no certificate: the token is not bound by the CMS");
+  }
+  TESSERA_ASSIGN_OR_RETURN(Bytes th2,
+                           registration::TranscriptHash(registration::kRegisterContext, {r0, r1}));
+  Bytes digest(SHA256_DIGEST_LENGTH);
+  SHA256(th2.data(), th2.size(), digest.data());
+  TESSERA_RETURN_IF_ERROR(piv.VerifyPin(pin.view()));
+  TESSERA_ASSIGN_OR_RETURN(
+      SecureBytes signature,
+      piv.PrivateKeyOperation(piv::key::kSignature, piv::Algorithm::kEccP256, 0x81, digest));
+  return json{{"token_serial", serial},
+              {"certificate", jose::Base64UrlEncode(*certificate)},
+              {"signature", jose::Base64UrlEncode(signature.view())}};
+}
+
 }  // namespace
 
 Result<RegisterOutcome> RegisterToken(HttpsClient& http, host::PivClient& piv,
                                       const std::string& user, const std::string& code,
-                                      std::uint64_t now) {
+                                      const SecureBytes* cms_pin, std::uint64_t now) {
   Result<json> started = http.Json("POST", "/reg/registrations", json::object());
   if (!started.ok()) return Prefixed("starting the registration", started.status());
   TESSERA_ASSIGN_OR_RETURN(std::string id,
@@ -77,8 +102,13 @@ Result<RegisterOutcome> RegisterToken(HttpsClient& http, host::PivClient& piv,
                            registration::Encode(registration::UserInfo{user, code, ""}));
   Result<Bytes> r1 = piv.RegisterBegin(r0, now, info);
   if (!r1.ok()) return Prefixed("the token refused the gateway (F3 01)", r1.status());
-  Result<json> exchanged = http.Json("POST", "/reg/registrations/" + id + "/exchange",
-                                     {{"client_message", jose::Base64UrlEncode(*r1)}});
+  json exchange = {{"client_message", jose::Base64UrlEncode(*r1)}};
+  if (cms_pin != nullptr) {
+    Result<json> proof = CmsProofJson(piv, *cms_pin, r0, *r1);
+    if (!proof.ok()) return Prefixed("signing the CMS proof with slot 9C", proof.status());
+    exchange["cms_proof"] = *proof;
+  }
+  Result<json> exchanged = http.Json("POST", "/reg/registrations/" + id + "/exchange", exchange);
   if (!exchanged.ok()) return Prefixed("the gateway refused the registration", exchanged.status());
   TESSERA_ASSIGN_OR_RETURN(Bytes r2, B64Field(*exchanged, "server_message", "exchange"));
   Result<host::RegistrationResult> finished = piv.RegisterFinish(r2, slot);

@@ -33,11 +33,14 @@ struct RegisterOutcome {
 };
 
 // R0..R3: the user's K into the token. `code` may be empty on an open
-// gateway. A registration key for the same gateway key is replaced in its
-// own slot (a re-run after a token was pulled mid-exchange).
+// gateway, or when `cms_pin` is given: then the credential is the token's
+// CMS binding (seed 000), proved by the 9C key's signature over TH2 (the
+// PIN is verified again for it: 9C's policy is "always"). A registration
+// key for the same gateway key is replaced in its own slot (a re-run after
+// a token was pulled mid-exchange).
 Result<RegisterOutcome> RegisterToken(HttpsClient& http, host::PivClient& piv,
                                       const std::string& user, const std::string& code,
-                                      std::uint64_t now);
+                                      const SecureBytes* cms_pin, std::uint64_t now);
 
 // The registration key to log in with: `slot` when given, else the token's
 // only one; kNotFound when it has none, kInvalidArgument when several and

@@ -25,6 +25,7 @@ struct ClientArgs {
   std::uint32_t token = 0;
   int slot = -1;
   bool json = false;
+  bool cms = false;
 };
 
 // The token's PIV application on its route, with the PIN verified.
@@ -50,15 +51,18 @@ class PivOnToken {
     auto pin = ReadPin(pin_file, "PIN of token " + std::to_string(serial));
     if (!ctx.Check("reading the PIN", pin.status())) return nullptr;
     if (!ctx.Check("verifying the PIN", out->piv_->VerifyPin(pin->view()))) return nullptr;
+    out->pin_ = std::move(*pin);
     return out;
   }
   host::PivClient& piv() { return *piv_; }
+  const SecureBytes& pin() const { return pin_; }
 
  private:
   PivOnToken() = default;
   std::unique_ptr<host::Transport> transport_;
   std::unique_ptr<host::ApduChannel> channel_;
   std::unique_ptr<host::PivClient> piv_;
+  SecureBytes pin_;
 };
 
 std::optional<HttpsClient> Connect(Context& ctx, const std::string& server,
@@ -81,6 +85,8 @@ void AddRegister(CLI::App& reg, Context& ctx, const std::shared_ptr<ClientArgs>&
   cmd->add_option("--token", a->token, "the token's serial")->required();
   cmd->add_option("--user", a->user, "the user ID")->required();
   cmd->add_option("--code", a->code, "the enrolment code (tessera reg code issue)");
+  cmd->add_flag("--cms", a->cms,
+                "no code: prove the token's CMS binding with its slot 9C key (seed 000)");
   cmd->add_option("--pin-file", a->pin_file, "the token's PIN (mode 0600)");
   cmd->add_flag("--json", a->json, "print the result as JSON");
   cmd->callback([&ctx, a] {
@@ -88,7 +94,13 @@ void AddRegister(CLI::App& reg, Context& ctx, const std::shared_ptr<ClientArgs>&
     if (!token) return;
     auto http = Connect(ctx, a->server, a->ca_file);
     if (!http) return;
-    auto out = RegisterToken(*http, token->piv(), a->user, a->code, Now());
+    if (a->cms && !a->code.empty()) {
+      ctx.exit_code = kExitUsage;
+      std::cerr << "tessera: reg register: give --code or --cms, not both\n";
+      return;
+    }
+    auto out = RegisterToken(*http, token->piv(), a->user, a->code,
+                             a->cms ? &token->pin() : nullptr, Now());
     if (!ctx.Check("reg register", out.status())) return;
     if (a->json) {
       return PrintJson({{"registration_id", out->registration_id},

@@ -42,8 +42,8 @@ void RegServiceTest::Bring(RegistrationOptions options) {
   };
   ca::CaOptions ca_options;
   ca_options.base_url = ca::testing::kBaseUrl;
-  auto ca_service = std::make_shared<ca::CaService>(db_, opener, ca_options);
-  service_ = std::make_shared<RegistrationService>(db_, ca_service, opener, options);
+  ca_ = std::make_shared<ca::CaService>(db_, opener, ca_options);
+  service_ = std::make_shared<RegistrationService>(db_, ca_, opener, options);
   Result<InitAnswer> init =
       service_->Init(InitRequest{"default", ca::testing::kHsm, kIssuer, ""}, caller());
   ASSERT_TRUE(init.ok()) << init.status().ToString();
@@ -73,7 +73,7 @@ Result<ConfirmAnswer> RegServiceTest::Register(SoftToken& token, const std::stri
       Bytes r1, token.Begin(start.server_hello, static_cast<std::uint64_t>(std::time(nullptr)),
                             UserInfoOf(user, code)));
   TESSERA_ASSIGN_OR_RETURN(ExchangeAnswer exchange,
-                           service_->Exchange(start.registration_id, r1, caller()));
+                           service_->Exchange(start.registration_id, r1, std::nullopt, caller()));
   TESSERA_ASSIGN_OR_RETURN(Bytes r3, token.Finish(exchange.server_message));
   return service_->Confirm(start.registration_id, r3, caller());
 }

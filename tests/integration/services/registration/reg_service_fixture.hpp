@@ -26,6 +26,7 @@ class RegServiceTest : public ca::testing::CaTest,
   void Bring(RegistrationOptions options = {});
 
   RegistrationService& service() { return *service_; }
+  ca::CaService& ca() { return *ca_; }
   directory::Database& db() { return *db_; }
   const Bytes& issuer_point() const { return issuer_point_; }
   Caller caller() const { return Caller{"test", "req-1"}; }
@@ -46,6 +47,7 @@ class RegServiceTest : public ca::testing::CaTest,
 
  private:
   std::shared_ptr<directory::Database> db_;
+  std::shared_ptr<ca::CaService> ca_;
   std::shared_ptr<RegistrationService> service_;
   Bytes issuer_point_;
 };

@@ -150,15 +150,16 @@ TEST_P(RegService, RefusesReplayedAndTamperedRegistrationMessages) {
   // A changed byte of C1: the GCM tag fails (422) and the hello is spent.
   Bytes tampered = r1;
   tampered.back() ^= 0x01;
-  Result<ExchangeAnswer> bad = service().Exchange(start->registration_id, tampered, caller());
+  Result<ExchangeAnswer> bad =
+      service().Exchange(start->registration_id, tampered, std::nullopt, caller());
   EXPECT_EQ(bad.status().code(), Code::kSignatureInvalid) << bad.status().ToString();
-  EXPECT_EQ(service().Exchange(start->registration_id, r1, caller()).status().code(),
+  EXPECT_EQ(service().Exchange(start->registration_id, r1, std::nullopt, caller()).status().code(),
             Code::kConditionsNotSatisfied);
 
   // R1 under a fresh hello: the transcript differs, C1 does not open.
   Result<StartAnswer> fresh = service().Start(caller());
   ASSERT_TRUE(fresh.ok());
-  EXPECT_EQ(service().Exchange(fresh->registration_id, r1, caller()).status().code(),
+  EXPECT_EQ(service().Exchange(fresh->registration_id, r1, std::nullopt, caller()).status().code(),
             Code::kSignatureInvalid);
 
   // A good run, then R1 and R3 replayed: 409 each.
@@ -167,10 +168,12 @@ TEST_P(RegService, RefusesReplayedAndTamperedRegistrationMessages) {
   SoftToken honest(issuer_point());
   const Bytes good_r1 =
       honest.Begin(good->server_hello, service().Now(), UserInfoOf("alice", code)).value();
-  Result<ExchangeAnswer> exchanged = service().Exchange(good->registration_id, good_r1, caller());
+  Result<ExchangeAnswer> exchanged =
+      service().Exchange(good->registration_id, good_r1, std::nullopt, caller());
   ASSERT_TRUE(exchanged.ok()) << exchanged.status().ToString();
-  EXPECT_EQ(service().Exchange(good->registration_id, good_r1, caller()).status().code(),
-            Code::kConditionsNotSatisfied);
+  EXPECT_EQ(
+      service().Exchange(good->registration_id, good_r1, std::nullopt, caller()).status().code(),
+      Code::kConditionsNotSatisfied);
   // A wrong confirmation MAC: 422, and the registration stays pending.
   const Bytes r3 = honest.Finish(exchanged->server_message).value();
   Bytes wrong_r3 = r3;

@@ -4,6 +4,7 @@
 tessera_add_gtest(reg_service_test
   SOURCES
     services/registration/reg_service_fixture.cpp
+    services/registration/reg_cms_proof_test.cpp
     services/registration/reg_service_test.cpp
     services/registration/soft_token.cpp
     services/ca/ca_fixture.cpp
