@@ -29,8 +29,21 @@ Result<std::int64_t> IntField(const json& o, const char* name) {
   return it->get<std::int64_t>();
 }
 
+// Only the members the document defines: a signed document with anything
+// else is not one this client understands, so it is refused, not skimmed.
+Status OnlyMembers(const json& o, std::initializer_list<const char*> names, const char* what) {
+  for (const auto& item : o.items()) {
+    bool known = false;
+    for (const char* name : names) known = known || item.key() == name;
+    if (!known) return Bad(std::string(what) + " has an unknown member '" + item.key() + "'");
+  }
+  return Status::Ok();
+}
+
 Result<ConfigApplication> ParseApplication(const json& a) {
   if (!a.is_object()) return Bad("an application is not an object");
+  TESSERA_RETURN_IF_ERROR(
+      OnlyMembers(a, {"name", "paths", "settings", "url_path"}, "an application"));
   ConfigApplication app;
   TESSERA_ASSIGN_OR_RETURN(app.name, StringField(a, "name"));
   TESSERA_ASSIGN_OR_RETURN(app.url_path, StringField(a, "url_path"));
@@ -48,6 +61,9 @@ Result<ConfigApplication> ParseApplication(const json& a) {
     return Bad("settings of '" + app.name + "' is not an object");
   }
   app.settings = *settings;
+  if (app.url_path != "/app/" + app.name) {
+    return Bad("url_path of '" + app.name + "' is not /app/" + app.name);
+  }
   return app;
 }
 
@@ -75,6 +91,9 @@ Result<std::string> ConfigPayload(const ConfigDocument& doc) {
 Result<ConfigDocument> ParseConfigPayload(std::string_view payload) {
   json j = json::parse(payload, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return Bad("the payload is not a JSON object");
+  TESSERA_RETURN_IF_ERROR(OnlyMembers(
+      j, {"applications", "expires_at", "form", "gateway", "issued_at", "user_id_code", "version"},
+      "the document"));
   TESSERA_ASSIGN_OR_RETURN(std::string form, StringField(j, "form"));
   if (form != kConfigForm) return Bad("form is '" + form + "', not " + std::string(kConfigForm));
   ConfigDocument doc;
@@ -84,6 +103,7 @@ Result<ConfigDocument> ParseConfigPayload(std::string_view payload) {
   TESSERA_ASSIGN_OR_RETURN(doc.expires_at, IntField(j, "expires_at"));
   auto gateway = j.find("gateway");
   if (gateway == j.end() || !gateway->is_object()) return Bad("gateway is not an object");
+  TESSERA_RETURN_IF_ERROR(OnlyMembers(*gateway, {"certificate_sha256", "url"}, "gateway"));
   TESSERA_ASSIGN_OR_RETURN(doc.gateway_url, StringField(*gateway, "url"));
   TESSERA_ASSIGN_OR_RETURN(doc.certificate_sha256, StringField(*gateway, "certificate_sha256"));
   auto apps = j.find("applications");

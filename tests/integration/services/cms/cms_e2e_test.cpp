@@ -4,9 +4,15 @@
 // token activate (unwrap into 9C, receipt), a signature by 9C through
 // pkcs11-tool checked by OpenSSL, a second token superseding the first (CRL
 // and OCSP), revocation, and refusals that change nothing.
+#include <openssl/pem.h>
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "common/piv/key_material.hpp"
+#include "common/scp03/key_set.hpp"
+#include "host/card/apdu_channel.hpp"
+#include "host/card/card_manager_client.hpp"
 #include "tests/integration/services/cms/cms_fixture.hpp"
 
 namespace tessera::testing {
@@ -31,6 +37,54 @@ class CmsFlowTest : public CmsTest {
     ASSERT_EQ(registered.exit_code, 0) << registered.Describe();
   }
 };
+
+// Seed 001 on a token seed 000 bound: `tessera reg register --cms` proves
+// the binding with the 9C key instead of an enrolment code. The issuer key
+// (the root CA's) goes into the MANUFACTURED token under the factory key.
+TEST_P(CmsFlowTest, ABoundTokenRegistersWithTheGatewayWithoutACode) {
+  ASSERT_NO_FATAL_FAILURE(Enroll());
+  ASSERT_NO_FATAL_FAILURE(RegisterAll());
+  const std::uint32_t token = user_tokens_[0];
+  ASSERT_EQ(Bind("alice", token, "P-123").exit_code, 0);
+  ASSERT_EQ(Activate(token).exit_code, 0);
+  ToolResult init = Cli({"reg", "init", "--hsm", "ca", "--ca", "root", "--directory", url_});
+  ASSERT_EQ(init.exit_code, 0) << init.Describe();
+  {
+    FILE* file = std::fopen(Path("root.pem").c_str(), "r");
+    ASSERT_NE(file, nullptr);
+    ossl::X509Ptr root(PEM_read_X509(file, nullptr, nullptr, nullptr));
+    std::fclose(file);
+    ASSERT_TRUE(root);
+    Result<Bytes> point =
+        piv::EcPublicPoint(X509_get0_pubkey(root.get()), *piv::CurveOf(piv::Algorithm::kEccP256));
+    ASSERT_TRUE(point.ok());
+    auto transport = sim_->Connect(token);
+    ASSERT_TRUE(transport.ok()) << transport.status().ToString();
+    host::ApduChannel channel(**transport);
+    host::CardManagerClient card_manager(channel);
+    ASSERT_TRUE(card_manager.Select().ok());
+    auto keys = scp03::StaticKeysFromBase(scp03::FactoryBaseKey());
+    ASSERT_TRUE(keys.ok());
+    ASSERT_TRUE(card_manager.OpenChannel(scp03::kFactoryKvn, *keys, 0x33).ok());
+    Status put = card_manager.PutIssuerKey(*point, 1);
+    ASSERT_TRUE(put.ok()) << put.ToString();
+  }
+  std::vector<std::string> args = {"reg",       "register", "--token", std::to_string(token),
+                                   "--user",    "alice",    "--cms",   "--pin-file",
+                                   Path("pin"), "--json"};
+  for (const std::string& a : Server()) args.push_back(a);
+  ToolResult registered = Cli(args);
+  ASSERT_EQ(registered.exit_code, 0) << registered.Describe();
+  EXPECT_EQ(nlohmann::json::parse(registered.out)["user_id_code"].get<std::string>().size(), 16u);
+  // Bob's credential cannot be alice's token.
+  ToolResult bob = Cli({"cms", "user", "add", "--id", "bob", "--name", "Bob", "--directory", url_});
+  ASSERT_EQ(bob.exit_code, 0) << bob.Describe();
+  args[5] = "bob";
+  ToolResult refused = Cli(args);
+  EXPECT_EQ(refused.exit_code, 1) << refused.Describe();
+  EXPECT_NE(refused.err.find("no active CMS binding to user bob"), std::string::npos)
+      << refused.err;
+}
 
 TEST_P(CmsFlowTest, RegisterBindActivateSignThenSupersede) {
   ASSERT_NO_FATAL_FAILURE(Enroll());

@@ -197,7 +197,8 @@ std::vector<std::string> CmsTest::DaemonArgs(const std::string& name) const {
           pki_.server_cert, "--tls-key", pki_.server_key,
           // Officers present certificates of the root CA.
           "--tls-client-ca", Path("root.pem"), "--home", home_.string(), "--hsm", "ca",
-          "--services", "ca,cms", "--cms-ca", "root", "--manufacturer-ca",
+          // registration too: a CMS-bound token registers with its binding.
+          "--services", "ca,cms,registration", "--cms-ca", "root", "--manufacturer-ca",
           (sim_state_ / "manufacturer-ca.der").string(), "--directory", url_, "--access-log",
           (logs / "access.log").string()};
 }
