@@ -248,7 +248,7 @@ void AddCall(CLI::App& reg, Context& ctx, const std::shared_ptr<ClientArgs>& a) 
     auto answer = SessionCall(*http, *session, "/app/" + a->app + a->path, request.dump(),
                               {{"Tessera-Session", session->session_id}});
     (void)SaveRegSession(*session);
-    if (!ctx.Check("reg call " + a->app + a->path, answer.status())) return;
+    if (!ctx.Check("reg call " + a->app + " " + a->path, answer.status())) return;
     json reply = json::parse(*answer, nullptr, false);
     if (reply.is_discarded() || !reply.contains("status") || !reply.contains("body")) {
       ctx.Check("reg call", Status::InvalidArgument("the gateway's answer is not an app reply"));
