@@ -199,14 +199,11 @@ Result<RegSession> Login(HttpsClient& http, host::PivClient& piv, const host::Se
   return session;
 }
 
-Result<std::string> SessionCall(HttpsClient& http, RegSession& session, const std::string& path,
-                                const std::string& plaintext,
+Result<std::string> SessionCall(HttpsClient& http, RegSession& session, const std::string& method,
+                                const std::string& path, const std::string& plaintext,
                                 const std::vector<std::pair<std::string, std::string>>& headers) {
   TESSERA_ASSIGN_OR_RETURN(Bytes sid, FromHex(session.session_id));
   const std::uint64_t seq = session.seq + 1;
-  const std::string method =
-      path.starts_with("/reg/sessions/") && path.size() == 14 + session.session_id.size() ? "DELETE"
-                                                                                          : "POST";
   const std::string aad_path = http.path_prefix() + path;
   TESSERA_ASSIGN_OR_RETURN(
       Bytes ct, registration::SealRecord(
@@ -245,7 +242,7 @@ Result<AppliedConfig> SyncEntitlements(HttpsClient& http, RegSession& session,
                         {"client", {{"platform", "linux"}, {"program", "tessera"}}}};
   TESSERA_ASSIGN_OR_RETURN(
       std::string text,
-      SessionCall(http, session, "/reg/sessions/" + session.session_id + "/entitlements",
+      SessionCall(http, session, "POST", "/reg/sessions/" + session.session_id + "/entitlements",
                   request.dump()));
   const json answer = json::parse(text, nullptr, false);
   if (answer.is_discarded() || !answer.is_object()) {

@@ -52,10 +52,12 @@ Result<host::SecretKeyInfo> FindRegistrationKey(host::PivClient& piv,
 // policy asks for it.
 Result<RegSession> Login(HttpsClient& http, host::PivClient& piv, const host::SecretKeyInfo& key);
 
-// One sealed request in the session: seq + 1, sealed, sent, the answer
-// opened. The session's seq advances only on an answer that opens.
+// One sealed request in the session: seq + 1, sealed, sent with `method`,
+// the answer opened (DELETE has none). The session's seq advances when the
+// gateway took the number (docs/registration-api.md).
 Result<std::string> SessionCall(
-    HttpsClient& http, RegSession& session, const std::string& path, const std::string& plaintext,
+    HttpsClient& http, RegSession& session, const std::string& method, const std::string& path,
+    const std::string& plaintext,
     const std::vector<std::pair<std::string, std::string>>& headers = {});
 
 // `reg sync`: the entitlement document fetched, verified (the issuer key

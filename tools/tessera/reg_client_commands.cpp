@@ -245,7 +245,7 @@ void AddCall(CLI::App& reg, Context& ctx, const std::shared_ptr<ClientArgs>& a) 
                           {"query", a->query},
                           {"headers", json::array()},
                           {"body", jose::Base64UrlEncode(AsBytes(body))}};
-    auto answer = SessionCall(*http, *session, "/app/" + a->app + a->path, request.dump(),
+    auto answer = SessionCall(*http, *session, "POST", "/app/" + a->app + a->path, request.dump(),
                               {{"Tessera-Session", session->session_id}});
     (void)SaveRegSession(*session);
     if (!ctx.Check("reg call " + a->app + " " + a->path, answer.status())) return;
@@ -274,7 +274,8 @@ void AddLogout(CLI::App& reg, Context& ctx) {
     if (!session) return;
     auto http = Connect(ctx, session->server, session->ca_file);
     if (!http) return;
-    auto closed = SessionCall(*http, *session, "/reg/sessions/" + session->session_id, "{}");
+    auto closed =
+        SessionCall(*http, *session, "DELETE", "/reg/sessions/" + session->session_id, "{}");
     (void)RemoveRegSession();
     if (ctx.Check("reg logout", closed.status())) std::cout << "logged out\n";
   });

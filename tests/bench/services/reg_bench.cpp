@@ -167,7 +167,7 @@ std::vector<bench::Figure> SessionRequests(std::vector<bench::Worker>& workers, 
     cli::RegSession& s = sessions[i];
     const json request = {{"user_id_code", s.user_id_code},
                           {"client", {{"platform", "linux"}, {"program", "reg_bench"}}}};
-    TESSERA_RETURN_IF_ERROR(cli::SessionCall(*workers[i].http, s,
+    TESSERA_RETURN_IF_ERROR(cli::SessionCall(*workers[i].http, s, "POST",
                                              "/reg/sessions/" + s.session_id + "/entitlements",
                                              request.dump())
                                 .status());
@@ -177,8 +177,8 @@ std::vector<bench::Figure> SessionRequests(std::vector<bench::Worker>& workers, 
       {"method", "GET"}, {"query", "bench=1"}, {"headers", json::array()}, {"body", ""}};
   bench::Run(out[1], workers.size(), seconds, [&](std::size_t i, bench::Split&) -> Result<bool> {
     cli::RegSession& s = sessions[i];
-    TESSERA_RETURN_IF_ERROR(cli::SessionCall(*workers[i].http, s, "/app/echo/echo", echo.dump(),
-                                             {{"Tessera-Session", s.session_id}})
+    TESSERA_RETURN_IF_ERROR(cli::SessionCall(*workers[i].http, s, "POST", "/app/echo/echo",
+                                             echo.dump(), {{"Tessera-Session", s.session_id}})
                                 .status());
     return true;
   });
