@@ -1,6 +1,7 @@
 #include "services/directory/migrations.hpp"
 
 #include <string_view>
+#include <utility>
 
 namespace tessera::directory {
 namespace {
@@ -294,6 +295,97 @@ CREATE TABLE reg_sessions (
 CREATE INDEX reg_sessions_live ON reg_sessions (expires_at) WHERE state <> 'closed';
 )sql";
 
+// Version 5 (issue 15, the soft-token service; softtoken_store.hpp): the
+// service's issuers, its channel-1 nonces, the requests (a device's, then
+// matched with an ID token's) and the soft tokens issued, each with its
+// place in a status list. The partial unique index is the rule two
+// requests could race on: a handle names at most one pending request, and
+// UNIQUE (status_list, status_index) gives each token its own bit. A
+// request's token_id has no foreign key (st_tokens refers to st_requests;
+// a cycle would need deferred checks); a token outlives its request (ON
+// DELETE SET NULL). {CROCKFORD c n} checks that c is n characters of
+// Crockford base32 (0-9 A-Z without I L O U).
+constexpr std::string_view kSoftTokenTemplate = R"sql(
+CREATE TABLE st_issuers (
+  name TEXT PRIMARY KEY CHECK ({IDENT name}),
+  hsm TEXT NOT NULL,
+  hsm_key_id {BLOB} NOT NULL CHECK (length(hsm_key_id) BETWEEN 1 AND 64),
+  ca TEXT NOT NULL,
+  cert_serial {BLOB} NOT NULL CHECK (length(cert_serial) BETWEEN 1 AND 20),
+  created_at {INT} NOT NULL,
+  UNIQUE (ca, cert_serial)
+){STRICT};
+CREATE TABLE st_nonces (
+  nonce {BLOB} PRIMARY KEY CHECK (length(nonce) BETWEEN 16 AND 64),
+  created_at {INT} NOT NULL,
+  expires_at {INT} NOT NULL CHECK (expires_at > created_at),
+  used_at {INT}
+){STRICT};
+CREATE INDEX st_nonces_by_expiry ON st_nonces (expires_at);
+CREATE TABLE st_requests (
+  id TEXT PRIMARY KEY CHECK ({HEX32 id}),
+  handle TEXT NOT NULL CHECK ({CROCKFORD handle 3}),
+  otp_hash {BLOB} NOT NULL CHECK (length(otp_hash) = 32),
+  tries_left {INT} NOT NULL CHECK (tries_left >= 0),
+  state TEXT NOT NULL CHECK (state IN ('pending', 'matched', 'issued', 'burned', 'expired',
+                                       'refused')),
+  device_serial {INT} NOT NULL CHECK (device_serial BETWEEN 0 AND 4294967295),
+  device_slot TEXT NOT NULL CHECK (length(device_slot) = 2),
+  device_key {BLOB} NOT NULL CHECK (length(device_key) > 0),
+  manufacturer TEXT NOT NULL,
+  channel1 {BLOB} NOT NULL CHECK (length(channel1) = 32),
+  deliver TEXT NOT NULL CHECK (deliver IN ('device', 'computer', 'both')),
+  format TEXT NOT NULL CHECK (format IN ('sd-jwt-vc', 'x509')),
+  created_at {INT} NOT NULL,
+  expires_at {INT} NOT NULL CHECK (expires_at > created_at),
+  updated_at {INT} NOT NULL,
+  id_ca TEXT,
+  id_cert_serial {BLOB} CHECK (length(id_cert_serial) BETWEEN 1 AND 20),
+  user_id TEXT REFERENCES users (id),
+  card_serial {INT} CHECK (card_serial BETWEEN 0 AND 4294967295),
+  attributes TEXT,
+  comparison TEXT CHECK ({CROCKFORD comparison 6}),
+  confirm_hash {BLOB} CHECK (length(confirm_hash) = 32),
+  token_id TEXT CHECK ({HEX32 token_id}),
+  delivered_device {INT} NOT NULL DEFAULT 0 CHECK (delivered_device IN (0, 1)),
+  delivered_computer {INT} NOT NULL DEFAULT 0 CHECK (delivered_computer IN (0, 1)),
+  CHECK ((id_ca IS NULL) = (id_cert_serial IS NULL)),
+  CHECK (state NOT IN ('matched', 'issued') OR (id_ca IS NOT NULL AND user_id IS NOT NULL
+         AND card_serial IS NOT NULL AND comparison IS NOT NULL AND confirm_hash IS NOT NULL)),
+  CHECK (state <> 'issued' OR token_id IS NOT NULL),
+  CHECK (state <> 'burned' OR tries_left = 0)
+){STRICT};
+CREATE UNIQUE INDEX st_requests_pending_handle ON st_requests (handle) WHERE state = 'pending';
+CREATE INDEX st_requests_by_expiry ON st_requests (expires_at);
+CREATE TABLE st_tokens (
+  id TEXT PRIMARY KEY CHECK ({HEX32 id}),
+  request_id TEXT REFERENCES st_requests (id) ON DELETE SET NULL,
+  issuer TEXT NOT NULL REFERENCES st_issuers (name),
+  format TEXT NOT NULL CHECK (format IN ('sd-jwt-vc', 'x509')),
+  status_list TEXT NOT NULL CHECK ({IDENT status_list}),
+  status_index {INT} NOT NULL CHECK (status_index BETWEEN 0 AND 4294967295),
+  user_id TEXT NOT NULL REFERENCES users (id),
+  card_serial {INT} NOT NULL CHECK (card_serial BETWEEN 0 AND 4294967295),
+  source_ca TEXT NOT NULL,
+  source_serial {BLOB} NOT NULL CHECK (length(source_serial) BETWEEN 1 AND 20),
+  device_key_sha256 {BLOB} NOT NULL CHECK (length(device_key_sha256) = 32),
+  cert_ca TEXT,
+  cert_serial {BLOB} CHECK (length(cert_serial) BETWEEN 1 AND 20),
+  issued_at {INT} NOT NULL,
+  expires_at {INT} NOT NULL CHECK (expires_at > issued_at),
+  revoked_at {INT},
+  content TEXT,
+  UNIQUE (status_list, status_index),
+  FOREIGN KEY (source_ca, source_serial) REFERENCES certificates (ca, serial),
+  CHECK ((cert_ca IS NULL) = (cert_serial IS NULL)),
+  CHECK (format = 'x509' OR cert_ca IS NULL)
+){STRICT};
+CREATE INDEX st_tokens_by_card ON st_tokens (card_serial, issued_at);
+CREATE INDEX st_tokens_by_request ON st_tokens (request_id) WHERE request_id IS NOT NULL;
+CREATE INDEX st_tokens_x509_live ON st_tokens (expires_at)
+  WHERE format = 'x509' AND revoked_at IS NULL;
+)sql";
+
 void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
   for (std::size_t at = text.find(from); at != std::string::npos;
        at = text.find(from, at + to.size())) {
@@ -314,6 +406,12 @@ void ReplaceChecks(std::string& text, std::string_view kind,
   }
 }
 
+// "column n" -> {"column", "n"}.
+std::pair<std::string, std::string> ColumnAndLength(const std::string& spec) {
+  const std::size_t space = spec.find(' ');
+  return {spec.substr(0, space), spec.substr(space + 1)};
+}
+
 std::string Dialect(std::string_view sql, Backend backend) {
   std::string out(sql);
   const bool lite = backend == Backend::kSqlite;
@@ -329,10 +427,18 @@ std::string Dialect(std::string_view sql, Backend backend) {
     ReplaceChecks(out, "IDENT", [](const std::string& c) {
       return "length(" + c + ") BETWEEN 1 AND 128 AND " + c + " NOT GLOB '*[^A-Za-z0-9._@-]*'";
     });
+    ReplaceChecks(out, "CROCKFORD", [](const std::string& spec) {
+      const auto [c, n] = ColumnAndLength(spec);
+      return "length(" + c + ") = " + n + " AND " + c + " NOT GLOB '*[^0-9A-HJKMNP-TV-Z]*'";
+    });
   } else {
     ReplaceChecks(out, "HEX32", [](const std::string& c) { return c + " ~ '^[0-9a-f]{32}$'"; });
     ReplaceChecks(out, "IDENT",
                   [](const std::string& c) { return c + " ~ '^[A-Za-z0-9._@-]{1,128}$'"; });
+    ReplaceChecks(out, "CROCKFORD", [](const std::string& spec) {
+      const auto [c, n] = ColumnAndLength(spec);
+      return c + " ~ '^[0-9A-HJKMNP-TV-Z]{" + n + "}$'";
+    });
   }
   return out;
 }
@@ -346,6 +452,7 @@ std::vector<Migration> Migrations(Backend backend) {
       {2, Dialect(kStoresTemplate, backend)},
       {3, Dialect(kCmsTemplate, backend)},
       {4, Dialect(kRegistrationTemplate, backend)},
+      {5, Dialect(kSoftTokenTemplate, backend)},
   };
 }
 

@@ -20,7 +20,7 @@
 namespace tessera::directory {
 
 // The newest schema this build knows.
-inline constexpr std::int64_t kSchemaVersion = 4;
+inline constexpr std::int64_t kSchemaVersion = 5;
 
 struct Migration {
   std::int64_t version = 0;

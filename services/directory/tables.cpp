@@ -58,6 +58,19 @@ const std::vector<TableInfo>& Tables() {
        "id, registration_id, state, mac_hash, keys_wrapped, c2s_seq, created_at, expires_at, "
        "last_used_at, closed_at",
        "id", 4},
+      {"st_issuers", "name, hsm, hsm_key_id, ca, cert_serial, created_at", "name", 5},
+      {"st_nonces", "nonce, created_at, expires_at, used_at", "nonce", 5},
+      {"st_requests",
+       "id, handle, otp_hash, tries_left, state, device_serial, device_slot, device_key, "
+       "manufacturer, channel1, deliver, format, created_at, expires_at, updated_at, id_ca, "
+       "id_cert_serial, user_id, card_serial, attributes, comparison, confirm_hash, token_id, "
+       "delivered_device, delivered_computer",
+       "id", 5},
+      {"st_tokens",
+       "id, request_id, issuer, format, status_list, status_index, user_id, card_serial, "
+       "source_ca, source_serial, device_key_sha256, cert_ca, cert_serial, issued_at, "
+       "expires_at, revoked_at, content",
+       "id", 5},
   };
   return kTables;
 }

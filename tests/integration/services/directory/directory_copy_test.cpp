@@ -8,6 +8,7 @@
 #include "services/directory/migrations.hpp"
 #include "services/directory/stores/audit_store.hpp"
 #include "services/directory/stores/ca_store.hpp"
+#include "services/directory/stores/softtoken_store.hpp"
 #include "services/directory/stores/user_store.hpp"
 #include "tests/integration/services/directory/cms_records.hpp"
 #include "tests/integration/services/directory/directory_fixture.hpp"
@@ -67,6 +68,44 @@ Status FillRegistration(SqlTransaction& tx) {
   return CloseRegSession(tx, Hex32(0x5002), 230);
 }
 
+// The soft-token tables (schema version 5): an issuer, a used nonce, an
+// issued request and its X.509 token for alice's certificate on token
+// 4294967295, still holding its content.
+Status FillSoftToken(SqlTransaction& tx) {
+  TESSERA_RETURN_IF_ERROR(
+      InsertStIssuer(tx, {"default", "h", Bytes{0x51}, "a-issuing", Bytes{0xff, 3}, 20}));
+  TESSERA_RETURN_IF_ERROR(InsertStNonce(tx, {Bytes(32, 0x5a), 20, 140, 30}));
+  SoftTokenRequestRecord request;
+  request.id = Hex32(0x7001);
+  request.handle = "Z9Z";
+  request.otp_hash = Bytes(32, 1);
+  request.tries_left = 4;
+  request.state = "issued";
+  request.device_serial = 12345678;
+  request.device_slot = "9e";
+  request.device_key = Bytes(91, 2);
+  request.manufacturer = "CN=Manufacturer";
+  request.channel1 = Bytes(32, 3);
+  request.deliver = "device";
+  request.format = "x509";
+  request.created_at = 30;
+  request.expires_at = 330;
+  request.updated_at = 40;
+  request.id_ca = "a-issuing";
+  request.id_cert_serial = Bytes{0xff, 1};
+  request.user_id = "alice";
+  request.card_serial = 4'294'967'295u;
+  request.attributes = R"({"name":"Alice Ä"})";
+  request.comparison = "ABC123";
+  request.confirm_hash = Bytes(32, 4);
+  request.token_id = Hex32(0x8001);
+  request.delivered_device = true;
+  TESSERA_RETURN_IF_ERROR(InsertStRequest(tx, request));
+  return InsertStToken(tx, {Hex32(0x8001), request.id, "default", "x509", "default", 0, "alice",
+                            4'294'967'295u, "a-issuing", Bytes{0xff, 1}, Bytes(32, 5), "a-issuing",
+                            Bytes{0xff, 3}, 40, 4000, std::nullopt, "-----BEGIN CERTIFICATE-----"});
+}
+
 // A directory with rows in every table, tokens in every lifecycle.
 void Fill(const std::shared_ptr<Database>& db) {
   auto tokens = MakeDirectory(db, [] { return std::int64_t{1'700'000'000}; });
@@ -102,7 +141,8 @@ void Fill(const std::shared_ptr<Database>& db) {
           }
           TESSERA_RETURN_IF_ERROR(InsertCheckpoint(tx, {3, 4, Bytes(32, 3), "h", "ak", {1}, {2}}));
           TESSERA_RETURN_IF_ERROR(FillCms(tx));
-          return FillRegistration(tx);
+          TESSERA_RETURN_IF_ERROR(FillRegistration(tx));
+          return FillSoftToken(tx);
         }).ok());
 }
 
