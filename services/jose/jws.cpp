@@ -84,7 +84,7 @@ Status CheckAlgFitsKey(JwsAlg alg, const EVP_PKEY& key) {
                                   std::string(ToString(natural)) + ")");
 }
 
-Status VerifySignature(JwsAlg alg, const EVP_PKEY& public_key, const std::string& input,
+Status VerifySignature(JwsAlg alg, const EVP_PKEY& public_key, std::string_view input,
                        ByteView signature) {
   const AlgInfo& info = Info(alg);
   Bytes der;
@@ -161,9 +161,20 @@ Result<JwsAlg> JwsAlgFor(const EVP_PKEY& public_key) {
 Result<std::string> SignCompact(JwsAlg alg, const std::string& typ,
                                 const std::optional<std::string>& kid, const std::string& payload,
                                 const JwsSigner& signer) {
-  Json header = {{"alg", ToString(alg)}};
-  if (!typ.empty()) header["typ"] = typ;
-  if (kid) header["kid"] = *kid;
+  Json members = Json::object();
+  if (!typ.empty()) members["typ"] = typ;
+  if (kid) members["kid"] = *kid;
+  return SignCompactWithHeader(alg, members, payload, signer);
+}
+
+Result<std::string> SignCompactWithHeader(JwsAlg alg, const nlohmann::json& header_members,
+                                          const std::string& payload, const JwsSigner& signer) {
+  if (!header_members.is_object() || header_members.contains("alg") ||
+      header_members.contains("crit")) {
+    return Status::InvalidArgument("JWS header members must be an object without alg or crit");
+  }
+  Json header = header_members;
+  header["alg"] = ToString(alg);
   TESSERA_ASSIGN_OR_RETURN(std::string header_json, Canonicalize(header));
   std::string input =
       Base64UrlEncode(AsBytes(header_json)) + "." + Base64UrlEncode(AsBytes(payload));
@@ -175,6 +186,12 @@ Result<std::string> SignCompact(JwsAlg alg, const std::string& typ,
                                    std::to_string(2 * field));
   }
   return input + "." + Base64UrlEncode(signature);
+}
+
+Status VerifyJwsSignature(JwsAlg alg, const EVP_PKEY& public_key, std::string_view signing_input,
+                          ByteView signature) {
+  TESSERA_RETURN_IF_ERROR(CheckAlgFitsKey(alg, public_key));
+  return VerifySignature(alg, public_key, signing_input, signature);
 }
 
 Result<JwsParts> ParseCompact(std::string_view jws) {
@@ -198,12 +215,11 @@ Result<JwsParts> ParseCompact(std::string_view jws) {
 
 Result<JwsParts> VerifyCompact(std::string_view jws, const EVP_PKEY& public_key) {
   TESSERA_ASSIGN_OR_RETURN(JwsParts parts, ParseCompact(jws));
-  TESSERA_RETURN_IF_ERROR(CheckAlgFitsKey(parts.alg, public_key));
   const std::size_t dot2 = jws.rfind('.');
   // ParseCompact checked the signature part decodes.
   Bytes signature = Base64UrlDecode(jws.substr(dot2 + 1)).value();
   TESSERA_RETURN_IF_ERROR(
-      VerifySignature(parts.alg, public_key, std::string(jws.substr(0, dot2)), signature));
+      VerifyJwsSignature(parts.alg, public_key, jws.substr(0, dot2), signature));
   return parts;
 }
 

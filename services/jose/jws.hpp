@@ -16,6 +16,7 @@
 #include <openssl/evp.h>
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -48,6 +49,22 @@ struct JwsParts {
 Result<std::string> SignCompact(JwsAlg alg, const std::string& typ,
                                 const std::optional<std::string>& kid, const std::string& payload,
                                 const JwsSigner& signer);
+
+// SignCompact with a protected header of any members besides "alg" (which
+// this sets): an x5c chain, a typ, a kid (RFC 7515 §4.1). The header is
+// written canonically (jcs.hpp). kInvalidArgument when `header_members` is
+// not an object, carries "alg" or "crit", or will not canonicalize; the
+// signer's error, or kInvalidArgument for a wrong r || s, as above. Note that
+// ParseCompact and VerifyCompact refuse members beyond alg/typ/kid; read such
+// a JWS with jwt.hpp.
+Result<std::string> SignCompactWithHeader(JwsAlg alg, const nlohmann::json& header_members,
+                                          const std::string& payload, const JwsSigner& signer);
+
+// The signature check alone: `signature` (JWS bytes, r || s for ES*) over
+// `signing_input` with `public_key`, the alg fitting the key as
+// VerifyCompact requires. kSignatureInvalid or kInvalidArgument as there.
+Status VerifyJwsSignature(JwsAlg alg, const EVP_PKEY& public_key, std::string_view signing_input,
+                          ByteView signature);
 
 // Splits and decodes without checking the signature. kInvalidArgument for
 // anything that is not three base64url parts (no padding, no whitespace) with
