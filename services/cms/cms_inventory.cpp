@@ -4,10 +4,11 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "common/piv/piv_constants.hpp"
 #include "services/ca/revocation_reason.hpp"
-#include "services/cms/attestation.hpp"
 #include "services/cms/cms_common.hpp"
 #include "services/cms/cms_service.hpp"
+#include "services/trust/attestation.hpp"
 
 namespace tessera::cms {
 namespace {
@@ -45,10 +46,11 @@ Result<directory::CmsTokenRecord> CmsService::RegisterToken(const RegisterTokenR
   const std::int64_t now = ca_->Now();
   Status input = CheckTransport(request.transport);
   if (!input.ok()) return Refuse("cms.token.register", object, input, caller);
-  Result<AttestationResult> attested =
-      VerifyAttestation(AttestationInput{request.serial, request.token_key, request.attestation,
-                                         request.attestation_ca},
-                        options_.manufacturer_cas, now);
+  // The token key F0 (trust::AttestationInput's default slot).
+  Result<trust::AttestationResult> attested = trust::VerifyAttestation(
+      trust::AttestationInput{request.serial, request.token_key, request.attestation,
+                              request.attestation_ca, piv::key::kTokenKey},
+      options_.manufacturer_cas, now);
   if (!attested.ok()) return Refuse("cms.token.register", object, attested.status(), caller);
 
   directory::CmsTokenRecord record;

@@ -1,4 +1,4 @@
-#include "services/cms/attestation.hpp"
+#include "services/trust/attestation.hpp"
 
 #include <openssl/pem.h>
 #include <openssl/x509_vfy.h>
@@ -11,7 +11,7 @@
 #include "common/piv/public_key.hpp"
 #include "common/tlv.hpp"
 
-namespace tessera::cms {
+namespace tessera::trust {
 namespace {
 
 using StorePtr = std::unique_ptr<X509_STORE, ossl::Deleter<X509_STORE_free>>;
@@ -128,8 +128,14 @@ std::string CommonName(X509* cert) {
   return out;
 }
 
-// Check 3: "CN=... Attestation <slot>", the slot as two hex digits.
-Status CheckSlotF0(X509* statement) {
+std::string SlotHex(std::uint8_t slot) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  return {kDigits[slot >> 4], kDigits[slot & 0x0F]};
+}
+
+// Check 3: "CN=... Attestation <slot>", the slot as two hex digits
+// (docs/piv-applet.md "ATTEST").
+Status CheckSlot(X509* statement, std::uint8_t expected) {
   const std::string cn = CommonName(statement);
   const std::size_t at = cn.rfind(kStatementCnPrefix);
   if (at == std::string::npos || cn.size() != at + kStatementCnPrefix.size() + 2) {
@@ -137,9 +143,9 @@ Status CheckSlotF0(X509* statement) {
   }
   std::string slot = cn.substr(at + kStatementCnPrefix.size());
   for (char& c : slot) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (slot != "f0") {
-    return Status::ConditionsNotSatisfied("attestation is for slot " + slot +
-                                          ", not the token key f0");
+  if (slot != SlotHex(expected)) {
+    return Status::ConditionsNotSatisfied("attestation is for slot " + slot + ", expected " +
+                                          SlotHex(expected));
   }
   return Status::Ok();
 }
@@ -189,13 +195,14 @@ Result<AttestationResult> VerifyAttestation(const AttestationInput& input,
   TESSERA_ASSIGN_OR_RETURN(Parsed p, ParseInputs(input, manufacturer_cas));
   AttestationResult result;
   TESSERA_ASSIGN_OR_RETURN(result.manufacturer, VerifyChain(p, now));
-  TESSERA_RETURN_IF_ERROR(CheckSlotF0(p.statement.get()));
+  TESSERA_RETURN_IF_ERROR(CheckSlot(p.statement.get(), input.slot));
   TESSERA_ASSIGN_OR_RETURN(result.token_key_spki, ossl::PublicKeyToDer(p.token_key.get()));
   TESSERA_ASSIGN_OR_RETURN(Bytes attested,
                            ossl::PublicKeyToDer(X509_get0_pubkey(p.statement.get())));
   if (attested != result.token_key_spki) {
     return Status::ConditionsNotSatisfied(
-        "attestation is for another key: the statement's public key is not the token's F0");
+        "attestation is for another key: the statement's public key is not the slot's (" +
+        SlotHex(input.slot) + ")");
   }
   TESSERA_RETURN_IF_ERROR(CheckSerial(p.statement.get(), input.serial));
   result.firmware = Firmware(p.statement.get());
@@ -228,4 +235,4 @@ Result<std::vector<Bytes>> ParseCertificates(ByteView contents) {
   return out;
 }
 
-}  // namespace tessera::cms
+}  // namespace tessera::trust

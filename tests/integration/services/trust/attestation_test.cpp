@@ -1,8 +1,9 @@
-// The CMS's attestation check (services/cms/attestation.hpp) on what a real
+// The attestation check (services/trust/attestation.hpp) on what a real
 // tessera-sim's tokens answer through host::PivClient: GET METADATA F0,
-// ATTEST F0, GET DATA 5FFF01 and STATE/manufacturer-ca.der. A genuine token
-// passes; each failure gives its documented Status and names its check.
-#include "services/cms/attestation.hpp"
+// ATTEST F0 (and 9A, 9E after GENERATE), GET DATA 5FFF01 and
+// STATE/manufacturer-ca.der. A genuine token passes; each failure gives its
+// documented Status and names its check.
+#include "services/trust/attestation.hpp"
 
 #include <gtest/gtest.h>
 #include <openssl/pem.h>
@@ -15,7 +16,7 @@
 #include "host/card/piv_client.hpp"
 #include "tests/integration/sim_harness.hpp"
 
-namespace tessera::cms {
+namespace tessera::trust {
 namespace {
 
 using testing::SimProcess;
@@ -28,6 +29,8 @@ struct TokenEvidence {
   Bytes statement;     // ATTEST F0
   Bytes f9_cert;       // GET DATA 5FFF01
   Bytes statement_9a;  // ATTEST 9A after GENERATE 9A
+  Bytes spki_9e;       // GENERATE 9E (Card Authentication, a device key)
+  Bytes statement_9e;  // ATTEST 9E
 };
 
 struct Evidence {
@@ -59,12 +62,16 @@ Result<TokenEvidence> ReadToken(const SimProcess& sim, std::uint32_t serial) {
   TESSERA_RETURN_IF_ERROR(
       piv.GenerateKey(piv::key::kAuthentication, piv::Algorithm::kEccP256).status());
   TESSERA_ASSIGN_OR_RETURN(t.statement_9a, piv.Attest(piv::key::kAuthentication));
+  TESSERA_ASSIGN_OR_RETURN(ossl::PkeyPtr key_9e, piv.GenerateKey(piv::key::kCardAuthentication,
+                                                                 piv::Algorithm::kEccP256));
+  TESSERA_ASSIGN_OR_RETURN(t.spki_9e, ossl::PublicKeyToDer(key_9e.get()));
+  TESSERA_ASSIGN_OR_RETURN(t.statement_9e, piv.Attest(piv::key::kCardAuthentication));
   return t;
 }
 
 // Two tokens from one simulator (one manufacturer CA), read once for all tests.
 Result<Evidence> Collect() {
-  TempDir dir("cms-att");
+  TempDir dir("trust-att");
   TESSERA_ASSIGN_OR_RETURN(auto sim,
                            SimProcess::Start(dir / "state", dir / "run", {"--tokens", "2"}));
   std::vector<std::uint32_t> serials = sim->Serials();
@@ -102,7 +109,7 @@ Bytes ImpostorCa() {
   return *ossl::CertToDer(cert.get());
 }
 
-class CmsAttestation : public ::testing::Test {
+class TrustAttestation : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     auto collected = Collect();
@@ -136,10 +143,10 @@ class CmsAttestation : public ::testing::Test {
   static Evidence* evidence_;
   static std::string* error_;
 };
-Evidence* CmsAttestation::evidence_ = nullptr;
-std::string* CmsAttestation::error_ = nullptr;
+Evidence* TrustAttestation::evidence_ = nullptr;
+std::string* TrustAttestation::error_ = nullptr;
 
-TEST_F(CmsAttestation, AGenuineTokenPasses) {
+TEST_F(TrustAttestation, AGenuineTokenPasses) {
   for (const TokenEvidence* t : {&e().a, &e().b}) {
     auto result = Verify(Genuine(*t));
     ASSERT_TRUE(result.ok()) << result.status().ToString();
@@ -160,7 +167,7 @@ TEST_F(CmsAttestation, AGenuineTokenPasses) {
   EXPECT_EQ(ToHex(result->token_key_spki), ToHex(e().a.f0_spki));
 }
 
-TEST_F(CmsAttestation, AnotherTokensStatementIsForAnotherKey) {
+TEST_F(TrustAttestation, AnotherTokensStatementIsForAnotherKey) {
   AttestationInput in = Genuine(e().a);
   in.statement = e().b.statement;
   in.attestation_ca = e().b.f9_cert;
@@ -171,7 +178,7 @@ TEST_F(CmsAttestation, AnotherTokensStatementIsForAnotherKey) {
   ExpectFails(Verify(in), Code::kSignatureInvalid, "attestation chain does not verify");
 }
 
-TEST_F(CmsAttestation, ASerialMismatchIsRefused) {
+TEST_F(TrustAttestation, ASerialMismatchIsRefused) {
   AttestationInput in = Genuine(e().a);
   in.serial = e().a.serial + 1;
   ExpectFails(Verify(in), Code::kConditionsNotSatisfied,
@@ -179,7 +186,7 @@ TEST_F(CmsAttestation, ASerialMismatchIsRefused) {
                   std::to_string(e().a.serial + 1));
 }
 
-TEST_F(CmsAttestation, AnUntrustedManufacturerCaIsRefused) {
+TEST_F(TrustAttestation, AnUntrustedManufacturerCaIsRefused) {
   auto result = VerifyAttestation(Genuine(e().a), {ImpostorCa()}, std::time(nullptr));
   ExpectFails(result, Code::kSignatureInvalid, "attestation chain does not verify");
   EXPECT_NE(result.status().message().find("unable to get local issuer certificate"),
@@ -192,7 +199,7 @@ TEST_F(CmsAttestation, AnUntrustedManufacturerCaIsRefused) {
               "no trusted manufacturer CA");
 }
 
-TEST_F(CmsAttestation, AnExpiredAttestationCertificateIsRefused) {
+TEST_F(TrustAttestation, AnExpiredAttestationCertificateIsRefused) {
   auto f9 = ossl::CertFromDer(e().a.f9_cert);
   ASSERT_TRUE(f9.ok());
   const std::int64_t not_after = UnixTime(X509_get0_notAfter(f9->get()));
@@ -204,13 +211,36 @@ TEST_F(CmsAttestation, AnExpiredAttestationCertificateIsRefused) {
               Code::kConditionsNotSatisfied, "not yet valid");
 }
 
-TEST_F(CmsAttestation, AStatementForSlot9aIsRefused) {
+TEST_F(TrustAttestation, AStatementForSlot9aIsRefused) {
   AttestationInput in = Genuine(e().a);
   in.statement = e().a.statement_9a;
-  ExpectFails(Verify(in), Code::kConditionsNotSatisfied, "attestation is for slot 9a");
+  ExpectFails(Verify(in), Code::kConditionsNotSatisfied, "attestation is for slot 9a, expected f0");
 }
 
-TEST_F(CmsAttestation, InputsThatDoNotParseAreNamed) {
+// The soft-token service's device key (seed 002): a 9E statement passes when
+// the caller asks for 9E, and only then.
+TEST_F(TrustAttestation, AStatementForSlot9ePassesOnlyForSlot9e) {
+  AttestationInput in{e().a.serial, e().a.spki_9e, e().a.statement_9e, e().a.f9_cert, 0x9e};
+  auto result = Verify(in);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(ToHex(result->token_key_spki), ToHex(e().a.spki_9e));
+  EXPECT_EQ(result->firmware, "5.7.2");
+
+  in.slot = piv::key::kTokenKey;
+  ExpectFails(Verify(in), Code::kConditionsNotSatisfied, "attestation is for slot 9e, expected f0");
+  // Asking for 9A with the 9E statement names both.
+  in.slot = piv::key::kAuthentication;
+  ExpectFails(Verify(in), Code::kConditionsNotSatisfied, "attestation is for slot 9e, expected 9a");
+  // The right slot with another slot's key: the key check still holds.
+  in = {e().a.serial, e().a.f0_spki, e().a.statement_9e, e().a.f9_cert, 0x9e};
+  ExpectFails(Verify(in), Code::kConditionsNotSatisfied, "attestation is for another key");
+  // Another token's 9E statement for this token's serial.
+  in = {e().a.serial, e().b.spki_9e, e().b.statement_9e, e().b.f9_cert, 0x9e};
+  ExpectFails(Verify(in), Code::kConditionsNotSatisfied,
+              "attestation names serial " + std::to_string(e().b.serial));
+}
+
+TEST_F(TrustAttestation, InputsThatDoNotParseAreNamed) {
   AttestationInput in = Genuine(e().a);
   in.statement = HexOrDie("3003020101");
   ExpectFails(Verify(in), Code::kInvalidArgument, "the attestation statement");
@@ -224,7 +254,7 @@ TEST_F(CmsAttestation, InputsThatDoNotParseAreNamed) {
               Code::kInvalidArgument, "manufacturer CA #1");
 }
 
-TEST_F(CmsAttestation, ReadsCertificatesFromDerAndPem) {
+TEST_F(TrustAttestation, ReadsCertificatesFromDerAndPem) {
   auto der = ParseCertificates(e().manufacturer_ca);
   ASSERT_TRUE(der.ok()) << der.status().ToString();
   ASSERT_EQ(der->size(), 1u);
@@ -252,4 +282,4 @@ TEST_F(CmsAttestation, ReadsCertificatesFromDerAndPem) {
 }
 
 }  // namespace
-}  // namespace tessera::cms
+}  // namespace tessera::trust
