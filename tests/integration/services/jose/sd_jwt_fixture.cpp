@@ -92,7 +92,7 @@ jose::Disclosable SdJwtFixture::Attributes() {
           {"email", "jane.doe@example.org"},
           {"document", "X1234567"},
           {"subject", "CN=Jane Doe,O=Example Ministry"},
-          {"card_serial", "12345678"}};
+          {"card_serial", 12345678}};
 }
 
 std::string SdJwtFixture::Issue() const {

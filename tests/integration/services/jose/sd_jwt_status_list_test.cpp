@@ -115,8 +115,8 @@ TEST(StatusList, MalformedListsAreRefused) {
 
 class StatusListToken : public ::testing::Test {
  protected:
-  std::string Sign(std::int64_t exp = kNow + 3600) {
-    StatusListClaims claims{kUri, kNow, exp, 43200, EncodeStatusList({3, 42}, 1024).value()};
+  std::string Sign(std::int64_t exp = kNow + 600) {
+    StatusListClaims claims{kUri, kNow, exp, 300, EncodeStatusList({3, 42}, 1024).value()};
     auto jwt = SignStatusListToken(claims, {f.issuer_cert},
                                    testing::JwsKeySigner(JwsAlg::kEs256, *f.issuer_key));
     EXPECT_TRUE(jwt.ok()) << jwt.status().ToString();
@@ -132,16 +132,17 @@ TEST_F(StatusListToken, SignsAndVerifies) {
   auto parsed = ParseJwt(jwt).value();
   EXPECT_EQ(parsed.typ, "statuslist+jwt");
   EXPECT_EQ(parsed.x5c, std::vector<Bytes>{f.issuer_cert});
-  EXPECT_EQ(parsed.claims["ttl"], 43200);
+  EXPECT_EQ(parsed.claims["ttl"], 300);
   EXPECT_EQ(parsed.claims["sub"], kUri);
-  EXPECT_EQ(parsed.claims["status_list"]["bits"], 1);
+  // docs/softtoken-format.md's example: 1024 tokens, 3 and 42 revoked.
+  EXPECT_EQ(parsed.claims["status_list"], Json({{"bits", 1}, {"lst", "eNrjYAACFoYBAwAGbAAN"}}));
 
   auto list = VerifyStatusListToken(jwt, *f.issuer_key, kUri, kNow + 10);
   ASSERT_TRUE(list.ok()) << list.status().ToString();
   EXPECT_EQ(list->uri, kUri);
   EXPECT_EQ(list->iat, kNow);
-  EXPECT_EQ(list->exp, kNow + 3600);
-  EXPECT_EQ(list->ttl, 43200);
+  EXPECT_EQ(list->exp, kNow + 600);
+  EXPECT_EQ(list->ttl, 300);
   ASSERT_EQ(list->bits.size(), 128u);
   EXPECT_EQ(StatusAt(list->bits, 42).value(), TokenStatus::kInvalid);
   EXPECT_EQ(StatusAt(list->bits, 3).value(), TokenStatus::kInvalid);
@@ -155,7 +156,7 @@ TEST_F(StatusListToken, RefusesAnotherListExpiredWrongTypeOrKey) {
                 .status()
                 .code(),
             Code::kDataMismatch);
-  auto expired = VerifyStatusListToken(jwt, *f.issuer_key, kUri, kNow + 3600 + 61);
+  auto expired = VerifyStatusListToken(jwt, *f.issuer_key, kUri, kNow + 600 + 61);
   EXPECT_EQ(expired.status().code(), Code::kConditionsNotSatisfied);
   EXPECT_NE(expired.status().message().find("expired at"), std::string::npos);
   EXPECT_EQ(VerifyStatusListToken(jwt, *f.other_key, kUri, kNow).status().code(),

@@ -128,7 +128,7 @@ TEST_F(SdJwt, HolderMayVerifyTheIssuedTokenWithoutKeyBinding) {
   ASSERT_TRUE(verified.ok()) << verified.status().ToString();
   EXPECT_FALSE(verified->key_bound);
   EXPECT_EQ(verified->disclosed.size(), 7u);
-  EXPECT_EQ(verified->disclosed["card_serial"], "12345678");
+  EXPECT_EQ(verified->disclosed["card_serial"], 12345678);
 }
 
 TEST_F(SdJwt, PresentingNothingOrEverythingWorks) {
