@@ -67,6 +67,10 @@ class [[nodiscard]] Status {
   static Status PinIncorrect(int tries_left) {
     return {Code::kPinIncorrect, "PIN incorrect", tries_left};
   }
+  // A wrong secret of another kind (a one-time password), in words.
+  static Status PinIncorrect(int tries_left, std::string msg) {
+    return {Code::kPinIncorrect, std::move(msg), tries_left};
+  }
   static Status ConditionsNotSatisfied(std::string msg) {
     return {Code::kConditionsNotSatisfied, std::move(msg)};
   }

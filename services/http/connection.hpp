@@ -122,6 +122,7 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
             if (ec) return;  // not TLS, a refused version, or too slow
             self->info_.client_subject = VerifiedPeerSubject(self->stream_.native_handle());
             self->info_.client_certificate = VerifiedPeerCertificate(self->stream_.native_handle());
+            self->info_.tls_exporter = ChannelBindingExporter(self->stream_.native_handle());
             self->WaitForRequest();
           });
     } else {

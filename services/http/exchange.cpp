@@ -87,6 +87,7 @@ Result<Request> MakeRequest(WireRequest&& wire, const ConnectionInfo& info) {
   request.request_id = RequestIdFor(wire);
   request.client_subject = info.client_subject;
   request.client_certificate = info.client_certificate;
+  request.tls_exporter = info.tls_exporter;
   request.remote = info.remote;
   for (const auto& field : wire) {
     request.headers.emplace_back(Lower(field.name_string()), std::string(field.value()));

@@ -32,6 +32,7 @@ struct ConnectionInfo {
   std::string remote;              // "127.0.0.1:5555", "unix"
   std::string client_subject;      // of a verified client certificate, else empty
   std::string client_certificate;  // its DER, else empty
+  std::string tls_exporter;        // RFC 9266 tls-exporter (32 bytes), else empty
 };
 
 // The limits the server reads with: header bytes (431) and body bytes (413).

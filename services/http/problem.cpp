@@ -23,6 +23,7 @@ constexpr ProblemType kMethod{405, TESSERA_PROBLEM("method-not-allowed"), "Metho
 constexpr ProblemType kTimeout{408, TESSERA_PROBLEM("request-timeout"), "Request timeout", true, 0};
 constexpr ProblemType kConflict{409, TESSERA_PROBLEM("conflict"), "Conflict", true, 0};
 constexpr ProblemType kExists{409, TESSERA_PROBLEM("already-exists"), "Already exists", true, 0};
+constexpr ProblemType kGone{410, TESSERA_PROBLEM("gone"), "Gone", true, 0};
 constexpr ProblemType kTooLarge{413, TESSERA_PROBLEM("body-too-large"), "Request body too large",
                                 true, 0};
 constexpr ProblemType kMediaType{415, TESSERA_PROBLEM("unsupported-media-type"),
@@ -56,6 +57,7 @@ const ProblemType& FaultRow(int reason) {
     case HttpFault::kOverloaded: return kOverloaded;
     case HttpFault::kSessionRequired: return kNoSession;
     case HttpFault::kBadGateway: return kBadGateway;
+    case HttpFault::kGone: return kGone;
   }
   return kForbidden;  // a refusal without an HTTP reason
 }
@@ -110,6 +112,7 @@ Response ProblemResponse(const Status& status, std::string_view request_id,
                                                "under this request_id")},
   };
   if (!instance.empty()) body["instance"] = std::string(instance);
+  if (status.code() == Code::kPinIncorrect) body["tries_left"] = status.detail();
   body["request_id"] = std::string(request_id);
   Response response;
   response.status = row.status;

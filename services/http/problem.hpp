@@ -31,6 +31,7 @@ enum class HttpFault : int {
   kOverloaded = 7,            // 503: too many connections, or the server is stopping
   kSessionRequired = 8,       // 401: no live session for the request (registration gateway)
   kBadGateway = 9,            // 502: the upstream the request is forwarded to did not answer
+  kGone = 10,                 // 410: the thing asked for existed and is over for good (an expired request)
 };
 
 Status Fault(HttpFault fault, std::string message);
@@ -48,7 +49,9 @@ const ProblemType& ProblemFor(const Status& status);
 
 // application/problem+json (RFC 9457 §3): {type, title, status, detail,
 // instance (the request path, when given), request_id}. The detail is the
-// Status message unless the row withholds it.
+// Status message unless the row withholds it. A kPinIncorrect status (a wrong
+// PIN or one-time password) adds the extension member "tries_left" (RFC 9457
+// §3.2) from its detail().
 Response ProblemResponse(const Status& status, std::string_view request_id,
                          std::string_view instance = {});
 

@@ -36,6 +36,11 @@ struct Request {
   std::string request_id;          // X-Request-ID if the client sent a sane one, else generated
   std::string client_subject;      // RFC 4514 subject of a verified client certificate, or empty
   std::string client_certificate;  // that certificate, DER, or empty
+  // The connection's RFC 9266 tls-exporter: 32 bytes of keying material
+  // (RFC 5705, label "EXPORTER-Channel-Binding", no context) that both ends
+  // of this TLS connection, and nobody else, know; empty without TLS. A
+  // client signs it to bind a proof to the connection (channel binding).
+  std::string tls_exporter;
   std::string remote;              // "127.0.0.1:5555", "unix"
 
   // The first header named `name` (lower-case), if any.

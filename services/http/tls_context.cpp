@@ -101,4 +101,15 @@ std::string VerifiedPeerCertificate(SSL* ssl) {
   return out;
 }
 
+std::string ChannelBindingExporter(SSL* ssl) {
+  static constexpr char kLabel[] = "EXPORTER-Channel-Binding";
+  std::string out(32, '\0');
+  if (SSL_export_keying_material(ssl, reinterpret_cast<unsigned char*>(out.data()), out.size(),
+                                 kLabel, sizeof kLabel - 1, nullptr, 0, 0) != 1) {
+    ossl::DrainErrors();
+    return {};
+  }
+  return out;
+}
+
 }  // namespace tessera::http

@@ -27,5 +27,8 @@ Result<std::shared_ptr<boost::asio::ssl::context>> MakeTlsContext(const TlsFiles
 std::string VerifiedPeerSubject(SSL* ssl);
 // The DER of the verified peer certificate, or empty (as VerifiedPeerSubject).
 std::string VerifiedPeerCertificate(SSL* ssl);
+// RFC 9266 §2: 32 bytes exported with the label "EXPORTER-Channel-Binding"
+// and no context (RFC 5705 / RFC 8446 §7.5); empty if the export fails.
+std::string ChannelBindingExporter(SSL* ssl);
 
 }  // namespace tessera::http

@@ -8,7 +8,7 @@
 namespace tessera::tesserad {
 namespace {
 
-constexpr std::string_view kSections[] = {"tls", "limits", "ca", "cms", "registration"};
+constexpr std::string_view kSections[] = {"tls", "limits", "ca", "cms", "registration", "softtoken"};
 
 bool KnownSection(std::string_view name) {
   for (std::string_view known : kSections) {
@@ -114,6 +114,32 @@ Status SetRegistration(RegistrationConfig& r, const std::string& key, const Sett
   return Status::Ok();
 }
 
+Status SetSoftToken(SoftTokenConfig& s, const std::string& key, const Setting& one) {
+  if (key == "softtoken.issuer") {
+    s.issuer = one.value;
+  } else if (key == "softtoken.public_url") {
+    if (!one.value.starts_with("https://")) {
+      return Bad(one, key, "expected an https:// URL, got \"" + one.value + "\"");
+    }
+    s.public_url = one.value;
+    while (s.public_url.ends_with("/")) s.public_url.pop_back();
+  } else if (key == "softtoken.otp_tries") {
+    TESSERA_ASSIGN_OR_RETURN(std::uint64_t n, Number(one, key, 1, 10));
+    s.otp_tries = static_cast<int>(n);
+  } else if (key == "softtoken.max_pending") {
+    TESSERA_ASSIGN_OR_RETURN(std::uint64_t n, Number(one, key, 1, 16384));
+    s.max_pending = static_cast<std::int64_t>(n);
+  } else if (key == "softtoken.token_lifetime") {
+    TESSERA_ASSIGN_OR_RETURN(std::uint64_t days, Number(one, key, 1, 3650));
+    s.token_lifetime = static_cast<std::int64_t>(days) * 86400;
+  } else {
+    TESSERA_ASSIGN_OR_RETURN(std::chrono::milliseconds d, Duration(one, key));
+    if (key == "softtoken.otp_lifetime") s.otp_lifetime = Seconds(d);
+    if (key == "softtoken.status_ttl") s.status_ttl = Seconds(d);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 const std::vector<KeySpec>& ConfigKeys() {
@@ -122,7 +148,7 @@ const std::vector<KeySpec>& ConfigKeys() {
       {"directory", "directory URL: sqlite:PATH or postgresql://... (default sqlite in home)",
        false},
       {"hsm", "HSM (token label) the services sign with; also probed by /healthz", false},
-      {"services", "services to run, comma-separated (ca, cms, registration)", true},
+      {"services", "services to run, comma-separated (ca, cms, registration, softtoken)", true},
       {"home", "TESSERA_HOME", false},
       {"access_log", "access log file (default stderr); SIGHUP reopens it", false},
       {"threads", "server threads (default: the number of CPUs)", false},
@@ -152,6 +178,19 @@ const std::vector<KeySpec>& ConfigKeys() {
       {"registration.pending_lifetime", "registration: time from R2 to R3 (default 600s)", false},
       {"registration.session_idle", "registration: session idle limit (default 900s)", false},
       {"registration.session_lifetime", "registration: session lifetime (default 28800s)", false},
+      {"softtoken.issuer", "softtoken: the issuer (softtoken init --name; default default)",
+       false},
+      {"softtoken.public_url",
+       "softtoken: the https:// URL soft tokens name (iss, status list; default: first listener)",
+       false},
+      {"softtoken.otp_lifetime",
+       "softtoken: time from the device's request to the approval (default 300s)", false},
+      {"softtoken.otp_tries", "softtoken: wrong passwords before a request burns (default 5)",
+       false},
+      {"softtoken.token_lifetime",
+       "softtoken: soft-token lifetime in days, capped by the ID card's (default 30)", false},
+      {"softtoken.status_ttl", "softtoken: status list ttl and cache time (default 300s)", false},
+      {"softtoken.max_pending", "softtoken: pending requests at most (default 8192)", false},
   };
   return kKeys;
 }
@@ -179,7 +218,7 @@ Result<Settings> ParseConfigFile(std::string_view text, std::string_view origin)
       section = std::string(TrimBlanks(content.substr(1, content.size() - 2)));
       if (!KnownSection(section)) {
         return Status::InvalidArgument(where + ": unknown section [" + section +
-                                       "] (known: [tls], [limits], [ca], [cms], [registration])");
+                                       "] (known: [tls], [limits], [ca], [cms], [registration], [softtoken])");
       }
       continue;
     }
@@ -278,6 +317,8 @@ Result<DaemonConfig> BuildConfig(const Settings& settings,
       config.cms_ca = one.value;
     } else if (key.starts_with("registration.")) {
       TESSERA_RETURN_IF_ERROR(SetRegistration(config.registration, key, one));
+    } else if (key.starts_with("softtoken.")) {
+      TESSERA_RETURN_IF_ERROR(SetSoftToken(config.softtoken, key, one));
     } else if (key == "limits.drain_timeout") {
       TESSERA_ASSIGN_OR_RETURN(limits.drain_timeout, Duration(one, key));
     }

@@ -74,6 +74,17 @@ struct RegistrationConfig {
   std::int64_t session_lifetime = 28800;
 };
 
+// [softtoken] (seed 002, docs/softtoken-api.md); times in seconds.
+struct SoftTokenConfig {
+  std::string issuer = "default";
+  std::string public_url;  // empty: the first listener's URL
+  std::int64_t otp_lifetime = 300;
+  int otp_tries = 5;
+  std::int64_t token_lifetime = 30 * 86400;
+  std::int64_t status_ttl = 300;
+  std::int64_t max_pending = 8192;
+};
+
 struct DaemonConfig {
   http::ServerConfig server;
   std::string directory;  // empty: sqlite:TESSERA_HOME/directory.db
@@ -90,6 +101,7 @@ struct DaemonConfig {
   std::vector<std::string> manufacturer_cas;
   std::string cms_ca;
   RegistrationConfig registration;
+  SoftTokenConfig softtoken;
 };
 
 // Checks and converts every value; `known_services` are the names

@@ -15,6 +15,8 @@
 #include "services/registration/app_forwarder.hpp"
 #include "services/registration/reg_routes.hpp"
 #include "services/registration/registration_service.hpp"
+#include "services/softtoken/softtoken_service.hpp"
+#include "services/softtoken/st_routes.hpp"
 
 namespace tessera::tesserad {
 namespace {
@@ -56,7 +58,7 @@ Result<std::shared_ptr<ca::CaService>> SharedCa(ServiceContext& context, const c
 Result<std::vector<Bytes>> ReadManufacturerCas(const std::vector<std::string>& files) {
   if (files.empty()) {
     return Status::InvalidArgument(
-        "the cms service needs at least one manufacturer CA (manufacturer_ca = FILE or "
+        "the cms and softtoken services need at least one manufacturer CA (manufacturer_ca = FILE or "
         "--manufacturer-ca FILE; tessera-sim's is STATE/manufacturer-ca.der)");
   }
   std::vector<Bytes> out;
@@ -127,6 +129,34 @@ Status AddRegistration(http::Router& router, ServiceContext& context) {
   return Status::Ok();
 }
 
+Status AddSoftToken(http::Router& router, ServiceContext& context) {
+  TESSERA_ASSIGN_OR_RETURN(std::shared_ptr<ca::CaService> ca, SharedCa(context, "softtoken"));
+  const SoftTokenConfig& config = context.config.softtoken;
+  softtoken::SoftTokenOptions options;
+  options.issuer = config.issuer;
+  options.public_url = config.public_url;
+  if (options.public_url.empty() && !context.config.server.listeners.empty()) {
+    options.public_url = context.config.server.listeners.front().ToString();
+  }
+  options.otp_lifetime = config.otp_lifetime;
+  options.otp_tries = config.otp_tries;
+  options.token_lifetime = config.token_lifetime;
+  options.status_ttl = config.status_ttl;
+  options.max_pending = config.max_pending;
+  TESSERA_ASSIGN_OR_RETURN(options.manufacturer_cas,
+                           ReadManufacturerCas(context.config.manufacturer_cas));
+  auto service = std::make_shared<softtoken::SoftTokenService>(
+      context.database, std::move(ca), CountingOpener(context), options);
+  if (context.maintenance != nullptr) {
+    // Requests past their deadline deleted (nothing left behind), nonces
+    // purged, X.509 soft certificates of revoked cards revoked.
+    context.maintenance->Add("softtoken", std::chrono::seconds(60),
+                             [service] { return service->Maintain().status(); });
+  }
+  softtoken::AddSoftTokenRoutes(router, std::move(service));
+  return Status::Ok();
+}
+
 }  // namespace
 
 const std::map<std::string, RegisterService>& ServiceTable() {
@@ -161,6 +191,9 @@ const std::map<std::string, RegisterService>& ServiceTable() {
       // The registration gateway (services/registration, seed 001,
       // docs/registration-api.md), on the same CaService (its chain).
       {"registration", AddRegistration},
+      // The soft-token service (services/softtoken, seed 002,
+      // docs/softtoken-api.md), on the same CaService.
+      {"softtoken", AddSoftToken},
   };
   return kTable;
 }
