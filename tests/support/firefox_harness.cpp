@@ -15,7 +15,8 @@
 #include <sstream>
 #include <thread>
 
-#include "tests/support/run_tool.hpp"
+#include "tests/integration/browser/firefox_profile.hpp"
+#include "tests/integration/browser/firefox_token_scripts.hpp"
 
 extern char** environ;  // NOLINT: POSIX
 
@@ -23,118 +24,7 @@ namespace tessera::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Prefs for a browser that a test drives and that reaches nothing but the
-// test's servers. Marionette adds its own recommended prefs on top.
-constexpr char kUserJs[] = R"(user_pref("marionette.port", 0);
-user_pref("security.default_personal_cert", "Select Automatically");
-user_pref("security.osclientcerts.autoload", false);
-user_pref("security.enterprise_roots.enabled", false);
-user_pref("security.OCSP.enabled", 0);
-user_pref("security.remote_settings.crlite_filters.enabled", false);
-user_pref("security.remote_settings.intermediates.enabled", false);
-user_pref("browser.shell.checkDefaultBrowser", false);
-user_pref("browser.startup.page", 0);
-user_pref("browser.startup.homepage", "about:blank");
-user_pref("browser.startup.homepage_override.mstone", "ignore");
-user_pref("startup.homepage_welcome_url", "");
-user_pref("startup.homepage_welcome_url.additional", "");
-user_pref("browser.aboutwelcome.enabled", false);
-user_pref("trailhead.firstrun.didSeeAboutWelcome", true);
-user_pref("browser.newtabpage.enabled", false);
-user_pref("browser.sessionstore.resume_from_crash", false);
-user_pref("toolkit.startup.max_resumed_crashes", -1);
-user_pref("app.update.disabledForTesting", true);
-user_pref("app.update.auto", false);
-user_pref("app.update.checkInstallTime", false);
-user_pref("extensions.update.enabled", false);
-user_pref("extensions.getAddons.cache.enabled", false);
-user_pref("extensions.systemAddon.update.enabled", false);
-user_pref("datareporting.policy.dataSubmissionEnabled", false);
-user_pref("datareporting.healthreport.uploadEnabled", false);
-user_pref("toolkit.telemetry.enabled", false);
-user_pref("toolkit.telemetry.unified", false);
-user_pref("toolkit.telemetry.archive.enabled", false);
-user_pref("toolkit.telemetry.server", "");
-user_pref("browser.safebrowsing.malware.enabled", false);
-user_pref("browser.safebrowsing.phishing.enabled", false);
-user_pref("browser.safebrowsing.downloads.enabled", false);
-user_pref("browser.safebrowsing.blockedURIs.enabled", false);
-user_pref("browser.safebrowsing.update.enabled", false);
-user_pref("network.captive-portal-service.enabled", false);
-user_pref("captivedetect.canonicalURL", "");
-user_pref("network.connectivity-service.enabled", false);
-user_pref("network.dns.disablePrefetch", true);
-user_pref("network.prefetch-next", false);
-user_pref("network.http.speculative-parallel-limit", 0);
-user_pref("network.trr.mode", 5);
-user_pref("network.proxy.type", 0);
-user_pref("services.settings.server", "data:,");
-user_pref("browser.region.network.url", "");
-user_pref("browser.search.update", false);
-user_pref("geo.provider.network.url", "");
-user_pref("media.gmp-manager.url", "data:,");
-user_pref("media.gmp-gmpopenh264.enabled", false);
-)";
-
-// The token whose tokenName or serial is args[0]; args[1] is the PIN. Answers {error: "not-found",
-// seen}, or {loggedIn, asked, error}. nsIPKCS11ModuleDB.listModules() is async since Firefox 1xx
-// (see chrome://pippki/content/device_manager.js); modules have `slots`.
-constexpr char kFindToken[] = R"js(
-const [wanted, pin] = args;
-const db = Cc["@mozilla.org/security/pkcs11moduledb;1"].getService(Ci.nsIPKCS11ModuleDB);
-const seen = [];
-let token = null;
-for (const m of await db.listModules()) {
-  for (const s of m.slots) {
-    let t = null;
-    try { t = s.getToken(); } catch (e) { continue; }
-    seen.push(t.tokenName + " (serial " + t.tokenSerialNumber.trim() + ")");
-    if (t.tokenName === wanted || t.tokenSerialNumber.trim() === wanted) token = t;
-  }
-}
-if (!token) return {error: "not-found", seen};
-)js";
-
-constexpr char kIsLoggedIn[] = "return {loggedIn: token.isLoggedIn};";
-
-// PSM asks for the PIN through the window watcher's prompter
-// ("@mozilla.org/prompter;1", nsIPromptFactory -> nsIPrompt.promptPassword).
-// NSS calls back again after a refused PIN (pk11_DoPassword's retry): the
-// second answer is a cancel, so a wrong PIN costs one try, not all of them.
-constexpr char kLogin[] = R"js(
-if (token.isLoggedIn) return {loggedIn: true, asked: 0};
-const registrar = Components.manager.QueryInterface(Ci.nsIComponentRegistrar);
-const contract = "@mozilla.org/prompter;1";
-const original = registrar.contractIDToCID(contract);
-let asked = 0;
-const prompt = {
-  QueryInterface: ChromeUtils.generateQI(["nsIPrompt"]),
-  promptPassword(title, text, password) {
-    asked += 1;
-    if (asked > 1) return false;
-    password.value = pin;
-    return true;
-  },
-};
-const factory = {
-  QueryInterface: ChromeUtils.generateQI(["nsIFactory", "nsIPromptFactory"]),
-  createInstance(iid) { return this.QueryInterface(iid); },
-  getPrompt(win, iid) { return prompt.QueryInterface(iid); },
-};
-const cid = Services.uuid.generateUUID();
-registrar.registerFactory(cid, "Tessera test PIN answer", contract, factory);
-let error = null;
-try {
-  token.login(false);
-} catch (e) {
-  error = String(e);
-} finally {
-  registrar.unregisterFactory(cid, factory);
-  registrar.registerFactory(original, "", contract, null);
-}
-return {loggedIn: token.isLoggedIn, asked, error};
-)js";
+namespace js = firefox_scripts;
 
 std::string Slurp(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -183,14 +73,6 @@ std::vector<char*> CStrings(std::vector<std::string>& strings) {
   return out;
 }
 
-Status RunNss(const std::vector<std::string>& env, std::vector<std::string> argv) {
-  argv.insert(argv.begin(), env.begin(), env.end());
-  argv.insert(argv.begin(), "env");
-  ToolResult r = RunTool(argv, std::chrono::seconds(60));
-  if (r.exit_code != 0) return Status::Internal(argv[env.size() + 1] + ": " + r.Describe());
-  return Status::Ok();
-}
-
 }  // namespace
 
 Result<std::unique_ptr<Firefox>> Firefox::Start(const FirefoxOptions& options) {
@@ -208,19 +90,8 @@ Status Firefox::Launch(const FirefoxOptions& options) {
   profile_ = dir_ / "profile";
   log_ = dir_ / "firefox.log";
   std::filesystem::create_directories(profile_);
-  std::ofstream(profile_ / "user.js") << kUserJs;
-  const std::string db = "sql:" + profile_.string();
-  TESSERA_RETURN_IF_ERROR(RunNss({}, {"certutil", "-N", "--empty-password", "-d", db}));
-  for (std::size_t i = 0; i < options.trusted_cas.size(); ++i) {
-    TESSERA_RETURN_IF_ERROR(
-        RunNss({}, {"certutil", "-A", "-t", "C,,", "-n", "tessera-ca-" + std::to_string(i), "-i",
-                    options.trusted_cas[i].string(), "-d", db}));
-  }
-  if (!options.pkcs11_module.empty()) {
-    TESSERA_RETURN_IF_ERROR(
-        RunNss(options.env, {"modutil", "-add", options.pkcs11_module_name, "-libfile",
-                             options.pkcs11_module.string(), "-dbdir", db, "-force"}));
-  }
+  TESSERA_RETURN_IF_ERROR(MakeFirefoxProfile(profile_, {options.trusted_cas, options.pkcs11_module,
+                                                        options.pkcs11_module_name, options.env}));
 
   const char* binary = std::getenv("TESSERA_FIREFOX");  // NOLINT(concurrency-mt-unsafe)
   std::vector<std::string> argv = {binary != nullptr ? binary : "firefox-esr",
@@ -273,6 +144,8 @@ Status Firefox::Launch(const FirefoxOptions& options) {
   TESSERA_RETURN_IF_ERROR(marionette_->NewSession(
       {{"acceptInsecureCerts", false},
        {"timeouts", {{"pageLoad", page_load_ms}, {"script", 60000}, {"implicit", 0}}}}));
+  TESSERA_ASSIGN_OR_RETURN(auto guarded, RunChromeScript(js::kInstallPinGuard, {}));
+  if (guarded != true) return Status::Internal("the PIN guard is not in place: " + guarded.dump());
   start_time_ = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
   return Status::Ok();
 }
@@ -309,17 +182,23 @@ bool Firefox::WaitExit(std::chrono::milliseconds limit) {
 
 std::string Firefox::Log() const { return log_.empty() ? std::string() : Slurp(log_); }
 
-Result<nlohmann::json> Firefox::RunTokenScript(std::string_view script, std::string_view token,
-                                               std::string_view pin) {
+Result<nlohmann::json> Firefox::RunChromeScript(std::string_view body, const nlohmann::json& args) {
   TESSERA_RETURN_IF_ERROR(marionette_->SetContext(MarionetteContext::kChrome));
   // A function body: await needs an async function around it.
-  const std::string body = "return (async (args) => {" + std::string(kFindToken) +
-                           std::string(script) + "})(arguments);";
-  auto result = marionette_->ExecuteScript(body, nlohmann::json::array({token, pin}));
+  const std::string script = "return (async (args) => {" + std::string(body) + "})(arguments);";
+  auto result =
+      marionette_->ExecuteScript(script, args.is_array() ? args : nlohmann::json::array());
   Status back = marionette_->SetContext(MarionetteContext::kContent);
   if (!result.ok()) return result.status();
   TESSERA_RETURN_IF_ERROR(back);
-  const nlohmann::json& value = result.value();
+  return result;
+}
+
+Result<nlohmann::json> Firefox::RunTokenScript(std::string_view script, std::string_view token,
+                                               std::string_view pin) {
+  TESSERA_ASSIGN_OR_RETURN(auto value, RunChromeScript(std::string(js::kGuardState) +
+                                                           js::kFindToken + std::string(script),
+                                                       nlohmann::json::array({token, pin})));
   if (value.is_object() && value.contains("error") && value["error"] == "not-found") {
     return Status::NotFound("Firefox has no token '" + std::string(token) +
                             "'; it sees: " + value["seen"].dump());
@@ -327,13 +206,23 @@ Result<nlohmann::json> Firefox::RunTokenScript(std::string_view script, std::str
   return value;
 }
 
+Result<std::vector<std::string>> Firefox::RefusedPinPrompts() {
+  TESSERA_ASSIGN_OR_RETURN(auto value,
+                           RunChromeScript(std::string(js::kGuardState) + js::kRefusedPrompts, {}));
+  std::vector<std::string> texts;
+  for (const auto& text : value) {
+    if (text.is_string()) texts.push_back(text.get<std::string>());
+  }
+  return texts;
+}
+
 Result<bool> Firefox::TokenLoggedIn(std::string_view token) {
-  TESSERA_ASSIGN_OR_RETURN(auto value, RunTokenScript(kIsLoggedIn, token, ""));
+  TESSERA_ASSIGN_OR_RETURN(auto value, RunTokenScript(js::kIsLoggedIn, token, ""));
   return IsTrue(value, "loggedIn");
 }
 
 Status Firefox::LoginToken(std::string_view token, std::string_view pin) {
-  TESSERA_ASSIGN_OR_RETURN(auto value, RunTokenScript(kLogin, token, pin));
+  TESSERA_ASSIGN_OR_RETURN(auto value, RunTokenScript(js::kLogin, token, pin));
   if (IsTrue(value, "loggedIn")) return Status::Ok();
   const std::string what = "Firefox logging in to '" + std::string(token) + "': " + value.dump();
   // Asked again: the token refused the first PIN (tries left unknown here).

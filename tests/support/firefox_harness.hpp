@@ -14,14 +14,17 @@
 //     (SecurityDevices) is read only from the install directory or
 //     /etc/firefox/policies, so it would be system-wide.
 //
-// The PIN: headless Firefox cannot show its PIN dialog. LoginToken logs the
-// token in from the chrome context: it finds the token through
-// nsIPKCS11ModuleDB, puts its own prompter in place of
-// "@mozilla.org/prompter;1" for the length of one nsIPKCS11Token.login(),
-// answers the PIN prompt once (a second prompt means the PIN was refused and
-// is cancelled, so a wrong PIN costs one try), and puts the original
-// prompter back. Firefox 153 has no nsIPKCS11Token.checkPassword any more.
-// This needs Firefox started with --remote-allow-system-access.
+// The PIN: headless Firefox cannot show its PIN dialog; left to itself it
+// would block in it for good (a page load that needs the key never ends, and
+// Marionette answers nothing more). So Start puts a PIN guard, from
+// Marionette's chrome context, in place of "@mozilla.org/prompter;1": the
+// original prompter for everything but promptPassword, which it cancels and
+// records (RefusedPinPrompts) unless LoginToken is running. LoginToken finds
+// the token through nsIPKCS11ModuleDB and calls nsIPKCS11Token.login(); the
+// guard answers PSM's prompt with the PIN once (a second prompt means the
+// PIN was refused and is cancelled, so a wrong PIN costs one try). Firefox
+// 153 has no nsIPKCS11Token.checkPassword any more. Chrome-context script
+// needs Firefox started with --remote-allow-system-access.
 //
 // Errors: Start fails (never skips) with Firefox's output in the message when
 // Firefox cannot start or Marionette does not come up. Every command has a
@@ -74,6 +77,9 @@ class Firefox {
   Status LoginToken(std::string_view token, std::string_view pin);
   // Whether that token is logged in (kNotFound as above).
   Result<bool> TokenLoggedIn(std::string_view token);
+  // The texts of the PIN prompts the guard cancelled outside LoginToken
+  // ("Please enter your password for the token ..."), oldest first.
+  Result<std::vector<std::string>> RefusedPinPrompts();
 
   // The page's load, as Marionette reports it (a TLS failure is an error
   // naming about:neterror and the NSS error).
@@ -99,6 +105,8 @@ class Firefox {
  private:
   Firefox() = default;
   Status Launch(const FirefoxOptions& options);
+  // `body` run as an async function in the chrome context, `args` its args.
+  Result<nlohmann::json> RunChromeScript(std::string_view body, const nlohmann::json& args);
   Result<nlohmann::json> RunTokenScript(std::string_view script, std::string_view token,
                                         std::string_view pin);
   bool WaitExit(std::chrono::milliseconds limit);

@@ -141,12 +141,21 @@ Result<nlohmann::json> MarionetteClient::Receive(std::string_view what,
 Result<nlohmann::json> MarionetteClient::Command(std::string_view name,
                                                  const nlohmann::json& params,
                                                  std::chrono::milliseconds timeout) {
+  if (!stalled_.empty()) {
+    return Status::IoError(std::string(name) + ": Marionette stopped answering at " + stalled_);
+  }
   const auto deadline = Clock::now() + timeout;
   const std::uint64_t id = next_id_++;
   Status sent = Send(nlohmann::json::array({0, id, name, params}).dump(), deadline);
   if (!sent.ok()) return sent.Prefixed(std::string(name) + ": ");
   for (;;) {
-    TESSERA_ASSIGN_OR_RETURN(nlohmann::json answer, Receive(name, deadline));
+    auto received = Receive(name, deadline);
+    if (!received.ok()) {
+      // A browser that sits in a modal loop answers nothing after either.
+      if (received.status().code() == Code::kIoError) stalled_ = std::string(name);
+      return received.status();
+    }
+    nlohmann::json answer = std::move(received).value();
     // An answer to an earlier command that timed out is skipped.
     if (!answer.is_array() || answer.size() != 4 || answer[0] != 1) {
       return Status::Corrupt(std::string(name) + ": not an answer: " + answer.dump());

@@ -13,7 +13,9 @@
 // Errors: every call has a deadline; a silent or closed socket is kIoError
 // naming the command, a WebDriver error is a Status whose message is
 // "<command>: <error>: <message>" ("no such element" is kNotFound). Nothing
-// blocks past its deadline, so a test that drives a hung browser fails.
+// blocks past its deadline, so a test that drives a hung browser fails; once
+// a command has gone unanswered, every later one fails at once (kIoError
+// naming it) instead of waiting out its own deadline.
 //
 // Thread-compatible: one test thread drives one client; commands are
 // answered in order.
@@ -89,7 +91,8 @@ class MarionetteClient {
               std::chrono::steady_clock::time_point deadline);
 
   UniqueFd fd_;
-  std::string buffer_;  // received, not yet parsed
+  std::string buffer_;   // received, not yet parsed
+  std::string stalled_;  // the command that went unanswered, if one did
   nlohmann::json handshake_;
   std::uint64_t next_id_ = 1;
 };

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "tests/integration/browser/browser_fixture.hpp"
+#include "tests/integration/pkcs11/module_harness.hpp"
 
 namespace tessera::testing {
 namespace {
@@ -44,6 +45,10 @@ TEST_F(BrowserTest, FirefoxAuthenticatesWithTheTokensKeyAfterTheHarnessLogsIn) {
   EXPECT_NE(page->find(kBrowserUserName), std::string::npos) << *page;
   EXPECT_NE(page->find(PemBody(File("user.pem"))), std::string::npos) << *page;
   EXPECT_EQ(page->find("no client certificate available"), std::string::npos) << *page;
+  // The TLS handshake used the logged-in token: no PIN request reached the guard.
+  auto refused = firefox_->RefusedPinPrompts();
+  ASSERT_TRUE(refused.ok()) << refused.status().message();
+  EXPECT_TRUE(refused->empty()) << refused->front();
 
   auto shot = firefox_->SaveScreenshot(CurrentTestFileName());
   ASSERT_TRUE(shot.ok()) << shot.status().message();
@@ -51,6 +56,36 @@ TEST_F(BrowserTest, FirefoxAuthenticatesWithTheTokensKeyAfterTheHarnessLogsIn) {
   ASSERT_GT(png.size(), 8u);
   EXPECT_TRUE(IsPng(AsBytes(png))) << *shot;
   std::cout << "screenshot: " << shot->string() << " (" << png.size() << " bytes)\n";
+}
+
+// Without LoginToken, Firefox wants the PIN for the 9A key during the
+// handshake; the harness's guard cancels that prompt (headless, the dialog
+// would block the page load for good). NSS then sends no certificate, the
+// server (-Verify 1) ends the handshake, and Firefox shows its TLS error page.
+TEST_F(BrowserTest, WithoutTheLoginThePinPromptIsRefusedAndTheServerGetsNoCertificate) {
+  ASSERT_NO_FATAL_FAILURE(ProvisionIdToken());
+  ASSERT_NO_FATAL_FAILURE(StartTlsServer());
+  ASSERT_NO_FATAL_FAILURE(StartFirefox());
+
+  Status loaded = firefox_->Navigate(server_url_);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.message().find("Reached error page: about:neterror?e=nssFailure2"),
+            std::string::npos)
+      << loaded.message();
+  auto refused = firefox_->RefusedPinPrompts();
+  ASSERT_TRUE(refused.ok()) << refused.status().message();
+  ASSERT_FALSE(refused->empty());
+  for (const std::string& text : *refused) {
+    EXPECT_NE(text.find(TokenLabel()), std::string::npos) << text;
+  }
+  auto logged_in = firefox_->TokenLoggedIn(TokenLabel());
+  ASSERT_TRUE(logged_in.ok()) << logged_in.status().message();
+  EXPECT_FALSE(*logged_in);
+  const std::string log = tls_server_->Log();
+  EXPECT_NE(log.find("peer did not return a certificate"), std::string::npos) << log;
+
+  auto shot = firefox_->SaveScreenshot(CurrentTestFileName());
+  ASSERT_TRUE(shot.ok()) << shot.status().message();
 }
 
 TEST_F(BrowserTest, AWrongPinIsRefusedAndCostsOneTry) {
@@ -63,7 +98,15 @@ TEST_F(BrowserTest, AWrongPinIsRefusedAndCostsOneTry) {
   ASSERT_TRUE(logged_in.ok()) << logged_in.status().message();
   EXPECT_FALSE(*logged_in);
 
-  // The card counts one wrong PIN, not NSS's retries: the right PIN works.
+  // One try gone of three (SP 800-73-4 retry counter, the module's flags):
+  // NSS's retry got a cancel, not the same wrong PIN again.
+  CommandResult info =
+      RunClient({"pkcs11-tool", "--module", ModulePath().string(), "-T"}, run_dir());
+  ASSERT_EQ(info.exit_code, 0) << info.output;
+  EXPECT_NE(info.output.find("user PIN count low"), std::string::npos) << info.output;
+  EXPECT_EQ(info.output.find("final try"), std::string::npos) << info.output;
+  EXPECT_EQ(info.output.find("locked"), std::string::npos) << info.output;
+
   login = firefox_->LoginToken(TokenLabel(), kBrowserUserPin);
   EXPECT_TRUE(login.ok()) << login.message();
 }

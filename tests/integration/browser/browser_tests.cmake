@@ -22,6 +22,7 @@ add_library(tessera_browser_test_support STATIC
   ${PROJECT_SOURCE_DIR}/tests/support/run_tool.cpp
   browser/browser_fixture.cpp
   browser/browser_token_module.cpp
+  browser/firefox_profile.cpp
   browser/server_process.cpp
 )
 target_link_libraries(tessera_browser_test_support PUBLIC tessera_p11_test_support
