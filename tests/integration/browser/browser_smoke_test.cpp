@@ -118,5 +118,22 @@ TEST_F(BrowserTest, AnUnknownTokenIsNotFoundAndNamesTheTokensFirefoxSees) {
   EXPECT_NE(login.message().find(TokenLabel()), std::string::npos) << login.message();
 }
 
+// What a form test needs (the soft-token page's OTP field), on a data: page.
+TEST_F(BrowserTest, TypesIntoAFieldAndClicksAButton) {
+  ASSERT_NO_FATAL_FAILURE(StartFirefox());
+  Status loaded = firefox_->Navigate(
+      "data:text/html,<title>form</title><input name=otp id=otp autocomplete=one-time-code>"
+      "<button id=go onclick=\"document.title=document.getElementById('otp').value\">Go</button>");
+  ASSERT_TRUE(loaded.ok()) << loaded.message();
+  Status typed = firefox_->Type("input[name=otp]", "ABCDE-FGHJK");
+  ASSERT_TRUE(typed.ok()) << typed.message();
+  Status clicked = firefox_->Click("#go");
+  ASSERT_TRUE(clicked.ok()) << clicked.message();
+  auto title = firefox_->Title();
+  ASSERT_TRUE(title.ok()) << title.status().message();
+  EXPECT_EQ(*title, "ABCDE-FGHJK");
+  EXPECT_EQ(firefox_->Click("#missing").code(), Code::kNotFound);
+}
+
 }  // namespace
 }  // namespace tessera::testing
