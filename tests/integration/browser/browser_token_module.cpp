@@ -19,6 +19,9 @@ Result<std::unique_ptr<BrowserTokenModule>> BrowserTokenModule::Start(
     return module;
   }
 
+  std::error_code ec;
+  std::filesystem::create_directories(work_dir, ec);
+  if (ec) return Status::IoError("cannot make " + work_dir.string() + ": " + ec.message());
   const std::filesystem::path socket = work_dir / "p11-kit.sock";
   std::vector<std::string> env = module_env;
   env.push_back("LD_PRELOAD=" + preload);

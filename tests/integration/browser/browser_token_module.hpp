@@ -27,7 +27,8 @@ namespace tessera::testing {
 
 class BrowserTokenModule {
  public:
-  // `work_dir` holds the bridge's socket and log (short path: a UNIX socket).
+  // `work_dir` (made if missing) holds the bridge's socket and log; keep it
+  // short, a UNIX socket path has 107 bytes.
   static Result<std::unique_ptr<BrowserTokenModule>> Start(const std::filesystem::path& sim_run_dir,
                                                            const std::filesystem::path& work_dir);
 
