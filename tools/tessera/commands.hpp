@@ -35,5 +35,8 @@ void AddTokenActivate(CLI::App& token, Context& ctx);
 // Seed 001: `reg ...`, the registration gateway's administrative commands
 // (on the gateway host) and the user's (register, login, sync, call).
 void AddRegCommands(CLI::App& app, Context& ctx);
+// Seed 002: `softtoken ...`, the soft-token service's device (request) and
+// computer (confirm) sides.
+void AddSoftTokenCommands(CLI::App& app, Context& ctx);
 
 }  // namespace tessera::cli

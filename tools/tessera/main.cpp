@@ -33,6 +33,7 @@ int Main(int argc, char** argv) {
   tessera::cli::AddCmsCommands(app, ctx);
   tessera::cli::AddOfficerCommands(app, ctx);
   tessera::cli::AddRegCommands(app, ctx);
+  tessera::cli::AddSoftTokenCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

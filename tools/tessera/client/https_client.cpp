@@ -105,6 +105,18 @@ struct HttpsClient::State {
   }
   Status Connect();
   Result<HttpResponse> Exchange(http::request<http::string_body>& request);
+
+  struct Payload {
+    std::string content_type;
+    std::string body;
+  };
+  using PayloadFor = std::function<Result<Payload>()>;
+  // One request, its payload built once the connection is open; sent once
+  // more on a fresh connection when a kept-alive one was found closed.
+  Result<HttpResponse> Send(const std::string& method, const std::string& target,
+                            const Headers& headers, const PayloadFor& payload);
+  // The open TLS connection's RFC 9266 tls-exporter.
+  Result<Bytes> Exporter();
 };
 
 Status HttpsClient::State::Connect() {
@@ -202,40 +214,68 @@ HttpsClient& HttpsClient::operator=(HttpsClient&&) noexcept = default;
 Result<HttpResponse> HttpsClient::Send(const std::string& method, const std::string& target,
                                        const std::string& content_type, const std::string& body,
                                        const Headers& headers) {
+  return state_->Send(method, target, headers, [&]() -> Result<State::Payload> {
+    return State::Payload{content_type, body};
+  });
+}
+
+Result<HttpResponse> HttpsClient::State::Send(const std::string& method, const std::string& target,
+                                              const Headers& headers, const PayloadFor& payload) {
   const http::verb verb = http::string_to_verb(method);
   if (verb == http::verb::unknown) return Status::InvalidArgument("unknown HTTP method " + method);
   if (target.empty() || target.front() != '/') {
     return Status::InvalidArgument("request target '" + target + "' does not start with '/'");
   }
-  http::request<http::string_body> request{verb, state_->url.prefix + target, 11};
-  request.set(http::field::host, state_->url.host_header);
-  request.set(http::field::user_agent, "tessera-cli");
-  request.set(http::field::accept, "application/json, application/problem+json, */*");
-  if (!content_type.empty()) request.set(http::field::content_type, content_type);
-  for (const auto& [name, value] : headers) request.set(name, value);
-  request.keep_alive(true);
-  request.body() = body;
-  request.prepare_payload();
   for (int attempt = 0;; ++attempt) {
-    if (!state_->connected()) TESSERA_RETURN_IF_ERROR(state_->Connect());
-    const bool reused = state_->reused;
-    Result<HttpResponse> response = state_->Exchange(request);
+    if (!connected()) TESSERA_RETURN_IF_ERROR(Connect());
+    // Built on the connection it goes on (JsonBound's exporter), each attempt.
+    TESSERA_ASSIGN_OR_RETURN(Payload built, payload());
+    http::request<http::string_body> request{verb, url.prefix + target, 11};
+    request.set(http::field::host, url.host_header);
+    request.set(http::field::user_agent, "tessera-cli");
+    request.set(http::field::accept, "application/json, application/problem+json, */*");
+    if (!built.content_type.empty()) request.set(http::field::content_type, built.content_type);
+    for (const auto& [name, value] : headers) request.set(name, value);
+    request.keep_alive(true);
+    request.body() = std::move(built.body);
+    request.prepare_payload();
+    const bool was_reused = reused;
+    Result<HttpResponse> response = Exchange(request);
     if (response.ok()) return response;
-    state_->Close();
+    Close();
     // A kept-alive connection the server closed while idle fails the next
     // request before any answer: send it once more on a fresh connection.
-    if (!reused || attempt > 0) return response.status();
+    if (!was_reused || attempt > 0) return response.status();
   }
+}
+
+Result<Bytes> HttpsClient::State::Exporter() {
+  if (!tls) {
+    return Status::ConditionsNotSatisfied(options.base_url +
+                                          " is plain HTTP: no TLS channel binding");
+  }
+  // RFC 9266 §2: the label without its NUL, no context, 32 bytes.
+  static constexpr char kLabel[] = "EXPORTER-Channel-Binding";
+  Bytes out(32);
+  if (SSL_export_keying_material(tls->native_handle(), out.data(), out.size(), kLabel,
+                                 sizeof kLabel - 1, nullptr, 0, 0) != 1) {
+    return ossl::Error("exporting the TLS channel binding");
+  }
+  return out;
+}
+
+Result<Bytes> HttpsClient::ChannelBinding() {
+  if (!state_->connected()) TESSERA_RETURN_IF_ERROR(state_->Connect());
+  return state_->Exporter();
 }
 
 const std::string& HttpsClient::path_prefix() const { return state_->url.prefix; }
 
-Result<nlohmann::json> HttpsClient::Json(const std::string& method, const std::string& target,
-                                         const nlohmann::json& body, const Headers& headers) {
-  const bool has_body = !body.is_null();
-  TESSERA_ASSIGN_OR_RETURN(HttpResponse response,
-                           Send(method, target, has_body ? "application/json" : "",
-                                has_body ? body.dump() : "", headers));
+namespace {
+
+// The parsed JSON answer of a 2xx; the problem as a Status otherwise.
+Result<nlohmann::json> JsonAnswer(const std::string& method, const std::string& target,
+                                  const HttpResponse& response) {
   if (response.status >= 400) return ProblemStatus(response.status, response.body);
   if (response.status < 200 || response.status >= 300) {
     return Status::Internal("HTTP " + std::to_string(response.status) + " from " + method + " " +
@@ -247,6 +287,28 @@ Result<nlohmann::json> HttpsClient::Json(const std::string& method, const std::s
     return Status::Internal(method + " " + target + ": the answer is not JSON");
   }
   return parsed;
+}
+
+}  // namespace
+
+Result<nlohmann::json> HttpsClient::Json(const std::string& method, const std::string& target,
+                                         const nlohmann::json& body, const Headers& headers) {
+  const bool has_body = !body.is_null();
+  TESSERA_ASSIGN_OR_RETURN(HttpResponse response,
+                           Send(method, target, has_body ? "application/json" : "",
+                                has_body ? body.dump() : "", headers));
+  return JsonAnswer(method, target, response);
+}
+
+Result<nlohmann::json> HttpsClient::JsonBound(const std::string& method, const std::string& target,
+                                              const BoundBody& body, const Headers& headers) {
+  TESSERA_ASSIGN_OR_RETURN(HttpResponse response,
+                           state_->Send(method, target, headers, [&]() -> Result<State::Payload> {
+                             TESSERA_ASSIGN_OR_RETURN(Bytes exporter, state_->Exporter());
+                             TESSERA_ASSIGN_OR_RETURN(nlohmann::json built, body(exporter));
+                             return State::Payload{"application/json", built.dump()};
+                           }));
+  return JsonAnswer(method, target, response);
 }
 
 }  // namespace tessera::cli

@@ -14,6 +14,11 @@
 // 422 kSignatureInvalid, 503 kUnavailable, other 4xx kInvalidArgument, 5xx
 // kInternal) and the message "HTTP 409: <title>: <detail>". A connection
 // that fails is kUnavailable naming the URL. One thread at a time.
+//
+// Channel binding (RFC 9266): ChannelBinding() is the tls-exporter of the
+// connection the next request goes on; JsonBound() builds a request's body
+// from that value and sends it on that very connection, so a signature
+// over the exporter binds the request to its TLS session.
 #pragma once
 
 #include <functional>
@@ -71,6 +76,20 @@ class HttpsClient {
   // else the problem as a Status (above).
   Result<nlohmann::json> Json(const std::string& method, const std::string& target,
                               const nlohmann::json& body = nullptr, const Headers& headers = {});
+  // A JSON request whose body depends on the connection it is sent on:
+  // `body(exporter)` is called with the RFC 9266 tls-exporter of the
+  // connection (connected first when none is open) and the request goes on
+  // that connection. When a kept-alive connection turns out closed before
+  // any answer, a fresh one is made and `body` is called again with its
+  // exporter. kConditionsNotSatisfied over plain HTTP (no TLS, no exporter).
+  using BoundBody = std::function<Result<nlohmann::json>(ByteView exporter)>;
+  Result<nlohmann::json> JsonBound(const std::string& method, const std::string& target,
+                                   const BoundBody& body, const Headers& headers = {});
+  // The tls-exporter of the open connection (RFC 9266 §2:
+  // SSL_export_keying_material, label "EXPORTER-Channel-Binding", no
+  // context, 32 bytes); connects first when none is open.
+  Result<Bytes> ChannelBinding();
+
   // The path of the base URL ("" for "https://host:port"), which every
   // request target is sent under.
   const std::string& path_prefix() const;
