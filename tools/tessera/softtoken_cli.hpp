@@ -21,6 +21,8 @@ namespace tessera::cli::softtoken {
 void AddRequestCommand(CLI::App& softtoken, Context& ctx);
 void AddConfirmCommand(CLI::App& softtoken, Context& ctx);
 void AddInitCommand(CLI::App& softtoken, Context& ctx);
+void AddPresentCommand(CLI::App& softtoken, Context& ctx);
+void AddVerifyCommand(CLI::App& softtoken, Context& ctx);
 
 // A member of the service's answer; kInvalidArgument naming `what` (the
 // step) when it is missing or of another type.

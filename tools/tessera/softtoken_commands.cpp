@@ -45,6 +45,8 @@ void AddSoftTokenCommands(CLI::App& app, Context& ctx) {
   softtoken::AddInitCommand(*group, ctx);
   softtoken::AddRequestCommand(*group, ctx);
   softtoken::AddConfirmCommand(*group, ctx);
+  softtoken::AddPresentCommand(*group, ctx);
+  softtoken::AddVerifyCommand(*group, ctx);
 }
 
 }  // namespace tessera::cli

@@ -84,6 +84,7 @@ Result<DeviceKey> DeviceToken::EnsureKey(const std::string& slot, ByteView manag
     out.needs_pin = meta->pin_policy != piv::PinPolicy::kNever;
     key = std::move(meta->public_key);
   } else {
+    if (management_key.empty()) return Status::NotFound("slot " + slot + " holds no key");
     TESSERA_ASSIGN_OR_RETURN(piv::Algorithm alg, ManagementAlgorithm(*piv_, management_key));
     TESSERA_RETURN_IF_ERROR(Prefixed("authenticating with the management key",
                                      piv_->AuthenticateManagementKey(alg, management_key)));

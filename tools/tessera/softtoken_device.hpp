@@ -43,7 +43,8 @@ class DeviceToken {
 
   // The P-256 key in `slot` ("9e", ...), generated when the slot is empty
   // after authenticating with `management_key` (3DES or AES, hex-decoded
-  // bytes; the factory key when the caller has no other).
+  // bytes; the factory key when the caller has no other). With no
+  // management key an empty slot is kNotFound: nothing is made.
   Result<DeviceKey> EnsureKey(const std::string& slot, ByteView management_key);
   // ATTEST <slot>: the DER certificate F9 signs for the slot's key.
   Result<Bytes> Attest(const std::string& slot);

@@ -83,6 +83,26 @@ TEST_F(SoftTokenUsageTest, ConfirmRefusesBadCodesBeforeSpendingATry) {
   }
 }
 
+TEST_F(SoftTokenUsageTest, PresentAndVerifyRefuseBadOptions) {
+  const std::string file = (dir_.path() / "token.sd-jwt").string();
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"verify", file},
+           {"verify", file, "--issuer-ca", file, "--server", kServer},
+           {"verify", file, "--issuer-ca", file, "--aud", "https://rp.example"},
+           {"verify", file, "--issuer-ca", file, "--nonce", "n-1"},
+           {"present", file, "--device-token", "1", "--nonce", "n-1"},
+           {"present", file, "--device-token", "1", "--aud", "a", "--nonce", "n", "--slot", "f0"},
+       }) {
+    ToolResult r = Cli(args);
+    EXPECT_EQ(r.exit_code, 2) << r.Describe();
+    EXPECT_TRUE(r.out.empty()) << r.Describe();
+  }
+  // A file that is not there is a failure, not bad usage.
+  ToolResult r = Cli({"verify", file, "--issuer-ca", file});
+  EXPECT_EQ(r.exit_code, 1) << r.Describe();
+  EXPECT_NE(r.err.find("cannot read"), std::string::npos) << r.Describe();
+}
+
 TEST_F(SoftTokenUsageTest, AMissingDeviceTokenFailsWithExitOne) {
   ToolResult r = Cli({"request", "--server", kServer, "--device-token", "12345678"});
   EXPECT_EQ(r.exit_code, 1) << r.Describe();
