@@ -65,6 +65,10 @@ Result<PreparedCertificate> CaService::PrepareForKey(const KeyIssueRequest& requ
   if (!profile->issuable && !profile->service_key) {
     return Status::InvalidArgument("profile '" + request.profile + "' is not for requests");
   }
+  if (request.not_after && *request.not_after <= now) {
+    return Status::InvalidArgument("the notAfter cap " + std::to_string(*request.not_after) +
+                                   " is not after now (" + std::to_string(now) + ")");
+  }
   TESSERA_ASSIGN_OR_RETURN(std::shared_ptr<const CaContext> context, Context(request.ca));
   TESSERA_ASSIGN_OR_RETURN(ossl::PkeyPtr public_key, ossl::PublicKeyFromDer(request.public_key));
   TESSERA_ASSIGN_OR_RETURN(ossl::X509NamePtr subject, SubjectOf(request));
@@ -82,6 +86,7 @@ Result<PreparedCertificate> CaService::PrepareForKey(const KeyIssueRequest& requ
   spec.not_before = now;
   spec.not_after =
       std::min(now + profile->validity_days * kDay, NotAfterOf(context->certificate.get()));
+  if (request.not_after) spec.not_after = std::min(spec.not_after, *request.not_after);
   spec.crl_url = Url(request.ca, "crl");
   spec.ocsp_url = Url(request.ca, "ocsp");
   TESSERA_ASSIGN_OR_RETURN(spec.serial, RandomSerial());

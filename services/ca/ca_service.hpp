@@ -85,7 +85,10 @@ struct RevokeRequest {
 // A certificate for a public key the caller vouches for (the CMS generated
 // the key in its HSM, so no CSR proves possession): the subject as
 // attribute/value pairs in order ("CN", "O", "UID", "serialNumber", ...),
-// an optional e-mail address for the subjectAltName.
+// an optional e-mail address for the subjectAltName. notAfter is the
+// earliest of now + the profile's validity, the CA certificate's notAfter
+// and `not_after` (a soft token must not outlive the ID card certificate it
+// was issued on); a cap at or before now is kInvalidArgument.
 struct KeyIssueRequest {
   std::string ca;
   std::string profile;
@@ -94,6 +97,7 @@ struct KeyIssueRequest {
   std::optional<std::string> email;
   std::optional<std::string> user_id;
   std::optional<std::uint32_t> token_serial;
+  std::optional<std::int64_t> not_after;  // unix seconds; a cap, never an extension
 };
 
 // A signed certificate not yet stored: the caller stores it in its own

@@ -27,9 +27,17 @@ constexpr std::array<int, 4> kAuthorityNids = {NID_commonName, NID_organizationN
 // EKU on a signature certificate, and without any EKU the key would be good
 // for every purpose, TLS client authentication included. nonRepudiation
 // (contentCommitment) marks it as the user's signature key (seed 000, PIV 9C).
-constexpr std::array<Profile, 6> kProfiles = {{
+constexpr std::array<Profile, 9> kProfiles = {{
     {"user-signature", "critical,digitalSignature,nonRepudiation", nullptr, "emailProtection", 730,
      0, false, false, true, true, true, kPersonNids, SanRule::kEmailOptional, false},
+    // PIV Authentication (SP 800-73-4 Part 1 §3.1.3 and Table 4b: key
+    // reference 9A, certificate 5FC105): the card's key for TLS client
+    // authentication, beside the 9C signature key; the CMS issues both at a
+    // binding. clientAuth because browsers offer only client certificates
+    // with it (and a 9C key wants the PIN for every signature); no
+    // nonRepudiation: it proves who is there, it commits to nothing.
+    {"piv-authentication", "critical,digitalSignature", nullptr, "clientAuth", 730, 0, false, false,
+     true, true, true, kPersonNids, SanRule::kEmailOptional, false},
     // RFC 5246 RSA key exchange needs keyEncipherment; ECDHE needs only
     // digitalSignature.
     {"tls-server", "critical,digitalSignature", "critical,digitalSignature,keyEncipherment",
@@ -52,9 +60,23 @@ constexpr std::array<Profile, 6> kProfiles = {{
     {"registration-server", "critical,digitalSignature,keyAgreement", nullptr,
      registration::kRegServerOid.data(), 397, 0, false, false, true, false, true, kAuthorityNids,
      SanRule::kNone, true},
+    // The soft-token service's signer (seed 002, docs/softtoken-format.md):
+    // signs SD-JWT VCs and the status lists; verifiers look for the EKU
+    // id-kp-tesseraSoftTokenIssuer. Issued only by `softtoken init` for the
+    // key it made in the HSM. 397 days like the gateway's: a service key
+    // that is renewed, not a person's.
+    {"softtoken-issuer", "critical,digitalSignature", nullptr, kSoftTokenIssuerOid.data(), 397, 0,
+     false, false, true, false, true, kAuthorityNids, SanRule::kNone, true},
+    // A soft token's X.509 form (seed 002): a person's certificate for a
+    // device key the soft-token service checked by attestation, never from a
+    // CSR. Short-lived; the service caps notAfter at the ID card
+    // certificate's (KeyIssueRequest::not_after) so it never outlives it.
+    {"softtoken-device", "critical,digitalSignature", nullptr, "clientAuth", 30, 0, false, false,
+     true, false, true, kPersonNids, SanRule::kEmailOptional, true},
 }};
-// The EKU is handed to OpenSSL as a C string.
+// The EKUs are handed to OpenSSL as C strings.
 static_assert(registration::kRegServerOid.data()[registration::kRegServerOid.size()] == '\0');
+static_assert(kSoftTokenIssuerOid.data()[kSoftTokenIssuerOid.size()] == '\0');
 
 }  // namespace
 

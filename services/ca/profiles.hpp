@@ -14,6 +14,15 @@
 
 namespace tessera::ca {
 
+// id-kp-tesseraSoftTokenIssuer (seed 002, docs/softtoken-format.md): the EKU
+// of the soft-token service's signing certificate (profile
+// "softtoken-issuer"); a verifier accepts a soft token only from a
+// certificate with it. Like registration::kRegServerOid, an OID under 2.25
+// (ITU-T X.667: the integer of UUID 37d0fb82-51a1-4932-a535-c7be73b74dcd),
+// so Tessera needs no arc of its own.
+inline constexpr std::string_view kSoftTokenIssuerOid =
+    "2.25.74192638724480529099566029316919086541";
+
 // Which subjectAltName entries a CSR may carry into the certificate.
 enum class SanRule : std::uint8_t {
   kNone,            // none: a SAN in the CSR is refused
@@ -35,8 +44,9 @@ struct Profile {
   bool cn_required;
   std::span<const int> subject_nids;  // the subject attributes allowed
   SanRule san;
-  // With issuable false: a service issues it for a key the service made in
-  // its own HSM (CaService::PrepareForKey; `reg init`). Neither: `ca init` only.
+  // With issuable false: a service issues it (CaService::PrepareForKey) for
+  // a key it made in its own HSM (`reg init`, `softtoken init`) or one it
+  // verified itself (an attested device key). Neither: `ca init` only.
   bool service_key;
 };
 

@@ -17,6 +17,7 @@ tessera_add_gtest(ca_integration_test
     services/ca/ca_ocsp_test.cpp
     services/ca/ca_profile_test.cpp
     services/ca/ca_registration_profile_test.cpp
+    services/ca/ca_softtoken_profile_test.cpp
     services/ca/ca_routes_test.cpp
   # postgres_server and run_tool come with the directory's test support.
   LIBS tessera_ca tessera_directory_test_support
