@@ -6,26 +6,17 @@
 // once cannot both win (the schema's unique index decides the race).
 #include <nlohmann/json.hpp>
 
-#include "common/piv/key_package.hpp"
-#include "common/piv/wrapped_key.hpp"
-#include "hsm/token_key_wrap.hpp"
 #include "services/ca/revocation_reason.hpp"
 #include "services/cms/cms_common.hpp"
 #include "services/cms/cms_service.hpp"
 #include "services/cms/eform.hpp"
+#include "services/cms/key_delivery.hpp"
 #include "services/jose/jws.hpp"
 
 namespace tessera::cms {
 namespace {
 
-constexpr int kSuperseded = 4;           // RFC 5280 §5.3.1 CRLReason superseded
-constexpr std::uint8_t kSlot9C = 0x9C;   // PIV Digital Signature
-constexpr std::uint8_t kPivP256 = 0x11;  // SP 800-78-4 Table 6-2
-
-struct Delivery {
-  ca::PreparedCertificate certificate;
-  Bytes key_package;
-};
+constexpr int kSuperseded = 4;  // RFC 5280 §5.3.1 CRLReason superseded
 
 }  // namespace
 
@@ -82,40 +73,15 @@ Result<BindAnswer> CmsService::Bind(const std::string& request_id, const std::st
     return Status::Ok();
   }));
   if (!token) return refuse(Status::NotFound("the request's token is no longer in the inventory"));
-  Result<Delivery> delivery = [&]() -> Result<Delivery> {
+  Result<KeyDelivery> delivery = [&]() -> Result<KeyDelivery> {
     TESSERA_ASSIGN_OR_RETURN(ca::HsmPool::Lease lease, pool_.Acquire(options_.hsm));
-    TESSERA_ASSIGN_OR_RETURN(hsm::DeliverableKeyPair pair,
-                             hsm::GenerateDeliverableP256(lease.session()));
-    TESSERA_ASSIGN_OR_RETURN(Bytes spki,
-                             hsm::EcPublicKeyInfo(lease.session(), pair.public_key.handle()));
-    ca::KeyIssueRequest issue;
-    issue.ca = options_.ca;
-    issue.profile = "user-signature";
-    issue.public_key = spki;
-    issue.subject = {{"CN", v2->user.name}, {"O", v2->user.organization}, {"UID", v2->user.id}};
-    issue.email = v2->user.email;
-    issue.user_id = v2->user.id;
-    issue.token_serial = request->token_serial;
-    Delivery out;
-    TESSERA_ASSIGN_OR_RETURN(out.certificate,
-                             ca_->PrepareForKey(issue, ca::Actor{caller.name, caller.request_id}));
-    TESSERA_ASSIGN_OR_RETURN(Bytes context, FromHex(request_id));
-    hsm::TokenWrapParams wrap;
-    wrap.token_key = token->token_key;
-    wrap.shared_data = piv::wrap::EncodeSharedData({request->token_serial, kSlot9C, context});
-    wrap.kdf = CKD_SHA256_KDF;
-    wrap.kek_bytes = 32;
-    TESSERA_ASSIGN_OR_RETURN(Bytes blob, hsm::WrapToTokenKey(lease.session(), lease.quirks(),
-                                                             pair.private_key.handle(), wrap));
-    piv::KeyPackage package;
-    package.algorithm = kPivP256;
-    package.family = 0x03;
-    package.kdf = 0x06;
-    package.kek_length = 32;
-    package.shared = wrap.shared_data;
-    package.blob = std::move(blob);
-    out.key_package = piv::EncodeKeyPackage(package);
-    return out;
+    KeyDeliveryRequest key;
+    key.slot = kSlot9C;
+    key.token_key = token->token_key;
+    key.token_serial = request->token_serial;
+    TESSERA_ASSIGN_OR_RETURN(key.context, FromHex(request_id));
+    key.issue = UserKeyIssue(options_.ca, "user-signature", v2->user, request->token_serial);
+    return MakeKeyDelivery(lease, *ca_, ca::Actor{caller.name, caller.request_id}, std::move(key));
   }();
   if (!delivery.ok()) return refuse(delivery.status());
 

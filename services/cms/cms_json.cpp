@@ -83,6 +83,13 @@ nlohmann::json BindAnswerJson(const BindAnswer& a) {
           {"superseded_tokens", a.superseded_tokens}};
 }
 
+nlohmann::json ActivateAnswerJson(const ActivateAnswer& a) {
+  nlohmann::json out = BindingJson(a.binding);
+  out["authentication_key_package"] = jose::Base64UrlEncode(a.authentication_key_package);
+  out["authentication_certificate"] = jose::Base64UrlEncode(a.authentication_certificate);
+  return out;
+}
+
 Result<nlohmann::json> ShowToken(directory::Database& db, std::uint32_t serial) {
   nlohmann::json out;
   TESSERA_RETURN_IF_ERROR(db.Read([&](directory::SqlTransaction& tx) -> Status {

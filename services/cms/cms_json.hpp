@@ -21,6 +21,9 @@ nlohmann::json UserJson(const directory::UserRecord& user,
                         const std::vector<directory::BindingRecord>& bindings);
 nlohmann::json OfficerJson(const directory::OfficerRecord& officer);
 nlohmann::json BindAnswerJson(const BindAnswer& answer);
+// The binding's members, and the 9A delivery beside them (issue 15), so a
+// client that reads only the binding reads it as before.
+nlohmann::json ActivateAnswerJson(const ActivateAnswer& answer);
 
 // Reads for the API and the CLI, each in one read transaction: kNotFound
 // for an unknown token or user.

@@ -109,9 +109,8 @@ Result<http::Response> PostBind(CmsService& service, const http::Request& reques
 
 Result<http::Response> PostActivation(CmsService& service, const http::Request& request) {
   TESSERA_ASSIGN_OR_RETURN(std::string receipt, OneString(request, "receipt"));
-  TESSERA_ASSIGN_OR_RETURN(directory::BindingRecord binding,
-                           service.Activate(receipt, CallerOf(request)));
-  return http::JsonResponse(BindingJson(binding));
+  TESSERA_ASSIGN_OR_RETURN(ActivateAnswer answer, service.Activate(receipt, CallerOf(request)));
+  return http::JsonResponse(ActivateAnswerJson(answer));
 }
 
 }  // namespace

@@ -11,7 +11,9 @@
 //                   the user's key generated in the HSM, its certificate
 //                   issued, the key wrapped to the token's F0 (claim 6)
 //   Activate        the activation receipt signed by the unwrapped key
-//                   (claims 7, 8 happen on the token)
+//                   (claims 7, 8 happen on the token); the card's PIV
+//                   Authentication key for 9A issued and wrapped to F0
+//                   (issue 15)
 //   RevokeToken     the binding and every certificate on the token
 // Every step writes an audit record in its own transaction; a refusal
 // writes one too (action "...refused"), in a transaction of its own because
@@ -92,6 +94,15 @@ struct V2Answer {
   std::int64_t expires_at = 0;
 };
 
+// The activation's answer: the binding, now active, and the PIV
+// Authentication key (SP 800-73-4 slot 9A; profile piv-authentication) the
+// token unwraps into 9A, with its certificate for 9A's container (5FC105).
+struct ActivateAnswer {
+  directory::BindingRecord binding;
+  Bytes authentication_key_package;  // piv::EncodeKeyPackage, target 9A
+  Bytes authentication_certificate;  // DER
+};
+
 struct BindAnswer {
   directory::BindingRecord binding;
   Bytes key_package;         // piv::EncodeKeyPackage
@@ -119,7 +130,7 @@ class CmsService {
   Result<V2Answer> SubmitV1(const std::string& v1_jws, const Caller& caller);
   Result<BindAnswer> Bind(const std::string& request_id, const std::string& v2_jws,
                           const Caller& caller);
-  Result<directory::BindingRecord> Activate(const std::string& receipt_jws, const Caller& caller);
+  Result<ActivateAnswer> Activate(const std::string& receipt_jws, const Caller& caller);
   // Revokes the token's live binding and every unrevoked certificate on it.
   Result<directory::CmsTokenRecord> RevokeToken(std::uint32_t serial, int reason,
                                                 const Caller& caller);

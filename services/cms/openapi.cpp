@@ -86,9 +86,14 @@ json Document() {
               {"chain", {{"type", "array"}, {"items", b64}}},
               {"superseded_tokens", {{"type", "array"}, {"items", integer}}}}),
       {400, 401, 403, 404, 409, 422, 503}, true);
-  paths["/cms/activations"]["post"] =
-      Operation("The activation receipt signed by the new key", Object({{"receipt", str}}), 200,
-                Ref("Binding"), {400, 404, 409, 422}, false);
+  // The binding's members, and the PIV Authentication key for 9A beside
+  // them (issue 15).
+  paths["/cms/activations"]["post"] = Operation(
+      "The activation receipt signed by the new key: activate, issue the 9A key",
+      Object({{"receipt", str}}), 200,
+      {{"allOf", json::array({Ref("Binding"), Object({{"authentication_key_package", b64},
+                                                      {"authentication_certificate", b64}})})}},
+      {400, 404, 409, 422, 503}, false);
   paths["/cms/openapi.json"]["get"] = {{"summary", "This document"},
                                        {"responses", {{"200", {{"description", "OpenAPI 3.0"}}}}}};
   json schemas;

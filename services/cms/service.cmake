@@ -10,6 +10,7 @@ add_library(tessera_cms STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/cms_revoke.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/cms_routes.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/cms_service.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/key_delivery.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/openapi.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/receipt.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/users_csv.cpp

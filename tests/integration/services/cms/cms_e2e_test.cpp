@@ -1,11 +1,15 @@
 // Seed 000 end to end through the real tesserad, tessera CLI, PKCS#11
 // module, simulated tokens and SoftHSM2, on SQLite and on PostgreSQL:
 // register (attestation), officer bind (E-forms v1/v2, key wrapped to F0),
-// token activate (unwrap into 9C, receipt), a signature by 9C through
-// pkcs11-tool checked by OpenSSL, a second token superseding the first (CRL
-// and OCSP), revocation, and refusals that change nothing.
+// token activate (unwrap into 9C, receipt; the PIV Authentication key and
+// certificate the CMS then delivers unwrapped into 9A), signatures by 9C and
+// 9A through pkcs11-tool checked by OpenSSL, a second token superseding the
+// first (CRL and OCSP, both certificates), revocation, and refusals that
+// change nothing.
 #include <openssl/pem.h>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -30,6 +34,45 @@ class CmsFlowTest : public CmsTest {
                               "root", "--pin-file", Path("pin"), "--directory", url_});
     ASSERT_EQ(officer.exit_code, 0) << officer.Describe();
   }
+  // Issue 15: after activation 9A holds the card's PIV Authentication key;
+  // its certificate (read into NAME.pem) chains to the CA, is for TLS client
+  // authentication and not a signature certificate, names the user, and is
+  // for the key in 9A (a signature by 9A verifies with it).
+  void ExpectAuthenticationKey(std::uint32_t token, const std::string& name) {
+    const std::string pem = name + ".pem";
+    ASSERT_TRUE(ReadCertificate(token, "01", pem));
+    ToolResult chain = RunTool({"openssl", "verify", "-CAfile", Path("root.pem"), Path(pem)});
+    EXPECT_EQ(chain.exit_code, 0) << chain.Describe();
+    ToolResult text = RunTool({"openssl", "x509", "-in", Path(pem), "-noout", "-subject", "-ext",
+                               "keyUsage,extendedKeyUsage,subjectAltName"});
+    ASSERT_EQ(text.exit_code, 0) << text.Describe();
+    for (const char* wanted : {"Alice Example", "UID", "Digital Signature",
+                               "TLS Web Client Authentication", "email:alice@example.org"}) {
+      EXPECT_NE(text.out.find(wanted), std::string::npos) << wanted << "\n" << text.out;
+    }
+    EXPECT_EQ(text.out.find("Non Repudiation"), std::string::npos) << text.out;
+    EXPECT_EQ(text.out.find("E-mail Protection"), std::string::npos) << text.out;
+    std::ofstream(Path(name + ".txt")) << "signed by slot 9A\n";
+    ToolResult signature = SignWithIdOn("sim", token, "01", name + ".txt", name + ".sig");
+    ASSERT_EQ(signature.exit_code, 0) << signature.Describe();
+    ToolResult key = RunTool(
+        {"openssl", "x509", "-in", Path(pem), "-noout", "-pubkey", "-out", Path(name + ".pub")});
+    ASSERT_EQ(key.exit_code, 0) << key.Describe();
+    ToolResult verified = RunTool({"openssl", "dgst", "-sha256", "-verify", Path(name + ".pub"),
+                                   "-signature", Path(name + ".sig"), Path(name + ".txt")});
+    EXPECT_EQ(verified.exit_code, 0) << verified.Describe();
+  }
+  // A PEM certificate's serial as the CMS prints it: lower-case hex, no
+  // leading zeros.
+  std::string SerialOf(const std::string& pem) {
+    ToolResult serial = RunTool({"openssl", "x509", "-in", Path(pem), "-noout", "-serial"});
+    EXPECT_EQ(serial.exit_code, 0) << serial.Describe();
+    std::string hex = serial.out.substr(serial.out.find('=') + 1);
+    while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r')) hex.pop_back();
+    for (char& c : hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return hex.substr(std::min(hex.find_first_not_of('0'), hex.size()));
+  }
+
   void RegisterAll() {
     std::vector<std::string> args = {"cms", "token", "register", "--all"};
     for (const std::string& a : Server()) args.push_back(a);
@@ -125,6 +168,15 @@ TEST_P(CmsFlowTest, RegisterBindActivateSignThenSupersede) {
   ToolResult good = Ocsp(*daemon_, "first.pem");
   EXPECT_NE(good.out.find(": good"), std::string::npos) << good.Describe();
 
+  ASSERT_NO_FATAL_FAILURE(ExpectAuthenticationKey(first, "first-auth"));
+  ToolResult auth_good = Ocsp(*daemon_, "first-auth.pem");
+  EXPECT_NE(auth_good.out.find(": good"), std::string::npos) << auth_good.Describe();
+  // The binding keeps naming the 9C certificate.
+  const nlohmann::json first_json = TokenJson(first);
+  ASSERT_EQ(first_json["bindings"].size(), 1u) << first_json.dump();
+  EXPECT_EQ(first_json["bindings"][0]["certificate_serial"], SerialOf("first.pem"));
+  EXPECT_NE(SerialOf("first-auth.pem"), SerialOf("first.pem"));
+
   // Claim 3: a second token for alice revokes the first (superseded).
   ToolResult rebound = Bind("alice", second, "P-123");
   ASSERT_EQ(rebound.exit_code, 0) << rebound.Describe();
@@ -134,14 +186,28 @@ TEST_P(CmsFlowTest, RegisterBindActivateSignThenSupersede) {
   ToolResult revoked = Ocsp(*daemon_, "first.pem");
   EXPECT_NE(revoked.out.find(": revoked"), std::string::npos) << revoked.Describe();
   EXPECT_NE(revoked.out.find("superseded"), std::string::npos) << revoked.Describe();
+  // The superseded token's 9A certificate went with it.
+  ToolResult auth_revoked = Ocsp(*daemon_, "first-auth.pem");
+  EXPECT_NE(auth_revoked.out.find(": revoked"), std::string::npos) << auth_revoked.Describe();
+  EXPECT_NE(auth_revoked.out.find("superseded"), std::string::npos) << auth_revoked.Describe();
   ToolResult second_active = Activate(second);
   ASSERT_EQ(second_active.exit_code, 0) << second_active.Describe();
   EXPECT_EQ(TokenState(second), "active");
+  ASSERT_NO_FATAL_FAILURE(ExpectAuthenticationKey(second, "second-auth"));
 
   ToolResult user = Cli({"cms", "user", "show", "alice", "--json", "--directory", url_});
   ASSERT_EQ(user.exit_code, 0) << user.Describe();
   const auto json = nlohmann::json::parse(user.out);
   ASSERT_EQ(json["bindings"].size(), 2u) << user.out;
+
+  // A lost card: `cms token revoke` revokes its 9A certificate too (the
+  // daemon has no OCSP answer cached for it: this is the first question).
+  ToolResult lost = Cli({"cms", "token", "revoke", std::to_string(second), "--reason", "lost",
+                         "--hsm", "ca", "--ca", "root", "--directory", url_});
+  ASSERT_EQ(lost.exit_code, 0) << lost.Describe();
+  ToolResult lost_auth = Ocsp(*daemon_, "second-auth.pem");
+  EXPECT_NE(lost_auth.out.find(": revoked"), std::string::npos) << lost_auth.Describe();
+  EXPECT_NE(lost_auth.out.find("keyCompromise"), std::string::npos) << lost_auth.Describe();
 }
 
 TEST_P(CmsFlowTest, RefusalsChangeNothingAndAreAudited) {

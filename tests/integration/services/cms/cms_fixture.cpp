@@ -249,9 +249,15 @@ ToolResult CmsTest::SignWith9C(std::uint32_t serial, const std::string& data_fil
 
 ToolResult CmsTest::SignWith9COn(const std::string& transports, std::uint32_t serial,
                                  const std::string& data_file, const std::string& sig_file) const {
+  return SignWithIdOn(transports, serial, "02", data_file, sig_file);
+}
+
+ToolResult CmsTest::SignWithIdOn(const std::string& transports, std::uint32_t serial,
+                                 const std::string& id, const std::string& data_file,
+                                 const std::string& sig_file) const {
   std::vector<std::string> argv = Pkcs11Tool(sim_run_, module_, serial, transports);
   argv.insert(argv.end(),
-              {"--login", "--pin", kPin, "--sign", "--id", "02", "-m", "ECDSA-SHA256",
+              {"--login", "--pin", kPin, "--sign", "--id", id, "-m", "ECDSA-SHA256",
                "--signature-format", "openssl", "-i", Path(data_file), "-o", Path(sig_file)});
   return RunTool(argv);
 }

@@ -93,6 +93,10 @@ class CmsTest : public ::testing::TestWithParam<CmsBackend> {
   // As SignWith9C, with the module on `transports` only.
   ToolResult SignWith9COn(const std::string& transports, std::uint32_t serial,
                           const std::string& data_file, const std::string& sig_file) const;
+  // As SignWith9COn, with the key of CKA_ID `id` ("01": 9A, "02": 9C).
+  ToolResult SignWithIdOn(const std::string& transports, std::uint32_t serial,
+                          const std::string& id, const std::string& data_file,
+                          const std::string& sig_file) const;
   // `openssl ocsp` for certificate `pem` against `d`'s plain-HTTP listener.
   ToolResult Ocsp(const TesseradProcess& d, const std::string& pem) const;
   // The whole flow for a user: officer bind, then token activate.

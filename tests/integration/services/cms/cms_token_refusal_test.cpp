@@ -138,6 +138,7 @@ TEST_P(CmsTokenRefusalTest, AnActivationWithAWrongPinChangesNothing) {
   ASSERT_FALSE(package.empty());
   const int tries = PinTriesLeft(token_a_);
   ASSERT_GT(tries, 1);
+  const int issued = AuditCount("ca.issue");  // the 9C certificate of the bind
   { std::ofstream(Path("wrong-pin")) << "654321\n"; }
   ::chmod(Path("wrong-pin").c_str(), 0600);
   std::vector<std::string> args = {
@@ -160,9 +161,11 @@ TEST_P(CmsTokenRefusalTest, AnActivationWithAWrongPinChangesNothing) {
     EXPECT_EQ(**stored, package);
   }
   EXPECT_EQ(AuditCount("cms.activate"), 0);
+  EXPECT_EQ(AuditCount("ca.issue"), issued);  // no 9A certificate for a refused activation
   ToolResult active = Activate(token_a_);
   EXPECT_EQ(active.exit_code, 0) << active.Describe();
   EXPECT_EQ(TokenState(token_a_), "active");
+  EXPECT_EQ(AuditCount("ca.issue"), issued + 1);  // 9A's, issued at the activation
 }
 
 // Case 10: the HSM's PIN wrong.

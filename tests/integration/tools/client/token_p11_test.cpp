@@ -202,9 +202,11 @@ TEST_F(TokenP11Test, AClientCertificateNeedsACertificateInTheSlot) {
   EXPECT_EQ(client.status().code(), Code::kNotFound) << client.status().ToString();
 }
 
-// A key package for slot 9A of this token, as the CMS makes one: a fresh
-// P-256 key wrapped to F0 (X9.63 SHA-256, AES-256 KEK); `spki` gets its key.
-Bytes PackageFor(std::uint32_t serial, ByteView f0_spki, Bytes* spki) {
+// A key package for `slot` (9A by default) of this token, as the CMS makes
+// one: a fresh P-256 key wrapped to F0 (X9.63 SHA-256, AES-256 KEK); `spki`
+// gets its key.
+Bytes PackageFor(std::uint32_t serial, ByteView f0_spki, Bytes* spki,
+                 std::uint8_t slot = piv::key::kAuthentication) {
   ossl::PkeyPtr key(EVP_EC_gen("P-256"));
   auto pkcs8 = ossl::PrivateKeyToDer(key.get());
   auto public_der = ossl::PublicKeyToDer(key.get());
@@ -216,7 +218,7 @@ Bytes PackageFor(std::uint32_t serial, ByteView f0_spki, Bytes* spki) {
   package.family = 0x03;     // CKK_EC
   package.kdf = 0x06;        // CKD_SHA256_KDF
   package.kek_length = 32;
-  package.shared = piv::wrap::EncodeSharedData({serial, piv::key::kAuthentication, {}});
+  package.shared = piv::wrap::EncodeSharedData({serial, slot, {}});
   crypto::EcdhAesWrapParams params;
   params.kdf = crypto::Hash::kSha256;
   params.aes_key_bytes = 32;
@@ -289,6 +291,39 @@ TEST_F(TokenP11Test, TheKeyPackageObjectIsWrittenReadAndEmptiedByTheUnwrap) {
   auto stored = token.PublicKey("9a");
   ASSERT_TRUE(stored.ok()) << stored.status().ToString();
   EXPECT_EQ(ToHex(*stored), ToHex(spki));
+}
+
+// The CMS's activation (issue 15): 9C's package from 5FFF20, then 9A's as
+// the CMS answers it, from the host; the user writes 9A's certificate.
+TEST_F(TokenP11Test, The9cPackageFromTheTokenAndThe9aPackageFromTheHostBothArrive) {
+  TokenP11 token = OpenToken();
+  auto facts = token.ReadFacts();
+  ASSERT_TRUE(facts.ok()) << facts.status().ToString();
+  Bytes spki_9c, spki_9a;
+  const Bytes package_9c = PackageFor(serial_, facts->token_key, &spki_9c, piv::key::kSignature);
+  const Bytes package_9a = PackageFor(serial_, facts->token_key, &spki_9a);
+  ASSERT_FALSE(package_9c.empty());
+  ASSERT_FALSE(package_9a.empty());
+  ASSERT_TRUE(token.LoginUser(Secret(piv::kDefaultPin)).ok());
+  Status written = token.WriteKeyPackage(package_9c);
+  ASSERT_TRUE(written.ok()) << written.ToString();
+
+  ASSERT_TRUE(token.UnwrapKeyPackage(package_9c).ok());
+  auto emptied = token.ReadKeyPackage();
+  ASSERT_TRUE(emptied.ok()) << emptied.status().ToString();
+  EXPECT_FALSE(emptied->has_value());
+  Status unwrapped = token.UnwrapKeyPackage(package_9a);  // never stored on the token
+  ASSERT_TRUE(unwrapped.ok()) << unwrapped.ToString();
+  EXPECT_EQ(ToHex(token.PublicKey("9c").value()), ToHex(spki_9c));
+  EXPECT_EQ(ToHex(token.PublicKey("9a").value()), ToHex(spki_9a));
+
+  // The factory management key: the user may write 9A's container.
+  const Bytes cert = SelfSignedFor(spki_9a, "PIV Authentication 9a");
+  Status stored = token.WriteCertificate("9a", cert);
+  ASSERT_TRUE(stored.ok()) << stored.ToString();
+  auto read = token.Certificate("9a");
+  ASSERT_TRUE(read.ok() && read->has_value()) << read.status().ToString();
+  EXPECT_EQ(ToHex(**read), ToHex(cert));
 }
 
 }  // namespace
