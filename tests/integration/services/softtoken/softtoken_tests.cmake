@@ -12,6 +12,8 @@ tessera_add_gtest(st_service_test
     services/softtoken/st_service_proof_test.cpp
     services/softtoken/st_service_status_test.cpp
     services/softtoken/st_service_page_test.cpp
+    services/softtoken/st_service_race_test.cpp
+    services/softtoken/st_service_steps_test.cpp
     services/ca/ca_fixture.cpp
   LIBS tessera_softtoken tessera_directory_test_support tessera_sim_test_support
        tessera_runtime nlohmann_json::nlohmann_json Threads::Threads

@@ -76,6 +76,8 @@ TEST_P(StAfterIssue, MaintenanceLeavesNothingBehindAndRevokesTheX509FormOfALostC
   const Card bob = IssueCard("bob", 1002);
   Result<ApproveAnswer> x509 = IssueVia(0, bob, "x509", "both", 0x10);
   ASSERT_TRUE(x509.ok()) << x509.status().ToString();
+  Result<ApproveAnswer> alice_x509 = IssueVia(1, alice, "x509", "device", 0x18);
+  ASSERT_TRUE(alice_x509.ok()) << alice_x509.status().ToString();
   Result<RequestCreated> pending = Request(0, Exporter(0x20));
   ASSERT_TRUE(pending.ok()) << pending.status().ToString();
   Result<RequestCreated> matched = Request(1, Exporter(0x30));
@@ -87,7 +89,7 @@ TEST_P(StAfterIssue, MaintenanceLeavesNothingBehindAndRevokesTheX509FormOfALostC
   ASSERT_TRUE(early.ok()) << early.status().ToString();
   EXPECT_EQ(early->requests_expired, 0);
   EXPECT_EQ(early->certificates_revoked, 0);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM st_requests"), 3);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM st_requests"), 4);
 
   Advance(200);  // past the requests' 60 s and the nonces' 120 s
   Result<MaintenanceReport> report = service().Maintain();
@@ -97,34 +99,41 @@ TEST_P(StAfterIssue, MaintenanceLeavesNothingBehindAndRevokesTheX509FormOfALostC
   EXPECT_EQ(report->certificates_revoked, 0);
   EXPECT_FALSE(Row(pending->id).has_value());
   EXPECT_FALSE(Row(matched->id).has_value());
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM st_requests"), 1) << "the issued request stays";
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM st_requests"), 2) << "the issued requests stay";
   EXPECT_EQ(Count("SELECT COUNT(*) FROM st_requests WHERE attributes IS NOT NULL AND state <> "
                   "'issued'"),
             0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM st_nonces"), 0);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM st_tokens"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM st_tokens"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM st_tokens WHERE content IS NOT NULL"), 0);
   std::optional<directory::SoftTokenRecord> token = TokenRow(x509->token_id);
   ASSERT_TRUE(token.has_value());
   EXPECT_FALSE(token->content.has_value()) << "the content is erased with its request's life";
 
-  // Bob's card loses its binding: the sweep revokes the soft certificate.
+  // Bob's card loses its binding, Alice's 9A certificate is revoked: the
+  // sweep revokes both soft certificates at the CA.
   ASSERT_NO_FATAL_FAILURE(SetBinding(bob, "revoked"));
+  ASSERT_NO_FATAL_FAILURE(RevokeCard(alice));
   Result<MaintenanceReport> sweep = service().Maintain();
   ASSERT_TRUE(sweep.ok()) << sweep.status().ToString();
-  EXPECT_EQ(sweep->certificates_revoked, 1);
-  token = TokenRow(x509->token_id);
-  ASSERT_TRUE(token.has_value() && token->cert_ca && token->cert_serial);
-  EXPECT_TRUE(token->revoked_at.has_value());
-  std::optional<directory::RevocationRecord> revocation;
-  ASSERT_TRUE(db().Read([&](directory::SqlTransaction& tx) -> Status {
-                    TESSERA_ASSIGN_OR_RETURN(
-                        revocation,
-                        directory::FindRevocation(tx, *token->cert_ca, *token->cert_serial));
-                    return Status::Ok();
-                  })
-                  .ok());
-  ASSERT_TRUE(revocation.has_value()) << "the CA did not revoke the soft certificate";
-  EXPECT_EQ(revocation->reason, 5) << "cessationOfOperation";
+  EXPECT_EQ(sweep->certificates_revoked, 2);
+  for (const std::string& id : {x509->token_id, alice_x509->token_id}) {
+    token = TokenRow(id);
+    ASSERT_TRUE(token.has_value() && token->cert_ca && token->cert_serial);
+    EXPECT_TRUE(token->revoked_at.has_value());
+    std::optional<directory::RevocationRecord> revocation;
+    ASSERT_TRUE(db().Read([&](directory::SqlTransaction& tx) -> Status {
+                      TESSERA_ASSIGN_OR_RETURN(
+                          revocation,
+                          directory::FindRevocation(tx, *token->cert_ca, *token->cert_serial));
+                      return Status::Ok();
+                    })
+                    .ok());
+    ASSERT_TRUE(revocation.has_value()) << "the CA did not revoke the soft certificate";
+    EXPECT_EQ(revocation->reason, 5) << "cessationOfOperation";
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit WHERE action = 'ca.revoke'"), 3)
+      << "Alice's card and the two soft certificates";
   Result<MaintenanceReport> again = service().Maintain();
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->certificates_revoked, 0);

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "services/directory/stores/ca_store.hpp"
 #include "services/jose/jws.hpp"
 #include "services/jose/sd_jwt.hpp"
 #include "tests/integration/services/softtoken/st_service_fixture.hpp"
@@ -121,6 +122,15 @@ class StHappyPath : public StServiceTest {
     EXPECT_EQ(verified->status->idx, static_cast<std::uint64_t>(approved.status_index));
     EXPECT_EQ(verified->status->uri, approved.status_uri);
     EXPECT_EQ(verified->exp, approved.expires_at);
+    std::optional<directory::CertificateRecord> id_cert;
+    ASSERT_TRUE(db().Read([&](directory::SqlTransaction& tx) -> Status {
+                      TESSERA_ASSIGN_OR_RETURN(
+                          id_cert, directory::FindCertificate(tx, kIssuer, card.cert_serial));
+                      return Status::Ok();
+                    })
+                    .ok());
+    ASSERT_TRUE(id_cert.has_value());
+    EXPECT_LE(verified->exp, id_cert->not_after) << "the soft token outlives its ID certificate";
     ASSERT_EQ(verified->disclosed.size(), match.attributes.size());
     for (const auto& [name, value] : match.attributes) {
       ASSERT_TRUE(verified->disclosed.count(name)) << name;
