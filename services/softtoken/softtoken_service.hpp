@@ -42,6 +42,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -65,8 +66,11 @@ namespace tessera::softtoken {
 struct IdToken;
 
 struct SoftTokenOptions {
-  std::string issuer = "default";   // the st_issuers row
-  std::string public_url;           // https://host:port as clients reach it (iss, status URI)
+  std::string issuer = "default";  // the st_issuers row
+  std::string public_url;          // https://host:port as clients reach it (iss, status URI)
+  // Asked when public_url is empty: tesserad's first listener as bound (a
+  // port 0 resolved), known only once the server runs.
+  std::function<std::string()> public_url_source;
   std::int64_t otp_lifetime = 300;  // a request, from its creation
   int otp_tries = 5;
   std::int64_t nonce_lifetime = 120;
@@ -196,6 +200,8 @@ class SoftTokenService {
   Result<MaintenanceReport> Maintain();
 
   std::int64_t Now() const { return ca_->Now(); }
+  // options().public_url, else what public_url_source says.
+  std::string PublicUrl() const;
   const SoftTokenOptions& options() const { return options_; }
 
   struct Issuer;  // st_issuers row, certificate, chain (st_common.hpp)

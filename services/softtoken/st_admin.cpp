@@ -18,6 +18,11 @@ SoftTokenService::SoftTokenService(std::shared_ptr<directory::Database> db,
 
 SoftTokenService::~SoftTokenService() = default;
 
+std::string SoftTokenService::PublicUrl() const {
+  if (!options_.public_url.empty() || !options_.public_url_source) return options_.public_url;
+  return options_.public_url_source();
+}
+
 Status SoftTokenService::Refuse(const std::string& action, const std::string& object,
                                 const Status& error, const Caller& caller) {
   const std::int64_t now = Now();

@@ -222,15 +222,19 @@ Result<ApproveAnswer> SoftTokenService::Fetch(const std::string& token_id, const
       token->source_serial != card.certificate.serial) {
     return Status::NotFound("no soft token '" + token_id + "' for this card");
   }
-  if (!token->content || !row || row->deliver == "device") {
-    return Gone("the soft token is no longer kept here; it was delivered to the device");
+  if (token->revoked_at) return Gone("the soft token was revoked");
+  if (row && row->deliver == "device") {
+    return Gone("the soft token was delivered to the device only, as the request asked");
+  }
+  if (!token->content || !row) {
+    return Gone("the soft token is no longer kept here: its request expired");
   }
   ApproveAnswer answer;
   answer.request_id = row->id;
   answer.token_id = token->id;
   answer.format = token->format;
   answer.soft_token = *token->content;
-  answer.status_uri = StatusListUri(options_.public_url, token->status_list);
+  answer.status_uri = StatusListUri(PublicUrl(), token->status_list);
   answer.status_index = static_cast<std::int64_t>(token->status_index);
   answer.expires_at = token->expires_at;
   return answer;

@@ -136,8 +136,8 @@ Result<ApproveAnswer> SoftTokenService::IssueFor(const Issuer& issuer,
       IssueInput input;
       input.attributes = attributes;
       input.device_spki = row.device_key;
-      input.issuer_url = options_.public_url + "/softtoken";
-      input.status_uri = StatusListUri(options_.public_url, list);
+      input.issuer_url = PublicUrl() + "/softtoken";
+      input.status_uri = StatusListUri(PublicUrl(), list);
       input.status_index = index;
       input.issued_at = now;
       input.expires_at = expires_at;
@@ -163,7 +163,7 @@ Result<ApproveAnswer> SoftTokenService::IssueFor(const Issuer& issuer,
     answer.token_id = token_id;
     answer.format = row.format;
     answer.soft_token = *token.content;
-    answer.status_uri = StatusListUri(options_.public_url, list);
+    answer.status_uri = StatusListUri(PublicUrl(), list);
     answer.status_index = index;
     answer.expires_at = expires_at;
     return Status::Ok();

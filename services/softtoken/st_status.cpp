@@ -36,7 +36,7 @@ Result<std::string> SoftTokenService::StatusList(const std::string& list) {
   // A list is never empty, and never shorter than 8 tokens (a whole byte).
   size = std::max<std::uint64_t>(size, 8);
   jose::StatusListClaims claims;
-  claims.uri = StatusListUri(options_.public_url, list);
+  claims.uri = StatusListUri(PublicUrl(), list);
   claims.iat = now;
   claims.ttl = options_.status_ttl;
   claims.exp = now + std::max<std::int64_t>(options_.status_ttl * 2, 60);

@@ -8,7 +8,8 @@
 namespace tessera::tesserad {
 namespace {
 
-constexpr std::string_view kSections[] = {"tls", "limits", "ca", "cms", "registration", "softtoken"};
+constexpr std::string_view kSections[] = {"tls", "limits",       "ca",
+                                          "cms", "registration", "softtoken"};
 
 bool KnownSection(std::string_view name) {
   for (std::string_view known : kSections) {
@@ -178,8 +179,7 @@ const std::vector<KeySpec>& ConfigKeys() {
       {"registration.pending_lifetime", "registration: time from R2 to R3 (default 600s)", false},
       {"registration.session_idle", "registration: session idle limit (default 900s)", false},
       {"registration.session_lifetime", "registration: session lifetime (default 28800s)", false},
-      {"softtoken.issuer", "softtoken: the issuer (softtoken init --name; default default)",
-       false},
+      {"softtoken.issuer", "softtoken: the issuer (softtoken init --name; default default)", false},
       {"softtoken.public_url",
        "softtoken: the https:// URL soft tokens name (iss, status list; default: first listener)",
        false},
@@ -217,8 +217,9 @@ Result<Settings> ParseConfigFile(std::string_view text, std::string_view origin)
       if (content.back() != ']') return Status::InvalidArgument(where + ": expected [section]");
       section = std::string(TrimBlanks(content.substr(1, content.size() - 2)));
       if (!KnownSection(section)) {
-        return Status::InvalidArgument(where + ": unknown section [" + section +
-                                       "] (known: [tls], [limits], [ca], [cms], [registration], [softtoken])");
+        return Status::InvalidArgument(
+            where + ": unknown section [" + section +
+            "] (known: [tls], [limits], [ca], [cms], [registration], [softtoken])");
       }
       continue;
     }

@@ -153,6 +153,7 @@ int Serve(const DaemonConfig& config) {
   for (const std::string& address : running->BoundAddresses()) {
     (void)std::fprintf(stderr, "tesserad: listening on %s\n", address.c_str());
   }
+  if (!running->BoundAddresses().empty()) context.bound_url->Set(running->BoundAddresses().front());
   (void)std::fprintf(stderr, "tesserad: directory %s\n", (*database)->Describe().c_str());
   (void)std::fflush(stderr);
   // Audit checkpoints (docs/audit.md): the HSM signs the head every 1000

@@ -8,7 +8,6 @@
 
 #include "services/ca/ca_routes.hpp"
 #include "services/ca/ca_service.hpp"
-#include "services/cms/attestation.hpp"
 #include "services/cms/cms_routes.hpp"
 #include "services/cms/cms_service.hpp"
 #include "services/jose/jcs.hpp"
@@ -17,6 +16,7 @@
 #include "services/registration/registration_service.hpp"
 #include "services/softtoken/softtoken_service.hpp"
 #include "services/softtoken/st_routes.hpp"
+#include "services/trust/attestation.hpp"
 
 namespace tessera::tesserad {
 namespace {
@@ -58,7 +58,8 @@ Result<std::shared_ptr<ca::CaService>> SharedCa(ServiceContext& context, const c
 Result<std::vector<Bytes>> ReadManufacturerCas(const std::vector<std::string>& files) {
   if (files.empty()) {
     return Status::InvalidArgument(
-        "the cms and softtoken services need at least one manufacturer CA (manufacturer_ca = FILE or "
+        "the cms and softtoken services need at least one manufacturer CA (manufacturer_ca = FILE "
+        "or "
         "--manufacturer-ca FILE; tessera-sim's is STATE/manufacturer-ca.der)");
   }
   std::vector<Bytes> out;
@@ -66,7 +67,7 @@ Result<std::vector<Bytes>> ReadManufacturerCas(const std::vector<std::string>& f
     std::ifstream in(file, std::ios::binary);
     if (!in) return Status::NotFound("manufacturer_ca: cannot read " + file);
     const Bytes contents((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    Result<std::vector<Bytes>> certificates = cms::ParseCertificates(contents);
+    Result<std::vector<Bytes>> certificates = trust::ParseCertificates(contents);
     if (!certificates.ok()) {
       return Status::InvalidArgument("manufacturer_ca " + file + ": " +
                                      certificates.status().message());
@@ -135,8 +136,8 @@ Status AddSoftToken(http::Router& router, ServiceContext& context) {
   softtoken::SoftTokenOptions options;
   options.issuer = config.issuer;
   options.public_url = config.public_url;
-  if (options.public_url.empty() && !context.config.server.listeners.empty()) {
-    options.public_url = context.config.server.listeners.front().ToString();
+  if (options.public_url.empty()) {
+    options.public_url_source = [bound = context.bound_url] { return bound->Get(); };
   }
   options.otp_lifetime = config.otp_lifetime;
   options.otp_tries = config.otp_tries;
@@ -145,8 +146,8 @@ Status AddSoftToken(http::Router& router, ServiceContext& context) {
   options.max_pending = config.max_pending;
   TESSERA_ASSIGN_OR_RETURN(options.manufacturer_cas,
                            ReadManufacturerCas(context.config.manufacturer_cas));
-  auto service = std::make_shared<softtoken::SoftTokenService>(
-      context.database, std::move(ca), CountingOpener(context), options);
+  auto service = std::make_shared<softtoken::SoftTokenService>(context.database, std::move(ca),
+                                                               CountingOpener(context), options);
   if (context.maintenance != nullptr) {
     // Requests past their deadline deleted (nothing left behind), nonces
     // purged, X.509 soft certificates of revoked cards revoked.

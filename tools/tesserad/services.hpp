@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 
@@ -25,6 +26,22 @@
 
 namespace tessera::tesserad {
 
+class BoundUrl {
+ public:
+  void Set(std::string url) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    url_ = std::move(url);
+  }
+  std::string Get() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return url_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::string url_;
+};
+
 struct ServiceContext {
   std::shared_ptr<directory::Database> database;
   http::Metrics& metrics;  // CountHsmOperation for HSM calls
@@ -37,6 +54,11 @@ struct ServiceContext {
   // The one CaService of the process, made by the first service that needs
   // it (ca, cms): they share its caches and HSM sessions.
   std::shared_ptr<ca::CaService> ca_service;
+  // The first listener's URL as bound ("https://127.0.0.1:41234"), set by
+  // main once the server has bound its sockets; services that name their own
+  // URL in what they sign (softtoken) read it when they are not configured
+  // with one.
+  std::shared_ptr<BoundUrl> bound_url = std::make_shared<BoundUrl>();
 };
 
 using RegisterService = std::function<Status(http::Router&, ServiceContext&)>;
