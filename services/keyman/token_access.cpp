@@ -77,4 +77,22 @@ std::vector<TokenSummary> FindTokens(const runtime::Settings& settings,
   return found;
 }
 
+Result<TokenSummary> FindToken(const runtime::Settings& settings, std::uint32_t serial) {
+  const std::string suffix = " " + std::to_string(serial);
+  for (const auto& source : SourcesFor(settings)) {
+    for (const auto& reader : source->Scan()) {
+      if (!reader->Name().ends_with(suffix) || !reader->Card().present) continue;
+      Result<TokenSummary> summary = Summarize(reader);
+      if (summary.ok() && summary->serial == serial) return summary;
+    }
+  }
+  std::vector<std::string> problems;
+  for (TokenSummary& token : FindTokens(settings, &problems)) {
+    if (token.serial == serial) return std::move(token);
+  }
+  std::string detail;
+  for (const std::string& p : problems) detail += "; " + p;
+  return Status::NotFound("no reachable token with serial " + std::to_string(serial) + detail);
+}
+
 }  // namespace tessera::keyman

@@ -55,4 +55,13 @@ Result<TokenSummary> Summarize(const std::shared_ptr<host::Reader>& reader);
 std::vector<TokenSummary> FindTokens(const runtime::Settings& settings,
                                      std::vector<std::string>* problems);
 
+// The token with `serial`. A reader whose name ends in the serial (the
+// simulator names each socket so) is asked first and alone: selecting the
+// card manager on a token resets its PIV security status (ISO 7816-4
+// §7.1.1), so touching every token would log other programs out of theirs
+// (a browser holding the user's card, say). Only when no such reader holds
+// the token are the others asked, as FindTokens does. kNotFound otherwise,
+// with the problems met.
+Result<TokenSummary> FindToken(const runtime::Settings& settings, std::uint32_t serial);
+
 }  // namespace tessera::keyman

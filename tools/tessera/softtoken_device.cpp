@@ -45,26 +45,24 @@ Result<std::uint8_t> SlotReference(const std::string& slot) {
 
 Result<std::unique_ptr<DeviceToken>> DeviceToken::Open(const runtime::Settings& settings,
                                                        std::uint32_t serial) {
-  std::vector<std::string> problems;
-  for (keyman::TokenSummary& token : keyman::FindTokens(settings, &problems)) {
-    if (token.serial != serial) continue;
-    auto out = std::unique_ptr<DeviceToken>(new DeviceToken());
-    out->serial_ = serial;
-    Result<std::unique_ptr<host::Transport>> transport = token.reader->Connect();
-    if (!transport.ok())
-      return Prefixed("connecting to token " + std::to_string(serial), transport.status());
-    out->transport_ = std::move(*transport);
-    host::ApduChannel::Options options;
-    options.extended_length = out->transport_->SupportsExtendedLength();
-    out->channel_ = std::make_unique<host::ApduChannel>(*out->transport_, options);
-    out->piv_ = std::make_unique<host::PivClient>(*out->channel_);
-    Result<Bytes> selected = out->piv_->Select();
-    if (!selected.ok()) return Prefixed("selecting PIV", selected.status());
-    return out;
-  }
-  std::string detail;
-  for (const std::string& p : problems) detail += "; " + p;
-  return Status::NotFound("no reachable token with serial " + std::to_string(serial) + detail);
+  // FindToken asks the token's own reader first: selecting on every token
+  // would log a browser out of the user's card (token_access.hpp).
+  Result<keyman::TokenSummary> found = keyman::FindToken(settings, serial);
+  if (!found.ok()) return found.status();
+  keyman::TokenSummary& token = *found;
+  auto out = std::unique_ptr<DeviceToken>(new DeviceToken());
+  out->serial_ = serial;
+  Result<std::unique_ptr<host::Transport>> transport = token.reader->Connect();
+  if (!transport.ok())
+    return Prefixed("connecting to token " + std::to_string(serial), transport.status());
+  out->transport_ = std::move(*transport);
+  host::ApduChannel::Options options;
+  options.extended_length = out->transport_->SupportsExtendedLength();
+  out->channel_ = std::make_unique<host::ApduChannel>(*out->transport_, options);
+  out->piv_ = std::make_unique<host::PivClient>(*out->channel_);
+  Result<Bytes> selected = out->piv_->Select();
+  if (!selected.ok()) return Prefixed("selecting PIV", selected.status());
+  return out;
 }
 
 Result<DeviceKey> DeviceToken::EnsureKey(const std::string& slot, ByteView management_key) {

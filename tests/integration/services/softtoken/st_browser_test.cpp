@@ -35,14 +35,20 @@ class SoftTokenBrowserTest : public SoftTokenE2eTest {
     ASSERT_TRUE(module.ok()) << module.status().message();
     p11_ = std::move(module).value();
     FirefoxOptions options;
-    options.trusted_cas = {pki_.ca_cert};
+    // tesserad's TLS CA, and the root CA of the card's 9A certificate: Firefox
+    // offers a client certificate only when it can build its chain.
+    options.trusted_cas = {pki_.ca_cert, Path("root.pem")};
     p11_->AddTo(options);
     auto firefox = Firefox::Start(options);
     ASSERT_TRUE(firefox.ok()) << firefox.status().message();
     firefox_ = std::move(firefox).value();
     std::cout << "firefox started in " << firefox_->start_time().count() << " ms\n";
-    Status login = firefox_->LoginToken(std::to_string(card), ReadPin());
+    const std::string label = "Tessera PIV #" + std::to_string(card);
+    Status login = firefox_->LoginToken(label, ReadPin());
     ASSERT_TRUE(login.ok()) << login.message();
+    auto logged_in = firefox_->TokenLoggedIn(label);
+    ASSERT_TRUE(logged_in.ok()) << logged_in.status().message();
+    ASSERT_TRUE(*logged_in) << label;
   }
   std::string ReadPin() {
     std::string pin = ReadText(Path("pin"));
@@ -80,6 +86,14 @@ TEST_P(SoftTokenBrowserTest, TheUserConfirmsInFirefoxAndTheDeviceGetsTheSoftToke
   ASSERT_TRUE(loaded.ok()) << loaded.message();
   auto start = firefox_->PageSource();
   ASSERT_TRUE(start.ok());
+  if (start->find("No ID token") != std::string::npos) {
+    auto refused = firefox_->RefusedPinPrompts();
+    ADD_FAILURE() << "Firefox sent no client certificate; PIN prompts refused: "
+                  << (refused.ok() && !refused->empty() ? refused->front() : std::string("none"))
+                  << "\nFirefox log:\n"
+                  << firefox_->Log() << "\ntesserad:\n"
+                  << st_daemon_->Stderr();
+  }
   EXPECT_NE(start->find("One-time password"), std::string::npos) << *start;
   EXPECT_NE(start->find(user), std::string::npos) << "the card's subject names the user\n"
                                                   << *start;
