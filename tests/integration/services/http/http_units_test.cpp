@@ -361,7 +361,7 @@ TEST(TesseradConfig, ErrorsNameTheFileLineAndKey) {
             "t.conf:3: unknown key tls.kye");
   EXPECT_EQ(
       message("[nope]\n"),
-      "t.conf:1: unknown section [nope] (known: [tls], [limits], [ca], [cms], [registration])");
+      "t.conf:1: unknown section [nope] (known: [tls], [limits], [ca], [cms], [registration], [softtoken])");
   EXPECT_EQ(message("listen\n"), "t.conf:1: expected key = value");
   EXPECT_EQ(message("hsm = a\nhsm = b\n"), "t.conf:2: hsm: already set at t.conf:1");
   EXPECT_EQ(message("listen = http://127.0.0.1:1\nthreads = 0\n"),
