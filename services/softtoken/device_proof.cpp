@@ -2,9 +2,9 @@
 
 #include <openssl/evp.h>
 
-#include "common/crypto/hash.hpp"
 #include "common/ossl.hpp"
 #include "services/jose/jws.hpp"
+#include "services/softtoken/st_common.hpp"
 
 namespace tessera::softtoken {
 namespace {
@@ -25,8 +25,7 @@ Bytes RequestProofMessage(ByteView nonce, ByteView exporter, ByteView device_spk
   Bytes out = Start("request");
   out.insert(out.end(), nonce.begin(), nonce.end());
   out.insert(out.end(), exporter.begin(), exporter.end());
-  Result<Bytes> digest = crypto::DigestOnce(crypto::Hash::kSha256, device_spki);
-  const Bytes hash = digest.ok() ? *digest : Bytes(32, 0);
+  const Bytes hash = Sha256(device_spki);
   out.insert(out.end(), hash.begin(), hash.end());
   return out;
 }

@@ -4,8 +4,8 @@
 
 #include <cctype>
 
-#include "common/crypto/hash.hpp"
 #include "common/ossl.hpp"
+#include "services/softtoken/st_common.hpp"
 
 namespace tessera::softtoken {
 namespace {
@@ -20,11 +20,6 @@ void AppendWithLength(Bytes& out, ByteView data) {
   out.push_back(static_cast<std::uint8_t>(data.size() >> 8));
   out.push_back(static_cast<std::uint8_t>(data.size()));
   out.insert(out.end(), data.begin(), data.end());
-}
-
-Bytes Sha256(ByteView data) {
-  Result<Bytes> digest = crypto::DigestOnce(crypto::Hash::kSha256, data);
-  return digest.ok() ? *digest : Bytes(32, 0);  // SHA-256 does not fail
 }
 
 }  // namespace

@@ -9,7 +9,7 @@
 
 #include "hsm/agreement_key.hpp"
 #include "services/directory/stores/softtoken_store.hpp"
-#include "services/jose/jwk.hpp"
+#include "services/jose/jwt.hpp"
 #include "services/jose/sd_jwt.hpp"
 #include "services/softtoken/id_token.hpp"
 
@@ -24,17 +24,7 @@ std::string Attribute(const Attributes& attributes, const char* name) {
 }
 
 std::string Pem(ByteView der) {
-  static constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string b64;
-  for (std::size_t i = 0; i < der.size(); i += 3) {
-    const std::uint32_t n = (std::uint32_t{der[i]} << 16) |
-                            (i + 1 < der.size() ? std::uint32_t{der[i + 1]} << 8 : 0) |
-                            (i + 2 < der.size() ? std::uint32_t{der[i + 2]} : 0);
-    b64 += kB64[(n >> 18) & 63];
-    b64 += kB64[(n >> 12) & 63];
-    b64 += i + 1 < der.size() ? kB64[(n >> 6) & 63] : '=';
-    b64 += i + 2 < der.size() ? kB64[n & 63] : '=';
-  }
+  const std::string b64 = jose::Base64Encode(der);
   std::string out = "-----BEGIN CERTIFICATE-----\n";
   for (std::size_t i = 0; i < b64.size(); i += 64) out += b64.substr(i, 64) + "\n";
   return out + "-----END CERTIFICATE-----\n";

@@ -7,20 +7,12 @@
 #include "services/http/form.hpp"
 #include "services/http/problem.hpp"
 #include "services/softtoken/st_page_html.hpp"
+#include "services/softtoken/st_request.hpp"
 
 namespace tessera::softtoken {
 namespace {
 
 constexpr std::string_view kForm = "application/x-www-form-urlencoded";
-
-Caller CallerOf(const http::Request& request) {
-  return Caller{"http:" + request.remote, request.request_id};
-}
-
-IdCaller IdCallerOf(const http::Request& request) {
-  return IdCaller{Bytes(request.client_certificate.begin(), request.client_certificate.end()),
-                  Bytes(request.tls_exporter.begin(), request.tls_exporter.end())};
-}
 
 std::string Words(const Status& status) {
   if (!http::ProblemFor(status).show_detail) {

@@ -6,24 +6,12 @@
 #include "services/http/problem.hpp"
 #include "services/jose/jws.hpp"
 #include "services/softtoken/st_page.hpp"
+#include "services/softtoken/st_request.hpp"
 
 namespace tessera::softtoken {
 namespace {
 
 using nlohmann::json;
-
-Caller CallerOf(const http::Request& request) {
-  return Caller{"http:" + request.remote, request.request_id};
-}
-
-IdCaller IdCallerOf(const http::Request& request) {
-  return IdCaller{Bytes(request.client_certificate.begin(), request.client_certificate.end()),
-                  Bytes(request.tls_exporter.begin(), request.tls_exporter.end())};
-}
-
-Bytes ExporterOf(const http::Request& request) {
-  return Bytes(request.tls_exporter.begin(), request.tls_exporter.end());
-}
 
 Result<Bytes> Binary(http::JsonObject& o, std::string_view name, std::size_t max) {
   TESSERA_ASSIGN_OR_RETURN(std::string text, o.String(name));
