@@ -7,6 +7,12 @@
 #include "services/softtoken/st_common.hpp"
 
 namespace tessera::softtoken {
+namespace {
+
+// Who the audit log names for what maintenance changes.
+Caller Maintenance() { return Caller{"tesserad:softtoken", ""}; }
+
+}  // namespace
 
 SoftTokenService::SoftTokenService(std::shared_ptr<directory::Database> db,
                                    std::shared_ptr<ca::CaService> ca, ca::HsmOpener opener,
@@ -137,7 +143,9 @@ Result<MaintenanceReport> SoftTokenService::Maintain() {
   TESSERA_RETURN_IF_ERROR(db_->Transact([&](directory::SqlTransaction& tx) -> Status {
     TESSERA_ASSIGN_OR_RETURN(report.requests_expired, directory::ExpireStRequests(tx, now));
     TESSERA_ASSIGN_OR_RETURN(report.nonces_purged, directory::PurgeStNonces(tx, now));
-    return Status::Ok();
+    if (report.requests_expired == 0) return Status::Ok();
+    return AuditIn(tx, Maintenance(), "softtoken.expire", "softtoken/request",
+                   nlohmann::json{{"requests_deleted", report.requests_expired}}.dump(), now);
   }));
   // The X.509 form's status is the CA's CRL: a soft certificate whose card
   // was revoked or unbound is revoked at the CA (cessationOfOperation).
@@ -153,11 +161,17 @@ Result<MaintenanceReport> SoftTokenService::Maintain() {
     revoke.serial = *token.cert_serial;
     revoke.reason = 5;  // cessationOfOperation (RFC 5280 §5.3.1)
     Result<directory::RevocationRecord> done =
-        ca_->Revoke(revoke, ca::Actor{"tesserad:softtoken", ""});
+        ca_->Revoke(revoke, ca::Actor{Maintenance().name, ""});
     if (!done.ok() && done.status().code() != Code::kAlreadyExists) return done.status();
-    TESSERA_RETURN_IF_ERROR(db_->Transact([&](directory::SqlTransaction& tx) -> Status {
-      return directory::RevokeStToken(tx, token.id, now);
-    }));
+    Status recorded = db_->Transact([&](directory::SqlTransaction& tx) -> Status {
+      TESSERA_RETURN_IF_ERROR(directory::RevokeStToken(tx, token.id, now));
+      return AuditIn(tx, Maintenance(), "softtoken.revoke", TokenObject(token.id),
+                     nlohmann::json{{"card", token.card_serial},
+                                    {"certificate_serial", ToHex(*token.cert_serial)}}
+                         .dump(),
+                     now);
+    });
+    if (!recorded.ok()) return recorded;
     ++report.certificates_revoked;
   }
   return report;
