@@ -31,7 +31,7 @@ enum class HttpFault : int {
   kOverloaded = 7,            // 503: too many connections, or the server is stopping
   kSessionRequired = 8,       // 401: no live session for the request (registration gateway)
   kBadGateway = 9,            // 502: the upstream the request is forwarded to did not answer
-  kGone = 10,                 // 410: the thing asked for existed and is over for good (an expired request)
+  kGone = 10,  // 410: the thing asked for existed and is over for good (an expired request)
 };
 
 Status Fault(HttpFault fault, std::string message);

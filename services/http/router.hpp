@@ -41,7 +41,7 @@ struct Request {
   // of this TLS connection, and nobody else, know; empty without TLS. A
   // client signs it to bind a proof to the connection (channel binding).
   std::string tls_exporter;
-  std::string remote;              // "127.0.0.1:5555", "unix"
+  std::string remote;  // "127.0.0.1:5555", "unix"
 
   // The first header named `name` (lower-case), if any.
   std::optional<std::string_view> Header(std::string_view name) const;

@@ -321,8 +321,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   wire.prepare_payload();
 
   world.Reset();
-  CheckAnswer(
-      world.dispatcher.Handle(std::move(wire), http::ConnectionInfo{"127.0.0.1:1", "", ""}, true),
-      target);
+  CheckAnswer(world.dispatcher.Handle(std::move(wire),
+                                      http::ConnectionInfo{"127.0.0.1:1", "", "", ""}, true),
+              target);
   return 0;
 }

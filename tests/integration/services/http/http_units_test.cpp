@@ -359,9 +359,9 @@ TEST(TesseradConfig, ErrorsNameTheFileLineAndKey) {
   };
   EXPECT_EQ(message("listen = http://127.0.0.1:1\n[tls]\nkye = x\n"),
             "t.conf:3: unknown key tls.kye");
-  EXPECT_EQ(
-      message("[nope]\n"),
-      "t.conf:1: unknown section [nope] (known: [tls], [limits], [ca], [cms], [registration], [softtoken])");
+  EXPECT_EQ(message("[nope]\n"),
+            "t.conf:1: unknown section [nope] (known: [tls], [limits], [ca], [cms], "
+            "[registration], [softtoken])");
   EXPECT_EQ(message("listen\n"), "t.conf:1: expected key = value");
   EXPECT_EQ(message("hsm = a\nhsm = b\n"), "t.conf:2: hsm: already set at t.conf:1");
   EXPECT_EQ(message("listen = http://127.0.0.1:1\nthreads = 0\n"),
