@@ -1,5 +1,7 @@
-// PostgresServer: a real PostgreSQL server for tests, made with initdb and
-// run with pg_ctl (/usr/lib/postgresql/15/bin) in a temporary directory.
+// PostgresServer: a real PostgreSQL server for tests, run with pg_ctl
+// (/usr/lib/postgresql/15/bin) in a temporary directory, on a copy of a
+// cluster initdb made once per machine and user
+// (/tmp/tessera-pg-template-<uid>-15; delete it to have it made again).
 //
 // It listens only on a UNIX socket in that directory (listen_addresses is
 // empty), trusts local connections as the superuser "postgres", and runs
