@@ -27,7 +27,8 @@ namespace {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-constexpr int kLongPollSeconds = 25;
+// One HTTP exchange (the service answers each at once; the HSM may queue).
+constexpr int kRequestTimeoutSeconds = 30;
 
 struct RequestArgs {
   std::string server, ca_file, slot = "9e", deliver = "both", format = "sd-jwt-vc", out, pin_file,
@@ -136,10 +137,9 @@ Status Poll(const RequestArgs& a, HttpsClient& http, Device& d, const std::strin
       return Status::Unavailable("no confirmation within " + std::to_string(a.timeout) +
                                  " s; the request expires on the service");
     }
-    const int wait = static_cast<int>(std::min<std::int64_t>(left, kLongPollSeconds));
     const Clock::time_point sent = Clock::now();
     Result<json> answer = http.JsonBound(
-        "POST", "/softtoken/v1/requests/" + id + "/poll?wait=" + std::to_string(wait),
+        "POST", "/softtoken/v1/requests/" + id + "/poll",
         [&](ByteView exporter) -> Result<json> {
           TESSERA_ASSIGN_OR_RETURN(Bytes message, PollMessage(id, exporter));
           TESSERA_ASSIGN_OR_RETURN(Bytes signature, d.token->SignEs256(a.slot, message));
@@ -169,8 +169,8 @@ Status Poll(const RequestArgs& a, HttpsClient& http, Device& d, const std::strin
       return Status::Ok();
     }
     if (state != "pending" && state != "matched") return FinalState(state);
-    // A service that answers at once (no long poll) is asked again no
-    // sooner than its poll_after.
+    // The service answers a poll at once: it is asked again no sooner than
+    // its poll_after.
     const auto elapsed = Clock::now() - sent;
     if (elapsed < std::chrono::seconds(poll_after)) {
       std::this_thread::sleep_for(std::chrono::seconds(poll_after) - elapsed);
@@ -185,8 +185,7 @@ Status Run(Context& ctx, const RequestArgs& a) {
   HttpsClientOptions options;
   options.base_url = a.server;
   options.ca_file = a.ca_file;
-  // Above the long poll's wait, so a poll's answer is waited for.
-  options.timeout_seconds = kLongPollSeconds + 15;
+  options.timeout_seconds = kRequestTimeoutSeconds;
   TESSERA_ASSIGN_OR_RETURN(HttpsClient http, HttpsClient::Connect(options));
   TESSERA_ASSIGN_OR_RETURN(json created, SendRequest(a, http, device));
   TESSERA_ASSIGN_OR_RETURN(std::string id, StringMember(created, "request", "the request"));

@@ -4,6 +4,7 @@
 tessera_add_gtest(st_e2e_test
   SOURCES
     services/softtoken/st_e2e_test.cpp
+    services/softtoken/st_e2e_slow_test.cpp
     services/softtoken/st_e2e_fixture.cpp
     services/softtoken/cli_process.cpp
     services/cms/cms_fixture.cpp

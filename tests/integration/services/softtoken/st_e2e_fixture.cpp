@@ -41,7 +41,8 @@ void SoftTokenE2eTest::SetUp() {
   for (std::size_t i = 0; i + 1 < args.size(); ++i) {
     if (args[i] == "--services") args[i + 1] = "ca,cms,softtoken";
   }
-  args.insert(args.end(), {"--softtoken-status-ttl", "1s"});
+  // A 3 s read timeout, so the slow-client test sees its clients closed soon.
+  args.insert(args.end(), {"--softtoken-status-ttl", "1s", "--limits-read-timeout", "3s"});
   daemons_.emplace_back(args, dir_ / "tesserad-st");
   st_daemon_ = &daemons_.back();
   ASSERT_TRUE(st_daemon_->WaitListening(2)) << st_daemon_->Stderr();

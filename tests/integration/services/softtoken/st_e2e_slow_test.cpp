@@ -1,0 +1,157 @@
+// Seed 002's "a slow client on either channel": the soft-token daemon of the
+// end-to-end world (read timeout 3 s) with two slow clients on its listener
+// while a whole issuance goes through beside them:
+//   - one that never finishes its TLS handshake (half a ClientHello, then a
+//     byte a second), as either channel's client looks before TLS;
+//   - one that finishes the handshake and then sends the device's request
+//     (POST /softtoken/v1/requests) a byte a second.
+// Both are closed by the read timeout; the issuance is not held up and leaves
+// no request of theirs behind. On SQLite and PostgreSQL.
+#include <fcntl.h>
+#include <openssl/ssl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "tests/integration/services/http/tesserad_process.hpp"
+#include "tests/integration/services/softtoken/st_e2e_fixture.hpp"
+
+namespace tessera::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using Clock = std::chrono::steady_clock;
+
+struct SslCtxFree {
+  void operator()(SSL_CTX* c) const { SSL_CTX_free(c); }
+};
+struct SslFree {
+  void operator()(SSL* s) const { SSL_free(s); }
+};
+
+// A slow client: a connection and how it sends its next byte.
+struct SlowClient {
+  UniqueFd fd;
+  std::unique_ptr<SSL, SslFree> ssl;  // null: bytes go straight to the socket
+  std::string rest;                   // what it has yet to send, a byte at a time
+  Clock::time_point closed_at{};
+
+  bool Closed() {
+    pollfd p{fd.get(), POLLIN, 0};
+    if (::poll(&p, 1, 0) <= 0) return false;
+    char buffer[512];
+    if (ssl == nullptr) return ::recv(fd.get(), buffer, sizeof buffer, MSG_DONTWAIT) <= 0;
+    // An answer may come before the close: read until there is nothing.
+    for (;;) {
+      const int n = SSL_read(ssl.get(), buffer, sizeof buffer);
+      if (n <= 0) return SSL_get_error(ssl.get(), n) != SSL_ERROR_WANT_READ;
+      if (::poll(&p, 1, 0) <= 0) return false;
+    }
+  }
+  void SendOne() {
+    if (rest.empty()) return;
+    const char byte = rest.front();
+    rest.erase(0, 1);
+    if (ssl == nullptr) {
+      (void)::send(fd.get(), &byte, 1, MSG_NOSIGNAL);
+    } else {
+      (void)SSL_write(ssl.get(), &byte, 1);
+    }
+  }
+};
+
+class SoftTokenSlowTest : public SoftTokenE2eTest {};
+
+TEST_P(SoftTokenSlowTest, SlowClientsOnEitherChannelAreClosedAndHoldUpNoIssuance) {
+  ::signal(SIGPIPE, SIG_IGN);  // SSL_write to a socket the daemon closed
+  const int port = st_daemon_->PortOf("https://");
+
+  // Half a TLS 1.2 record header and ClientHello, then a byte a second.
+  SlowClient handshake{ConnectTcp(port), nullptr,
+                       std::string("\x16\x03\x01\x00\xc8\x01\x00\x00", 8)};
+  handshake.rest.append(64, '\0');
+  ASSERT_TRUE(handshake.fd.valid());
+  handshake.SendOne();
+  handshake.SendOne();
+
+  std::unique_ptr<SSL_CTX, SslCtxFree> ctx(SSL_CTX_new(TLS_client_method()));
+  ASSERT_NE(ctx, nullptr);
+  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);  // only the timing is under test
+  SlowClient request{ConnectTcp(port), nullptr,
+                     "POST /softtoken/v1/requests HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     "Content-Type: application/json\r\nContent-Length: 400\r\n\r\n{\"device\":"};
+  ASSERT_TRUE(request.fd.valid());
+  request.ssl.reset(SSL_new(ctx.get()));
+  ASSERT_NE(request.ssl, nullptr);
+  SSL_set_fd(request.ssl.get(), request.fd.get());
+  ASSERT_EQ(SSL_connect(request.ssl.get()), 1) << "the daemon refused a plain TLS client";
+  // From here the client never blocks: Closed() reads what has come (the
+  // server's session tickets, an answer) without waiting for more.
+  ASSERT_EQ(::fcntl(request.fd.get(), F_SETFL, ::fcntl(request.fd.get(), F_GETFL) | O_NONBLOCK), 0);
+  const Clock::time_point start = Clock::now();
+
+  std::atomic<bool> stop{false};
+  std::thread dribble([&] {
+    SlowClient* clients[] = {&handshake, &request};
+    while (!stop.load()) {
+      for (SlowClient* c : clients) {
+        if (c->closed_at != Clock::time_point{}) continue;
+        if (c->Closed()) {
+          c->closed_at = Clock::now();
+        } else {
+          c->SendOne();
+        }
+      }
+      if (handshake.closed_at != Clock::time_point{} && request.closed_at != Clock::time_point{}) {
+        return;
+      }
+      std::this_thread::sleep_for(milliseconds(250));
+    }
+  });
+
+  // A whole issuance beside them: a card, a device, both channels by the CLI.
+  std::string user;
+  const std::uint32_t card = IssueIdToken("sally", "Sally Example", &user);
+  const std::uint32_t device = TakeTokens(1).at(0);
+  auto device_side = StartRequest(device, {"--deliver", "device", "--out", Path("slow.sdjwt")});
+  std::optional<std::string> otp = device_side->WaitForLine("otp: ", seconds(60));
+  std::vector<std::string> confirm = {
+      "softtoken",          "confirm", "--id-token", std::to_string(card), "--otp",
+      otp.value_or("none"), "--yes",   "--pin-file", Path("pin")};
+  for (const std::string& a : StServer()) confirm.push_back(a);
+  ToolResult confirmed = Cli(confirm);
+  const int device_exit = device_side->Wait(seconds(60));
+
+  // Both slow clients are closed within the read timeout and a margin.
+  for (int i = 0; i < 200 && (handshake.closed_at == Clock::time_point{} ||
+                              request.closed_at == Clock::time_point{});
+       ++i) {
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  stop = true;
+  dribble.join();
+
+  ASSERT_TRUE(otp.has_value()) << device_side->Stderr();
+  EXPECT_EQ(confirmed.exit_code, 0) << confirmed.Describe();
+  EXPECT_EQ(device_exit, 0) << device_side->Stdout() << device_side->Stderr();
+  std::error_code ec;
+  EXPECT_GT(std::filesystem::file_size(Path("slow.sdjwt"), ec), 0u) << ec.message();
+  for (const SlowClient* c : {&handshake, &request}) {
+    ASSERT_NE(c->closed_at, Clock::time_point{}) << "a slow client is still open after 20 s";
+    EXPECT_LT(c->closed_at - start, seconds(15));
+    EXPECT_GE(c->closed_at - start, milliseconds(2500));  // not before the read timeout
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SoftTokenSlowTest,
+                         ::testing::Values(CmsBackend::kSqlite, CmsBackend::kPostgresql),
+                         [](const auto& test_param) { return CmsBackendName(test_param.param); });
+
+}  // namespace
+}  // namespace tessera::testing
