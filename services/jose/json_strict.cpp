@@ -7,7 +7,9 @@
 
 namespace tessera::jose {
 
+namespace {
 using Json = nlohmann::json;
+}  // namespace
 
 Result<Json> ParseJsonStrict(std::string_view text, std::string_view what) {
   std::vector<std::set<std::string>> open_objects;

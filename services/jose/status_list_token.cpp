@@ -6,7 +6,9 @@
 
 namespace tessera::jose {
 
+namespace {
 using Json = nlohmann::json;
+}  // namespace
 
 Result<std::string> SignStatusListToken(const StatusListClaims& claims,
                                         const std::vector<Bytes>& x5c, const JwsSigner& signer) {

@@ -66,7 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // or fast client would send them.
   const std::size_t chunk = (data[0] % 32) + 1;
   std::string_view input(reinterpret_cast<const char*>(data + 1), size - 1);
-  const http::ConnectionInfo info{"127.0.0.1:1", (data[0] & 0x80) != 0 ? "CN=fuzz" : "", ""};
+  const http::ConnectionInfo info{"127.0.0.1:1", (data[0] & 0x80) != 0 ? "CN=fuzz" : "", "", ""};
   std::string pending;
   for (int requests = 0; requests < 16; ++requests) {
     http::RequestParser parser;

@@ -80,7 +80,7 @@ void Copy(Context& ctx, const std::string& from_url, const std::string& to_url) 
   }
 }
 
-void Status(Context& ctx, const std::string& flag) {
+void ShowStatus(Context& ctx, const std::string& flag) {
   auto url = ResolveUrl(ctx, flag);
   if (!url) return;
   DatabaseOptions options = AsItIs();
@@ -114,7 +114,7 @@ void AddDirectoryCommands(CLI::App& app, Context& ctx) {
   CLI::App* status = group->add_subcommand(
       "status", "The directory's URL, schema version and rows per table; changes nothing");
   AddDirectoryOption(*status, *url);
-  status->callback([&ctx, url] { Status(ctx, *url); });
+  status->callback([&ctx, url] { ShowStatus(ctx, *url); });
 
   auto from = std::make_shared<std::string>();
   auto to = std::make_shared<std::string>();
