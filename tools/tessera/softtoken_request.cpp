@@ -139,8 +139,7 @@ Status Poll(const RequestArgs& a, HttpsClient& http, Device& d, const std::strin
     }
     const Clock::time_point sent = Clock::now();
     Result<json> answer = http.JsonBound(
-        "POST", "/softtoken/v1/requests/" + id + "/poll",
-        [&](ByteView exporter) -> Result<json> {
+        "POST", "/softtoken/v1/requests/" + id + "/poll", [&](ByteView exporter) -> Result<json> {
           TESSERA_ASSIGN_OR_RETURN(Bytes message, PollMessage(id, exporter));
           TESSERA_ASSIGN_OR_RETURN(Bytes signature, d.token->SignEs256(a.slot, message));
           return json{{"signature", jose::Base64UrlEncode(signature)}};
