@@ -48,6 +48,7 @@ Result<Json> IssuerPayload(const SdJwtClaims& plain, const std::vector<Disclosur
   if (plain.status) payload["status"] = sd_jwt_rules::StatusClaim(*plain.status);
   // RFC 9901 §4.2.4.1: the digests sorted, so their order tells nothing.
   std::vector<std::string> digests;
+  digests.reserve(disclosures.size());
   for (const Disclosure& d : disclosures) digests.push_back(d.digest);
   std::sort(digests.begin(), digests.end());
   if (!digests.empty()) payload["_sd"] = digests;

@@ -152,8 +152,8 @@ std::string Build() {
 }  // namespace
 
 const std::string& OpenApiDocument() {
-  static const std::string document = Build();
-  return document;
+  static const std::string kDocument = Build();
+  return kDocument;
 }
 
 }  // namespace tessera::softtoken

@@ -134,7 +134,7 @@ std::string HtmlEscape(std::string_view text) {
   return out;
 }
 
-void AddSoftTokenPage(http::Router& router, std::shared_ptr<SoftTokenService> service) {
+void AddSoftTokenPage(http::Router& router, const std::shared_ptr<SoftTokenService>& service) {
   auto bind = [service](Result<http::Response> (*fn)(SoftTokenService&, const http::Request&)) {
     return [service, fn](const http::Request& request) { return fn(*service, request); };
   };

@@ -16,7 +16,7 @@
 
 namespace tessera::softtoken {
 
-void AddSoftTokenPage(http::Router& router, std::shared_ptr<SoftTokenService> service);
+void AddSoftTokenPage(http::Router& router, const std::shared_ptr<SoftTokenService>& service);
 
 // & < > " ' as character references (HTML Living Standard §13.1.4 text and
 // attribute values).

@@ -12,11 +12,11 @@ constexpr std::string_view kCsp =
     "frame-ancestors 'none'; base-uri 'none'";
 
 std::string UtcTime(std::int64_t t) {
-  const std::time_t time = static_cast<std::time_t>(t);
+  const auto time = static_cast<std::time_t>(t);
   std::tm tm{};
   if (gmtime_r(&time, &tm) == nullptr) return std::to_string(t);
   char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &tm);
+  (void)std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &tm);
   return text;
 }
 
@@ -113,7 +113,7 @@ std::string ErrorBody(std::string_view message) {
 }
 
 const std::string& StyleSheet() {
-  static const std::string css =
+  static const std::string kCss =
       R"(:root { color-scheme: light dark; font-family: system-ui, sans-serif; }
 body { margin: 0; line-height: 1.5; }
 header { padding: 0.5rem 1rem; background: #1f3a5f; color: #fff; }
@@ -137,7 +137,7 @@ button:focus-visible, a:focus-visible, input:focus-visible { outline: 3px solid 
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
 dt { font-weight: 600; } dd { margin: 0; overflow-wrap: anywhere; }
 )";
-  return css;
+  return kCss;
 }
 
 }  // namespace tessera::softtoken::page

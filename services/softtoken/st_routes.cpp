@@ -192,7 +192,7 @@ Result<http::Response> GetIssuer(SoftTokenService& service, const http::Request&
 
 }  // namespace
 
-void AddSoftTokenRoutes(http::Router& router, std::shared_ptr<SoftTokenService> service) {
+void AddSoftTokenRoutes(http::Router& router, const std::shared_ptr<SoftTokenService>& service) {
   auto bind = [service](Result<http::Response> (*fn)(SoftTokenService&, const http::Request&)) {
     return [service, fn](const http::Request& request) { return fn(*service, request); };
   };

@@ -15,7 +15,7 @@
 
 namespace tessera::softtoken {
 
-void AddSoftTokenRoutes(http::Router& router, std::shared_ptr<SoftTokenService> service);
+void AddSoftTokenRoutes(http::Router& router, const std::shared_ptr<SoftTokenService>& service);
 
 // The OpenAPI 3.0 document served at /softtoken/v1/openapi.json.
 const std::string& OpenApiDocument();

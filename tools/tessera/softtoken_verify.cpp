@@ -171,7 +171,7 @@ Status Run(const VerifyArgs& a) {
     text.pop_back();
   }
   Report report(a.json);
-  const Status s =
+  Status s =
       text.rfind("-----BEGIN", 0) == 0 ? VerifyX509(a, text, report) : VerifySdJwt(a, text, report);
   report.Finish();
   return s;
