@@ -6,7 +6,9 @@
 //   - one that finishes the handshake and then sends the device's request
 //     (POST /softtoken/v1/requests) a byte a second.
 // Both are closed by the read timeout; the issuance is not held up and leaves
-// no request of theirs behind. On SQLite and PostgreSQL.
+// no request of theirs behind. Then oversized fields and bodies: each a 400
+// or 413 problem naming the field, and no request made. On SQLite and
+// PostgreSQL.
 #include <fcntl.h>
 #include <openssl/ssl.h>
 #include <poll.h>
@@ -16,10 +18,12 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "tests/integration/services/http/tesserad_process.hpp"
 #include "tests/integration/services/softtoken/st_e2e_fixture.hpp"
+#include "tools/tessera/client/https_client.hpp"
 
 namespace tessera::testing {
 namespace {
@@ -147,6 +151,54 @@ TEST_P(SoftTokenSlowTest, SlowClientsOnEitherChannelAreClosedAndHoldUpNoIssuance
     EXPECT_LT(c->closed_at - start, seconds(15));
     EXPECT_GE(c->closed_at - start, milliseconds(2500));  // not before the read timeout
   }
+}
+
+// Fields over their bounds (a nonce over 64 bytes, a device key over 1 KiB, an attestation over
+// 8 KiB, a password over 64 characters) are 400 naming the field; a body
+// over the 1 MiB limit is 413. None makes a request or spends a try.
+TEST_P(SoftTokenSlowTest, OversizedFieldsAndBodiesAreRefusedAndMakeNothing) {
+  std::string ca_file;
+  const std::vector<std::string> server = StServer();
+  for (std::size_t i = 0; i + 1 < server.size(); ++i) {
+    if (server[i] == "--ca-file") ca_file = server[i + 1];
+  }
+  cli::HttpsClientOptions options;
+  options.base_url = BaseUrl();
+  options.ca_file = ca_file;
+  Result<cli::HttpsClient> client = cli::HttpsClient::Connect(options);
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  Result<nlohmann::json> challenge = client->Json("POST", "/softtoken/v1/challenges");
+  ASSERT_TRUE(challenge.ok()) << challenge.status().ToString();
+  const std::string nonce = challenge->value("nonce", "");
+  const std::string big(12000, 'A');
+  const nlohmann::json fields = {{"nonce", nonce},        {"serial", 1},
+                                 {"slot", "9e"},          {"device_key", "AAAA"},
+                                 {"attestation", "AAAA"}, {"attestation_ca", "AAAA"},
+                                 {"signature", "AAAA"}};
+  for (const std::string name :
+       {"nonce", "device_key", "attestation", "attestation_ca", "signature"}) {
+    nlohmann::json body = fields;
+    body[name] = big;
+    Result<cli::HttpResponse> answer =
+        client->Send("POST", "/softtoken/v1/requests", "application/json", body.dump());
+    ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+    EXPECT_EQ(answer->status, 400) << name << ": " << answer->body;
+    EXPECT_NE(answer->body.find("body." + name), std::string::npos) << answer->body;
+  }
+  nlohmann::json otp = {{"otp", big.substr(0, 65)}};
+  Result<cli::HttpResponse> long_otp =
+      client->Send("POST", "/softtoken/v1/confirm", "application/json", otp.dump());
+  ASSERT_TRUE(long_otp.ok()) << long_otp.status().ToString();
+  EXPECT_GE(long_otp->status, 400) << long_otp->body;  // 400, or 401 before it without a card
+  EXPECT_LT(long_otp->status, 500) << long_otp->body;
+  const std::string huge = R"({"challenge":")" + std::string(1024 * 1024 + 16, 'A') + R"("})";
+  Result<cli::HttpResponse> too_big =
+      client->Send("POST", "/softtoken/v1/requests", "application/json", huge);
+  if (too_big.ok()) {  // else the daemon closed the connection as it answered, which is also right
+    EXPECT_EQ(too_big->status, 413) << too_big->body.substr(0, 300);
+  }
+  EXPECT_EQ(AuditCount("softtoken.request"), 0);
+  EXPECT_EQ(AuditCount("softtoken.confirm"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SoftTokenSlowTest,
