@@ -12,11 +12,11 @@
 #include <fcntl.h>
 #include <openssl/ssl.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -73,7 +73,7 @@ struct SlowClient {
 class SoftTokenSlowTest : public SoftTokenE2eTest {};
 
 TEST_P(SoftTokenSlowTest, SlowClientsOnEitherChannelAreClosedAndHoldUpNoIssuance) {
-  ::signal(SIGPIPE, SIG_IGN);  // SSL_write to a socket the daemon closed
+  (void)std::signal(SIGPIPE, SIG_IGN);  // SSL_write to a socket the daemon closed
   const int port = st_daemon_->PortOf("https://");
 
   // Half a TLS 1.2 record header and ClientHello, then a byte a second.
