@@ -55,6 +55,10 @@ Result<nlohmann::json> ParseJson(std::string_view text) {
   } catch (const nlohmann::json::parse_error& e) {
     return Status::InvalidArgument("body: not JSON: syntax error at byte " +
                                    std::to_string(e.byte));
+  } catch (const nlohmann::json::exception&) {
+    // out_of_range 406: a number such as 1e400 that no double holds (RFC 8259
+    // §6 lets a parser set such limits).
+    return Status::InvalidArgument("body: a number is out of range");
   }
 }
 
