@@ -5,6 +5,8 @@
 #include <atomic>
 #include <mutex>
 #include <new>
+#include <string>
+#include <vector>
 
 #include "pkcs11/api/rv_map.hpp"
 #include "pkcs11/core/log/log.hpp"
@@ -84,10 +86,12 @@ CK_RV InitializeLibrary(CK_VOID_PTR init_args) {
   if (g_library != nullptr) return CKR_CRYPTOKI_ALREADY_INITIALIZED;
   log::ConfigureFromEnvironment();
   ChooseMutexes(init_args);
-  auto config = ModuleConfig::Load();
-  // A configuration the module cannot read is not the caller's argument.
-  if (!config.ok()) return CKR_GENERAL_ERROR;
-  auto library = std::make_shared<Module>(*config);
+  std::vector<std::string> problems;
+  const ModuleConfig config = ModuleConfig::Load(problems);
+  // A broken configuration must not fail the application: say what was
+  // ignored, always on stderr (as a bad TESSERA_LOG is), and in the log.
+  for (const std::string& problem : problems) log::Notice(problem);
+  auto library = std::make_shared<Module>(config);
   library->slots().Refresh();
   log::Log(log::Level::kInfo, "C_Initialize: ", library->slots().Ids(false).size(), " slot(s)");
   g_library = std::move(library);

@@ -64,35 +64,49 @@ Result<ModuleConfig> ModuleConfig::Parse(const std::string& text, const std::str
 
 namespace {
 
-// The file, then the environment over it (the environment wins, as for the
-// tessera CLI's settings).
-Status ApplyEnvironment(ModuleConfig& config) {
+// The environment over the file (the environment wins, as for the tessera
+// CLI's settings). A bad variable is skipped alone.
+void ApplyEnvironment(ModuleConfig& config, std::vector<std::string>& problems) {
   if (const char* dir = Env("TESSERA_SIM_DIR")) config.sim_run_dir = dir;
+  auto keep = [&problems](const Status& status) {
+    if (!status.ok()) problems.push_back(status.message() + "; the variable is ignored");
+  };
   if (const char* transports = Env("TESSERA_TRANSPORTS")) {
-    TESSERA_RETURN_IF_ERROR(ParseTransports(transports, "TESSERA_TRANSPORTS: ", config));
+    ModuleConfig trial = config;
+    const Status status = ParseTransports(transports, "TESSERA_TRANSPORTS: ", trial);
+    keep(status);
+    if (status.ok()) config = trial;
   }
   if (const char* timeout = Env("TESSERA_USB_TIMEOUT_MS")) {
-    TESSERA_RETURN_IF_ERROR(ParseTimeout(timeout, "TESSERA_USB_TIMEOUT_MS: ", config));
+    ModuleConfig trial = config;
+    const Status status = ParseTimeout(timeout, "TESSERA_USB_TIMEOUT_MS: ", trial);
+    keep(status);
+    if (status.ok()) config = trial;
   }
-  return Status::Ok();
 }
 
 }  // namespace
 
-Result<ModuleConfig> ModuleConfig::Load() {
-  ModuleConfig config;
-  config.sim_run_dir = simsock::DefaultRunDir();
+ModuleConfig ModuleConfig::Load(std::vector<std::string>& problems) {
+  ModuleConfig defaults;
+  defaults.sim_run_dir = simsock::DefaultRunDir();
+  ModuleConfig config = defaults;
   const char* explicit_path = Env("TESSERA_CONF");
   const std::string path = explicit_path != nullptr ? explicit_path : kDefaultConfigPath;
   std::ifstream file(path);
   if (file) {
     std::stringstream text;
     text << file.rdbuf();
-    TESSERA_ASSIGN_OR_RETURN(config, Parse(text.str(), path, std::move(config)));
+    auto parsed = Parse(text.str(), path, defaults);
+    if (parsed.ok()) {
+      config = *std::move(parsed);
+    } else {
+      problems.push_back(parsed.status().message() + "; the file is ignored");
+    }
   } else if (explicit_path != nullptr) {
-    return Status::NotFound("TESSERA_CONF: cannot read " + path);
+    problems.push_back("TESSERA_CONF: cannot read " + path + "; running on the defaults");
   }
-  TESSERA_RETURN_IF_ERROR(ApplyEnvironment(config));
+  ApplyEnvironment(config, problems);
   return config;
 }
 

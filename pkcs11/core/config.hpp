@@ -12,12 +12,19 @@
 // File syntax: common/config_lines.hpp. Known keys: sim.run_dir, transports
 // (a comma-separated list of pcsc, usb and sim; all three by default) and
 // usb.timeout_ms. Unknown keys are an error, so typos do not pass silently.
-// A value type, immutable once loaded.
+//
+// Load() never fails: the module must not take down the application that
+// loaded it over a typo. A file with an error (or one $TESSERA_CONF names
+// that cannot be read) is ignored as a whole, and a bad variable alone; each
+// such problem is returned, naming the file and line or the variable, for
+// C_Initialize to report on stderr and in the log. The rest runs on the
+// defaults. A value type, immutable once loaded.
 #pragma once
 
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "common/status.hpp"
 
@@ -32,7 +39,9 @@ struct ModuleConfig {
   // aside); the transport's default is 60 s.
   std::chrono::milliseconds usb_timeout{60000};
 
-  static Result<ModuleConfig> Load();
+  // The configuration to run on, and what was ignored on the way ("FILE:LINE:
+  // unknown key 'x'; the file is ignored").
+  static ModuleConfig Load(std::vector<std::string>& problems);
   // Parses `text` (the file's contents) over `base`; `origin` names it in errors.
   static Result<ModuleConfig> Parse(const std::string& text, const std::string& origin,
                                     ModuleConfig base);

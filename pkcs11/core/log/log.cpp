@@ -120,4 +120,15 @@ void Write(Level level, std::string_view message) {
   WriteAll(sink.fd, line);
 }
 
+void Notice(std::string_view message) {
+  WriteAll(STDERR_FILENO, "tessera-pkcs11: " + std::string(message) + "\n");
+  if (!Enabled(Level::kError)) return;
+  bool to_stderr = false;
+  {
+    std::lock_guard<std::mutex> lock(TheSink().mutex);
+    to_stderr = TheSink().fd == STDERR_FILENO;
+  }
+  if (!to_stderr) Write(Level::kError, message);
+}
+
 }  // namespace tessera::p11::log

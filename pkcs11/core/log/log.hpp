@@ -39,6 +39,11 @@ bool Enabled(Level level);
 // Writes one record (log_line.hpp) if `level` is enabled.
 void Write(Level level, std::string_view message);
 
+// For what the user must see even with logging off (a configuration the
+// module ignored): one line on stderr, "tessera-pkcs11: <message>", and an
+// error record too when the log goes to a file.
+void Notice(std::string_view message);
+
 // Streams `args` into one record, only when `level` is enabled:
 //   log::Log(log::Level::kInfo, "C_Login: slot ", slot_id, " user logged in");
 template <typename... Args>
