@@ -26,13 +26,14 @@ Result<std::shared_ptr<const Pkcs11Library>> Pkcs11Library::Load(const std::stri
   DlHandle handle(::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL));
   if (!handle) {
     const char* why = ::dlerror();
-    return Status::Internal("cannot load PKCS#11 module " + path + ": " +
-                            (why != nullptr ? why : "dlopen failed"));
+    // The path is a setting (hsm.module, TESSERA_HSM_MODULE): the user's to fix.
+    return Status::InvalidArgument("cannot load PKCS#11 module " + path + ": " +
+                                   (why != nullptr ? why : "dlopen failed"));
   }
   auto* get_list =
       reinterpret_cast<CK_C_GetFunctionList>(::dlsym(handle.get(), "C_GetFunctionList"));
   if (get_list == nullptr) {
-    return Status::Internal("PKCS#11 module " + path + " has no symbol C_GetFunctionList");
+    return Status::InvalidArgument(path + " is not a PKCS#11 module: no symbol C_GetFunctionList");
   }
   CK_FUNCTION_LIST* functions = nullptr;
   const std::string context = "loading PKCS#11 module " + path;

@@ -6,7 +6,10 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -43,7 +46,25 @@ TEST(Pkcs11Library, FileWithoutPkcs11SymbolsIsRefusedClearly) {
   if (::access(zlib, R_OK) != 0) GTEST_SKIP() << zlib << " not found";
   auto library = Pkcs11Library::Load(zlib);
   ASSERT_FALSE(library.ok());
-  EXPECT_NE(library.status().message().find("C_GetFunctionList"), std::string::npos)
+  EXPECT_EQ(library.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(library.status().message().find(std::string(zlib) + " is not a PKCS#11 module"),
+            std::string::npos)
+      << library.status().ToString();
+}
+
+TEST(Pkcs11Library, AFileThatIsNoLibraryIsTheSettingsFaultNamingThePath) {
+  // A text file where hsm.module should name a module: dlopen's reason, and
+  // kInvalidArgument (the user's setting), not an internal error.
+  const std::string text = (std::filesystem::temp_directory_path() /
+                            ("tessera-not-a-module-" + std::to_string(::getpid()) + ".so"))
+                               .string();
+  std::ofstream(text) << "hsm.module = /usr/lib/softhsm/libsofthsm2.so\n";
+  auto library = Pkcs11Library::Load(text);
+  std::filesystem::remove(text);
+  ASSERT_FALSE(library.ok());
+  EXPECT_EQ(library.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(library.status().message().find("cannot load PKCS#11 module " + text + ": "),
+            std::string::npos)
       << library.status().ToString();
 }
 
