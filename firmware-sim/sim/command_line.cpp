@@ -8,6 +8,7 @@
 #include <ostream>
 
 #include "common/sim_socket_protocol.hpp"
+#include "common/version/build_info.hpp"
 
 namespace tessera::sim {
 namespace {
@@ -18,7 +19,17 @@ constexpr std::size_t kMaxTokens = 1000;
 struct CtlValues {
   std::uint32_t serial = 0;
   std::size_t after_writes = 0;
+  bool json = false;
 };
+
+const char* SimDirFromEnvironment() {
+  const char* dir = std::getenv("TESSERA_SIM_DIR");  // NOLINT(concurrency-mt-unsafe)
+  return dir != nullptr && *dir != '\0' ? dir : nullptr;
+}
+
+constexpr const char* kRunDirHelp =
+    "Directory for the sockets and the pid file (default: TESSERA_SIM_DIR when set, else "
+    "$XDG_RUNTIME_DIR/tessera, else /tmp/tessera-UID)";
 
 std::string HomeDir() {
   const char* home = std::getenv("HOME");  // NOLINT(concurrency-mt-unsafe)
@@ -37,20 +48,23 @@ struct ServeText {
 void AddServeOptions(CLI::App& app, ServeOptions& o, ServeText& text) {
   app.add_option("--state", o.state_dir, "State directory: <serial>.token files and the CA")
       ->default_str(DefaultStateDir().string());
-  app.add_option("--run-dir", o.run_dir, "Directory for the sockets and the pid file")
-      ->default_str(simsock::DefaultRunDir().string());
+  app.add_option("--run-dir", o.run_dir, kRunDirHelp)
+      ->default_str(DefaultRunDirFromEnvironment().string());
   app.add_option("--tokens", o.tokens, "Number of tokens to serve")
       ->check(CLI::Range(std::size_t{1}, kMaxTokens))
       ->default_str("1");
-  app.add_option("--seed", text.seed, "Seed: reproducible serials and token keys");
+  app.add_option("--seed", text.seed, "Seed: reproducible serials and token keys")
+      ->default_str("random");
   app.add_option("--latency", o.latency, "Latency profile")
       ->check(CLI::IsMember({"none", "realistic"}))
       ->default_str("none");
-  app.add_option("--trace", text.trace, "Append a trace of every APDU and event to FILE");
+  app.add_option("--trace", text.trace, "Append a trace of every APDU and event to FILE")
+      ->default_str("none");
   app.add_option("--vpcd", text.vpcd,
                  "Also connect token i as a virtual card to vsmartcard's vpcd (pcscd) at "
                  "HOST:PORT+i; retried until vpcd listens")
-      ->type_name("HOST:PORT");
+      ->type_name("HOST:PORT")
+      ->default_str("none");
 }
 
 // --vpcd: the syntax, and that the last token's port still fits in 16 bits.
@@ -68,10 +82,15 @@ std::optional<std::string> CheckVpcd(const ServeText& text, ServeOptions& serve)
 
 // ctl subcommands: each turns into one control-protocol request line.
 void AddCtlCommands(CLI::App& ctl, CtlOptions& o, CtlValues& v) {
-  ctl.add_option("--run-dir", o.run_dir, "Run directory of the simulator to control")
-      ->default_str(simsock::DefaultRunDir().string());
+  ctl.add_option("--run-dir", o.run_dir,
+                 "Run directory of the simulator to control (default: the --run-dir before "
+                 "`ctl`, else TESSERA_SIM_DIR, else $XDG_RUNTIME_DIR/tessera, else "
+                 "/tmp/tessera-UID)")
+      ->default_str(DefaultRunDirFromEnvironment().string());
   ctl.require_subcommand(1);
-  ctl.add_subcommand("list", "List tokens: serial, UID, presence, power, socket, vpcd link");
+  CLI::App* list = ctl.add_subcommand(
+      "list", "List tokens under a header: serial, UID, card present, power, socket, vpcd link");
+  list->add_flag("--json", v.json, "Print the tokens as JSON (docs/tessera-sim.md)");
   for (const char* verb : {"insert", "remove", "power-cycle"}) {
     CLI::App* sub = ctl.add_subcommand(verb, std::string(verb) + " a token");
     sub->add_option("SERIAL", v.serial, "Token serial")->required();
@@ -103,6 +122,11 @@ std::string UsageOf(const CLI::App& app) {
 
 }  // namespace
 
+std::filesystem::path DefaultRunDirFromEnvironment() {
+  if (const char* dir = SimDirFromEnvironment()) return dir;
+  return simsock::DefaultRunDir();
+}
+
 std::filesystem::path DefaultStateDir() {
   const char* xdg = std::getenv("XDG_DATA_HOME");  // NOLINT(concurrency-mt-unsafe)
   std::filesystem::path base = xdg != nullptr && *xdg != '\0'
@@ -121,6 +145,7 @@ CommandLine ParseCommandLine(int argc, const char* const* argv, std::ostream& ou
       "tessera-sim: simulated PIV tokens served on UNIX sockets (and to pcscd with --vpcd)",
       "tessera-sim"};
   app.require_subcommand(0, 1);
+  app.set_version_flag("--version", [] { return VersionLine("tessera-sim"); });
   AddServeOptions(app, result.serve, serve_text);
   CLI::App* ctl = app.add_subcommand("ctl", "Control a running simulator");
   AddCtlCommands(*ctl, result.ctl, ctl_values);
@@ -131,6 +156,10 @@ CommandLine ParseCommandLine(int argc, const char* const* argv, std::ostream& ou
     out << UsageOf(app);
     result.exit_code = 0;
     return result;
+  } catch (const CLI::CallForVersion& e) {
+    out << e.what() << "\n";
+    result.exit_code = 0;
+    return result;
   } catch (const CLI::ParseError& e) {
     err << "tessera-sim: " << e.what() << "\n\n" << UsageOf(app);
     result.exit_code = 2;
@@ -138,14 +167,27 @@ CommandLine ParseCommandLine(int argc, const char* const* argv, std::ostream& ou
   }
 
   if (ctl->parsed()) {
-    if (result.ctl.run_dir.empty()) result.ctl.run_dir = simsock::DefaultRunDir();
-    result.ctl.request = CtlRequest(*ctl, ctl_values);
+    CtlOptions& c = result.ctl;
+    if (ctl->count("--run-dir") > 0) {
+      c.run_dir_origin = "--run-dir";
+    } else if (app.count("--run-dir") > 0) {
+      c.run_dir = result.serve.run_dir;
+      c.run_dir_origin = "--run-dir";
+    } else if (const char* dir = SimDirFromEnvironment()) {
+      c.run_dir = dir;
+      c.run_dir_origin = "TESSERA_SIM_DIR";
+    } else {
+      c.run_dir = simsock::DefaultRunDir();
+      c.run_dir_origin = "the default";
+    }
+    c.json = ctl_values.json;
+    c.request = CtlRequest(*ctl, ctl_values);
     result.mode = CommandLine::Mode::kCtl;
     return result;
   }
   ServeOptions& serve = result.serve;
   if (serve.state_dir.empty()) serve.state_dir = DefaultStateDir();
-  if (serve.run_dir.empty()) serve.run_dir = simsock::DefaultRunDir();
+  if (serve.run_dir.empty()) serve.run_dir = DefaultRunDirFromEnvironment();
   if (app.count("--seed") > 0) serve.seed = serve_text.seed;
   if (!serve_text.trace.empty()) serve.trace = serve_text.trace;
   if (std::optional<std::string> bad = CheckVpcd(serve_text, serve)) {

@@ -2,8 +2,14 @@
 //
 //   tessera-sim [--state DIR] [--run-dir DIR] [--tokens N] [--seed N]
 //               [--latency none|realistic] [--trace FILE] [--vpcd HOST:PORT]
-//   tessera-sim ctl [--run-dir DIR] list | insert SERIAL | remove SERIAL |
-//               power-cycle SERIAL | tear SERIAL --after-writes N
+//   tessera-sim [--run-dir DIR] ctl [--run-dir DIR] list [--json] |
+//               insert SERIAL | remove SERIAL | power-cycle SERIAL |
+//               tear SERIAL --after-writes N
+//   tessera-sim --version
+//
+// The run directory is --run-dir (ctl's own, else the one before `ctl`),
+// else TESSERA_SIM_DIR (as the module and tessera read it), else
+// simsock::DefaultRunDir().
 //
 // CLI11 reports errors by exception; they are caught here and become an exit
 // code, so nothing else in the simulator sees an exception. --help prints to
@@ -34,7 +40,9 @@ struct ServeOptions {
 
 struct CtlOptions {
   std::filesystem::path run_dir;
-  std::string request;  // one control-protocol line, e.g. "tear 12345678 3"
+  std::string run_dir_origin;  // "--run-dir", "TESSERA_SIM_DIR" or "the default"
+  std::string request;         // one control-protocol line, e.g. "tear 12345678 3"
+  bool json = false;           // list --json
 };
 
 struct CommandLine {
@@ -50,5 +58,8 @@ CommandLine ParseCommandLine(int argc, const char* const* argv, std::ostream& ou
 
 // $XDG_DATA_HOME/tessera/sim, else $HOME/.local/share/tessera/sim.
 std::filesystem::path DefaultStateDir();
+
+// TESSERA_SIM_DIR when set and not empty, else simsock::DefaultRunDir().
+std::filesystem::path DefaultRunDirFromEnvironment();
 
 }  // namespace tessera::sim

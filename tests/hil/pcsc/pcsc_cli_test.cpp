@@ -69,14 +69,14 @@ TEST(PcscSimVpcdLink, ATokenWhoseVpcdIsAbsentRetriesAndStillServesItsSocket) {
   ASSERT_TRUE(transport.ok()) << transport.status().message();
   ProcessResult list = (*sim)->Ctl({"list"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
-  EXPECT_NE(list.out.find(" vpcd 127.0.0.1:1 "), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("  127.0.0.1:1 "), std::string::npos) << list.out;
   EXPECT_EQ(list.out.find(" connected"), std::string::npos) << list.out;
 
   // Removed tokens stop retrying; inserted ones start again.
   ASSERT_EQ((*sim)->Ctl({"remove", std::to_string(serials[0])}).exit_code, 0);
-  EXPECT_NE((*sim)->Ctl({"list"}).out.find(" vpcd 127.0.0.1:1 off"), std::string::npos);
+  EXPECT_NE((*sim)->Ctl({"list"}).out.find("  127.0.0.1:1 off"), std::string::npos);
   ASSERT_EQ((*sim)->Ctl({"insert", std::to_string(serials[0])}).exit_code, 0);
-  EXPECT_EQ((*sim)->Ctl({"list"}).out.find(" vpcd 127.0.0.1:1 off"), std::string::npos);
+  EXPECT_EQ((*sim)->Ctl({"list"}).out.find("  127.0.0.1:1 off"), std::string::npos);
 
   std::string log = (*sim)->Stderr();
   EXPECT_NE(log.find("vpcd at 127.0.0.1:1 not reachable (Connection refused)"), std::string::npos)

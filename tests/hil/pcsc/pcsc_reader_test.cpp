@@ -53,7 +53,7 @@ TEST_F(PcscReaderTest, PcscdReportsTheTokensAtrAndCtlListShowsTheLink) {
 
   ProcessResult list = Ctl({"list"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
-  EXPECT_NE(list.out.find(" vpcd 127.0.0.1:" + std::to_string(pcscd_->port()) + " connected"),
+  EXPECT_NE(list.out.find("  127.0.0.1:" + std::to_string(pcscd_->port()) + " connected"),
             std::string::npos)
       << list.out;
 }

@@ -1,0 +1,29 @@
+#include "common/version/build_info.hpp"
+
+namespace tessera {
+namespace build_info_generated {
+// Defined in the generated build_info_generated.cpp.
+extern const char kVersion[];
+extern const char kCommit[];
+extern const char kBuildType[];
+}  // namespace build_info_generated
+
+const BuildInfo& GetBuildInfo() {
+  static const BuildInfo info{build_info_generated::kVersion, build_info_generated::kCommit,
+                              build_info_generated::kBuildType};
+  return info;
+}
+
+std::string VersionLine(std::string_view program, const BuildInfo& info) {
+  std::string line(program);
+  line += ' ';
+  line += info.version;
+  line += " (commit ";
+  line += info.commit;
+  line += ", ";
+  line += info.build_type;
+  line += " build)";
+  return line;
+}
+
+}  // namespace tessera
