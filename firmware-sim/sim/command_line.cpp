@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <ostream>
 
+#include "common/cli/completion.hpp"
 #include "common/sim_socket_protocol.hpp"
 #include "common/version/build_info.hpp"
 
@@ -149,6 +150,11 @@ CommandLine ParseCommandLine(int argc, const char* const* argv, std::ostream& ou
   AddServeOptions(app, result.serve, serve_text);
   CLI::App* ctl = app.add_subcommand("ctl", "Control a running simulator");
   AddCtlCommands(*ctl, result.ctl, ctl_values);
+  cli::ShowDefaults(app);
+  if (cli::MaybeComplete(app, argc, argv, out)) {
+    result.exit_code = 0;
+    return result;
+  }
 
   try {
     app.parse(argc, argv);

@@ -66,6 +66,7 @@ Result<Settings> ParseSettings(const std::string& text, const std::string& origi
                                host::ParseTransportSelection(line.value, line.where));
     } else if (line.key == "sim.run_dir") {
       base.sim_run_dir = line.value;
+      base.sim_run_dir_origin = line.where.substr(0, line.where.rfind(':'));  // "FILE:LINE"
     } else if (line.key == "directory") {
       if (line.value.empty()) return Status::InvalidArgument(line.where + "directory is empty");
       base.directory = line.value;
@@ -94,7 +95,10 @@ Result<Settings> LoadSettings(const Home& home) {
     TESSERA_ASSIGN_OR_RETURN(settings.transports,
                              host::ParseTransportSelection(transports, "TESSERA_TRANSPORTS: "));
   }
-  if (const char* dir = Env("TESSERA_SIM_DIR")) settings.sim_run_dir = dir;
+  if (const char* dir = Env("TESSERA_SIM_DIR")) {
+    settings.sim_run_dir = dir;
+    settings.sim_run_dir_origin = "TESSERA_SIM_DIR";
+  }
   if (const char* url = Env("TESSERA_DIRECTORY")) settings.directory = url;
   return settings;
 }

@@ -50,6 +50,9 @@ struct Settings {
   std::string hsm_module = kDefaultHsmModule;
   host::TransportSelection transports;
   std::filesystem::path sim_run_dir;
+  // Where sim_run_dir was set: "TESSERA_SIM_DIR", "FILE:LINE" of
+  // tessera.conf, or empty for the default (which may be missing).
+  std::string sim_run_dir_origin;
   // The directory's URL (services/directory/database.hpp): "sqlite:PATH" or
   // "postgresql://...".
   std::string directory;

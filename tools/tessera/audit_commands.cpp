@@ -255,8 +255,9 @@ void AddAuditCommands(CLI::App& app, Context& ctx) {
 
   CLI::App* list = audit->add_subcommand("list", "Print records (or checkpoints) as JSON lines");
   list->add_option("--from", o->from, "First record")->check(CLI::PositiveNumber);
-  list->add_option("--limit", o->limit, "At most this many records (default: all)")
-      ->check(CLI::PositiveNumber);
+  list->add_option("--limit", o->limit, "At most this many records")
+      ->check(CLI::PositiveNumber)
+      ->default_str("all");
   list->add_flag("--checkpoints", o->checkpoints, "Print the checkpoints instead");
   AddDirectoryOption(*list, o->directory);
   list->callback([&ctx, o] { List(ctx, *o); });

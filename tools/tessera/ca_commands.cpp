@@ -9,8 +9,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "services/ca/ca_service.hpp"
@@ -42,6 +44,7 @@ struct CaOptionsCli {
   std::string serial;
   std::string reason;
   std::string out;
+  bool json = false;  // list
 };
 
 // What each command opens: the directory and, lazily, the HSM module.
@@ -168,6 +171,21 @@ void List(Context& ctx, const CaOptionsCli& o) {
   if (!opened) return;
   auto cas = opened->service->List();
   if (!ctx.Check("ca list", cas.status())) return;
+  if (o.json) {
+    // {"cas": [{"name", "key_type", "parent" (null for a root), "hsm",
+    // "key_label", "created_at"}]} (docs/cli.md).
+    nlohmann::json list = nlohmann::json::array();
+    for (const directory::CaRecord& r : *cas) {
+      list.push_back({{"name", r.name},
+                      {"key_type", r.key_type},
+                      {"parent", r.parent ? nlohmann::json(*r.parent) : nullptr},
+                      {"hsm", r.hsm},
+                      {"key_label", r.key_label},
+                      {"created_at", r.created_at}});
+    }
+    std::cout << nlohmann::json{{"cas", std::move(list)}}.dump(2) << "\n";
+    return;
+  }
   for (const directory::CaRecord& record : *cas) {
     std::printf("%s\t%s\t%s\thsm=%s\t%s\n", record.name.c_str(), record.key_type.c_str(),
                 record.parent ? ("parent=" + *record.parent).c_str() : "root", record.hsm.c_str(),
@@ -230,6 +248,7 @@ void AddCaCommands(CLI::App& app, Context& ctx) {
   crl->callback([&ctx, o] { Crl(ctx, *o); });
 
   CLI::App* list = group->add_subcommand("list", "List the CAs in the directory");
+  list->add_flag("--json", o->json, "print the CAs as JSON (docs/cli.md)");
   list->callback([&ctx, o] { List(ctx, *o); });
 
   for (CLI::App* command : {init, issue, cert, revoke, crl, list}) {

@@ -110,8 +110,11 @@ void AddOfficerCommand(CLI::App& group, Context& ctx) {
   add->add_option("--name", args->name, "officer's full name")->required();
   add->add_option("--role", args->role, "officer, administrator or auditor")
       ->check(CLI::IsMember({"officer", "administrator", "auditor"}));
-  add->add_option("--pin-file", args->pin_file, "the officer token's PIN (mode 0600)");
-  add->add_option("--module", args->module, "the Tessera PKCS#11 module");
+  add->add_option("--pin-file", args->pin_file, "the officer token's PIN (mode 0600)")
+      ->default_str("ask on the terminal");
+  add->add_option("--module", args->module,
+                  "the Tessera PKCS#11 module (default: $TESSERA_PKCS11_MODULE, else the "
+                  "installed one)");
   add->add_flag("--json", args->json, "print the officer as JSON");
   add->callback([&ctx, args] {
     auto token = TokenP11::Open(Pkcs11ModulePath(args->module), args->token);
@@ -201,7 +204,8 @@ void AddTokenAdminCommands(CLI::App& token, Context& ctx) {
 }  // namespace tessera::cli
 
 void AddCmsCommands(CLI::App& app, Context& ctx) {
-  CLI::App* group = app.add_subcommand("cms", "The certificate management system (seed 000)");
+  CLI::App* group = app.add_subcommand(
+      "cms", "The certificate management system: users, officers and the token inventory");
   group->require_subcommand(1);
   AddUserCommands(*group, ctx);
   AddOfficerCommand(*group, ctx);

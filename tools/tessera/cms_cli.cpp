@@ -18,7 +18,8 @@ namespace tessera::cli {
 
 void AddServerOptions(CLI::App& command, ServerOptions& options) {
   command.add_option("--server", options.server, "tesserad's URL (https://host:port)")->required();
-  command.add_option("--ca-file", options.ca_file, "PEM CA that verifies tesserad's certificate");
+  command.add_option("--ca-file", options.ca_file, "PEM CA that verifies tesserad's certificate")
+      ->default_str("the system's CAs");
   command.add_option("--module", options.module,
                      "the Tessera PKCS#11 module (default: $TESSERA_PKCS11_MODULE, else the "
                      "installed one)");

@@ -9,6 +9,7 @@
 #include "tools/tessera/client/https_client.hpp"
 #include "tools/tessera/client/token_p11.hpp"
 #include "tools/tessera/cms_cli.hpp"
+#include "tools/tessera/common_options.hpp"
 
 namespace tessera::cli {
 namespace {
@@ -18,6 +19,7 @@ struct RegisterArgs {
   std::uint32_t token = 0;
   bool all = false;
   bool json = false;
+  std::string progress = "auto";
 };
 
 Status RegisterOne(HttpsClient& client, const std::string& module, std::uint32_t serial,
@@ -48,10 +50,11 @@ void AddCmsStationCommands(CLI::App& token, Context& ctx) {
   CLI::App* reg = token.add_subcommand(
       "register", "Read tokens through PKCS#11 and register them with the CMS");
   AddServerOptions(*reg, args->server);
-  auto* one = reg->add_option("--token", args->token, "the token's serial");
+  auto* one = reg->add_option("--token", args->token, "the token's serial")->default_str("none");
   auto* all = reg->add_flag("--all", args->all, "every token the module shows");
   one->excludes(all);
   reg->add_flag("--json", args->json, "print each answer as JSON");
+  AddProgressOption(*reg, args->progress);
   reg->callback([&ctx, args] {
     if (!args->all && args->token == 0) {
       ctx.exit_code = kExitUsage;
@@ -69,11 +72,19 @@ void AddCmsStationCommands(CLI::App& token, Context& ctx) {
     } else {
       serials.push_back(args->token);
     }
+    ProgressRenderer progress =
+        MakeProgressRenderer(args->progress, args->all, "tessera: cms token register");
+    ProgressCount count{0, 0, serials.size()};
     for (std::uint32_t serial : serials) {
       // One refusal does not stop the others; the exit code says some failed.
-      ctx.Check("registering token " + std::to_string(serial),
-                RegisterOne(*client, module, serial, args->json));
+      if (!ctx.Check("registering token " + std::to_string(serial),
+                     RegisterOne(*client, module, serial, args->json))) {
+        ++count.failed;
+      }
+      ++count.done;
+      progress.Update(count);
     }
+    progress.Finish(count);
   });
 }
 

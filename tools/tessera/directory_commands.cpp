@@ -1,7 +1,9 @@
 // tessera directory migrate | copy | status: the directory's schema and
 // its move from one backend to another (docs/directory.md).
 #include <cstdio>
+#include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "services/directory/copy.hpp"
 #include "services/directory/database.hpp"
@@ -80,7 +82,7 @@ void Copy(Context& ctx, const std::string& from_url, const std::string& to_url) 
   }
 }
 
-void ShowStatus(Context& ctx, const std::string& flag) {
+void ShowStatus(Context& ctx, const std::string& flag, bool json) {
   auto url = ResolveUrl(ctx, flag);
   if (!url) return;
   DatabaseOptions options = AsItIs();
@@ -91,6 +93,18 @@ void ShowStatus(Context& ctx, const std::string& flag) {
   if (!ctx.Check("reading the schema version", version.status())) return;
   auto counts = directory::CountRows(*db, *version);
   if (!ctx.Check("counting rows", counts.status())) return;
+  if (json) {
+    // {"directory", "schema_version", "tool_schema_version", "rows": {TABLE: N}}
+    nlohmann::json rows = nlohmann::json::object();
+    for (const auto& table : *counts) rows[table.table] = table.rows;
+    std::cout << nlohmann::json{{"directory", db->Describe()},
+                                {"schema_version", *version},
+                                {"tool_schema_version", directory::kSchemaVersion},
+                                {"rows", std::move(rows)}}
+                     .dump(2)
+              << "\n";
+    return;
+  }
   std::printf("directory:      %s\n", db->Describe().c_str());
   std::printf("schema version: %lld (this tessera: %lld)\n", static_cast<long long>(*version),
               static_cast<long long>(directory::kSchemaVersion));
@@ -114,7 +128,9 @@ void AddDirectoryCommands(CLI::App& app, Context& ctx) {
   CLI::App* status = group->add_subcommand(
       "status", "The directory's URL, schema version and rows per table; changes nothing");
   AddDirectoryOption(*status, *url);
-  status->callback([&ctx, url] { ShowStatus(ctx, *url); });
+  auto json = std::make_shared<bool>(false);
+  status->add_flag("--json", *json, "print the status as JSON (docs/cli.md)");
+  status->callback([&ctx, url, json] { ShowStatus(ctx, *url, *json); });
 
   auto from = std::make_shared<std::string>();
   auto to = std::make_shared<std::string>();

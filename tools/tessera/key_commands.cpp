@@ -33,14 +33,12 @@ struct KeyOptions {
   std::string issuer_key_file;        // personalize --issuer-key
   std::optional<Bytes> issuer_point;  // read from it before any token is touched
   bool json = false;
+  std::string progress = "auto";  // --progress auto|bar|plain|none
 };
 
 enum class Job { kPersonalize, kReplace };
 
-void PrintProgress(const keyman::BulkProgress& progress, bool tty) {
-  if (!tty) return;
-  (void)std::fprintf(stderr, "\r%s", keyman::FormatProgress(progress).c_str());
-}
+ProgressCount CountOf(const keyman::BulkProgress& p) { return {p.done, p.failed, p.total}; }
 
 // What a run works with, opened before any token is touched: the lock, the
 // HSM (its PIN and key version are checked here), the directory, the tokens.
@@ -93,6 +91,7 @@ std::optional<RunSetup> Prepare(Context& ctx, const KeyOptions& o, Job job, cons
     setup.tokens.push_back(std::move(*token));
     return setup;
   }
+  if (!CheckSimRunDir(ctx, env->settings)) return std::nullopt;
   std::vector<std::string> problems;
   for (auto& token : keyman::FindTokens(env->settings, &problems)) {
     if (Applies(job, token.lifecycle)) {
@@ -146,9 +145,8 @@ void PrintJsonReport(const KeyOptions& o, const RunSetup& setup, const std::vect
 
 void Report(Context& ctx, const KeyOptions& o, const char* verb, const RunSetup& setup,
             const std::vector<Status>& results,
-            const std::vector<std::optional<keyman::Outcome>>& outcomes, bool tty) {
+            const std::vector<std::optional<keyman::Outcome>>& outcomes) {
   const Tally tally = Count(results, outcomes);
-  if (tty) (void)std::fprintf(stderr, "\n");
   for (std::size_t i = 0; i < setup.tokens.size(); ++i) {
     const std::uint32_t serial = setup.tokens[i].serial;
     if (!results[i].ok()) {
@@ -186,7 +184,8 @@ void Run(Context& ctx, const KeyOptions& o, Job job) {
   // the current one (krk_prefetch.hpp).
   std::vector<std::unique_ptr<keyman::KrkPrefetcher>> prefetchers(static_cast<std::size_t>(jobs));
   std::vector<std::optional<keyman::Outcome>> outcomes(tokens.size());
-  const bool tty = ::isatty(STDERR_FILENO) == 1;
+  ProgressRenderer progress =
+      MakeProgressRenderer(o.progress, o.all, std::string("tessera: ") + verb);
   const keyman::StepOptions step_options{setup->version, o.force, o.issuer_point};
   auto work = [&](int worker, std::size_t i, std::size_t upcoming) -> Status {
     auto& session = sessions[static_cast<std::size_t>(worker)];
@@ -218,22 +217,29 @@ void Run(Context& ctx, const KeyOptions& o, Job job) {
     outcomes[i] = *outcome;
     return Status::Ok();
   };
-  auto results =
-      keyman::RunBulk(tokens.size(), jobs, /*lookahead=*/job == Job::kReplace, work,
-                      [&](const keyman::BulkProgress& progress) { PrintProgress(progress, tty); });
+  keyman::BulkProgress last;
+  auto results = keyman::RunBulk(tokens.size(), jobs, /*lookahead=*/job == Job::kReplace, work,
+                                 [&](const keyman::BulkProgress& p) {
+                                   last = p;
+                                   progress.Update(CountOf(p));
+                                 });
+  progress.Finish(CountOf(last));
   // Prefetchers (and their sessions) go before the worker sessions.
   prefetchers.clear();
-  Report(ctx, o, verb, *setup, results, outcomes, tty);
+  Report(ctx, o, verb, *setup, results, outcomes);
 }
 
 void AddTargetOptions(CLI::App& command, KeyOptions& o) {
   command.add_option("--hsm", o.hsm, "Access-server HSM name")->required();
-  auto* token = command.add_option("--token", o.serial, "Serial of the one token to work on");
+  auto* token = command.add_option("--token", o.serial, "Serial of the one token to work on")
+                    ->default_str("none");
   auto* all = command.add_flag("--all", o.all, "Every reachable token");
   token->excludes(all);
   all->excludes(token);
   command.add_option("--jobs", o.jobs, "Tokens worked on at once, each with its own HSM session")
-      ->check(CLI::Range(1, 64));
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  AddProgressOption(command, o.progress);
   AddDirectoryOption(command, o.directory);
   command.callback([] {});
 }
@@ -243,12 +249,13 @@ void AddTargetOptions(CLI::App& command, KeyOptions& o) {
 void AddKeyCommands(CLI::App& app, Context& ctx) {
   auto options = std::make_shared<KeyOptions>();
   CLI::App* personalize = app.add_subcommand(
-      "personalize", "Install the KRK and the MK in new tokens (seed 003 claims 1-14, 29-34)");
+      "personalize", "Install the key replacement key (KRK) and the master key (MK) in new tokens");
   AddTargetOptions(*personalize, *options);
   personalize
       ->add_option("--mk-version", options->version,
                    "Key version to personalize with (default: the HSM's highest)")
-      ->check(CLI::Range(1, 127));
+      ->check(CLI::Range(1, 127))
+      ->default_str("highest");
   personalize->add_option("--issuer-key", options->issuer_key_file,
                           "Also embed this registration issuer key (card-manager key 10): a PEM "
                           "certificate, as `tessera ca cert` prints, or a PEM public key; P-256");
@@ -272,8 +279,7 @@ void AddKeyCommands(CLI::App& app, Context& ctx) {
   });
 
   CLI::App* replace = app.add_subcommand(
-      "mk-replace",
-      "Replace the MK of issued tokens under their KRK (seed 003 claims 15-28, 35-40)");
+      "mk-replace", "Replace the master key (MK) of issued tokens, unlocking them with their KRK");
   AddTargetOptions(*replace, *options);
   replace->add_flag("--force", options->force,
                     "UNLOCK even when an earlier UNLOCK failed on the token (spends a KRK try)");

@@ -2,7 +2,10 @@
 // setup and key ceremony, token personalization, master-key replacement and
 // token inspection. Settings and state live in TESSERA_HOME.
 #include <cstdio>
+#include <iostream>
 
+#include "common/cli/completion.hpp"
+#include "common/version/build_info.hpp"
 #include "tools/tessera/commands.hpp"
 
 namespace tessera::cli {
@@ -22,6 +25,7 @@ int Main(int argc, char** argv) {
   using tessera::cli::Context;
   CLI::App app{"tessera: HSM key ceremony, token personalization and master-key replacement"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", [] { return tessera::VersionLine("tessera"); });
   app.footer("Settings: TESSERA_HOME (default ~/.local/share/tessera). See docs/cli.md.");
   Context ctx;
   tessera::cli::AddHsmCommands(app, ctx);
@@ -34,11 +38,15 @@ int Main(int argc, char** argv) {
   tessera::cli::AddOfficerCommands(app, ctx);
   tessera::cli::AddRegCommands(app, ctx);
   tessera::cli::AddSoftTokenCommands(app, ctx);
+  tessera::cli::ShowDefaults(app);
+  if (tessera::cli::MaybeComplete(app, argc, argv, std::cout)) return 0;
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     (void)app.exit(e);

@@ -134,7 +134,8 @@ void AddOfficerCommands(CLI::App& app, Context& ctx) {
   bind->add_option("--officer", args->officer, "the officer's ID")->required();
   bind->add_option("--officer-token", args->officer_token, "the officer's token serial")
       ->required();
-  bind->add_option("--pin-file", args->pin_file, "the officer token's PIN (mode 0600)");
+  bind->add_option("--pin-file", args->pin_file, "the officer token's PIN (mode 0600)")
+      ->default_str("ask on the terminal");
   bind->add_option("--management-key-file", args->management_key_file,
                    "the user token's management key in hex (mode 0600; default: factory key)");
   bind->add_flag("--yes", args->yes, "confirm every field that matches (still refuses a mismatch)");

@@ -250,7 +250,8 @@ void PrintEntitlementChange(bool json, const std::string& what, const std::strin
 }
 
 void AddRegCommands(CLI::App& app, Context& ctx) {
-  CLI::App* reg = app.add_subcommand("reg", "The registration gateway (seed 001)");
+  CLI::App* reg = app.add_subcommand(
+      "reg", "The registration gateway: codes, applications, entitlements, and the user's side");
   reg->require_subcommand(1);
   AddRegAdminCommands(*reg, ctx);
   AddRegClientCommands(*reg, ctx);

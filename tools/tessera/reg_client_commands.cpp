@@ -81,13 +81,14 @@ void AddRegister(CLI::App& reg, Context& ctx, const std::shared_ptr<ClientArgs>&
   CLI::App* cmd =
       reg.add_subcommand("register", "Register this token's user with a gateway: K into the token");
   cmd->add_option("--server", a->server, "the gateway's URL (https://host:port)")->required();
-  cmd->add_option("--ca-file", a->ca_file, "PEM CA that verifies the gateway's TLS certificate");
+  cmd->add_option("--ca-file", a->ca_file, "PEM CA that verifies the gateway's TLS certificate")
+      ->default_str("the system's CAs");
   cmd->add_option("--token", a->token, "the token's serial")->required();
   cmd->add_option("--user", a->user, "the user ID")->required();
   cmd->add_option("--code", a->code, "the enrolment code (tessera reg code issue)");
-  cmd->add_flag("--cms", a->cms,
-                "no code: prove the token's CMS binding with its slot 9C key (seed 000)");
-  cmd->add_option("--pin-file", a->pin_file, "the token's PIN (mode 0600)");
+  cmd->add_flag("--cms", a->cms, "no code: prove the token's CMS binding with its slot 9C key");
+  cmd->add_option("--pin-file", a->pin_file, "the token's PIN (mode 0600)")
+      ->default_str("ask on the terminal");
   cmd->add_flag("--json", a->json, "print the result as JSON");
   cmd->callback([&ctx, a] {
     auto token = PivOnToken::Open(ctx, a->token, a->pin_file);
@@ -117,11 +118,14 @@ void AddLogin(CLI::App& reg, Context& ctx, const std::shared_ptr<ClientArgs>& a)
   CLI::App* cmd =
       reg.add_subcommand("login", "Mutual authentication with the gateway; keeps the session");
   cmd->add_option("--server", a->server, "the gateway's URL (https://host:port)")->required();
-  cmd->add_option("--ca-file", a->ca_file, "PEM CA that verifies the gateway's TLS certificate");
+  cmd->add_option("--ca-file", a->ca_file, "PEM CA that verifies the gateway's TLS certificate")
+      ->default_str("the system's CAs");
   cmd->add_option("--token", a->token, "the token's serial")->required();
   cmd->add_option("--slot", a->slot, "the registration key's slot (C0..DF) if there are several")
+      ->default_str("the only one")
       ->check(CLI::Range(0xC0, 0xDF));
-  cmd->add_option("--pin-file", a->pin_file, "the token's PIN (mode 0600)");
+  cmd->add_option("--pin-file", a->pin_file, "the token's PIN (mode 0600)")
+      ->default_str("ask on the terminal");
   cmd->add_flag("--json", a->json, "print the session as JSON");
   cmd->callback([&ctx, a] {
     auto token = PivOnToken::Open(ctx, a->token, a->pin_file);

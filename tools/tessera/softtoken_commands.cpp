@@ -40,7 +40,7 @@ void UsageError(Context& ctx, const std::string& what, const std::string& messag
 
 void AddSoftTokenCommands(CLI::App& app, Context& ctx) {
   CLI::App* group = app.add_subcommand(
-      "softtoken", "The soft-token service (seed 002): a device's soft token from an ID token");
+      "softtoken", "The soft-token service: a device's soft token from an ID token");
   group->require_subcommand(1);
   softtoken::AddInitCommand(*group, ctx);
   softtoken::AddRequestCommand(*group, ctx);

@@ -175,7 +175,8 @@ void AddConfirmCommand(CLI::App& softtoken, Context& ctx) {
   cmd->add_flag("--yes", a->yes, "approve without asking (no comparison by a person)")
       ->excludes(comparison);
   cmd->add_option("--out", a->out, "write the soft token to FILE (mode 0600); default stdout");
-  cmd->add_option("--pin-file", a->pin_file, "the ID token's PIN (mode 0600)");
+  cmd->add_option("--pin-file", a->pin_file, "the ID token's PIN (mode 0600)")
+      ->default_str("ask on the terminal");
   cmd->add_flag("--json", a->json, "print the result as JSON");
   cmd->callback([&ctx, a] {
     // Checked before the token or the service is touched: no try is spent.

@@ -73,7 +73,8 @@ void AddPresentCommand(CLI::App& softtoken, Context& ctx) {
   cmd->add_option("--disclose", a->disclose, "claims to disclose, comma-separated (default none)");
   cmd->add_option("--slot", a->slot, "the PIV slot of the device key (9e)")
       ->check(CLI::IsMember({"9a", "9c", "9d", "9e"}, CLI::ignore_case));
-  cmd->add_option("--pin-file", a->pin_file, "the device token's PIN, for a key that asks for it");
+  cmd->add_option("--pin-file", a->pin_file, "the device token's PIN, for a key that asks for it")
+      ->default_str("ask on the terminal");
   cmd->add_option("--out", a->out, "write the presentation to FILE (mode 0600); default stdout");
   cmd->callback([&ctx, a] { ctx.Check("softtoken present", Run(ctx, *a)); });
 }

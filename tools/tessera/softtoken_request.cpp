@@ -216,9 +216,11 @@ void AddRequestCommand(CLI::App& softtoken, Context& ctx) {
   cmd->add_option("--format", a->format, "sd-jwt-vc|x509 (sd-jwt-vc)")
       ->check(CLI::IsMember({"sd-jwt-vc", "x509"}));
   cmd->add_option("--out", a->out, "write the soft token to FILE (mode 0600); default stdout");
-  cmd->add_option("--ca-file", a->ca_file, "PEM CA that verifies tesserad's TLS certificate");
+  cmd->add_option("--ca-file", a->ca_file, "PEM CA that verifies tesserad's TLS certificate")
+      ->default_str("the system's CAs");
   cmd->add_option("--pin-file", a->pin_file,
-                  "the device token's PIN (mode 0600), for a slot whose key asks for it");
+                  "the device token's PIN (mode 0600), for a slot whose key asks for it")
+      ->default_str("ask on the terminal");
   cmd->add_option("--management-key-file", a->management_key_file,
                   "the device token's management key in hex (mode 0600; default: factory key), "
                   "to make the key in an empty slot");

@@ -191,8 +191,9 @@ void AddVerifyCommand(CLI::App& softtoken, Context& ctx) {
       "--server", a->server, "tesserad's URL: trust the CA it lists (GET /softtoken/v1/issuer)");
   issuer->excludes(server);
   cmd->add_option(
-      "--ca-file", a->ca_file,
-      "PEM CA that verifies tesserad's TLS certificate (also for the status list and CRL)");
+         "--ca-file", a->ca_file,
+         "PEM CA that verifies tesserad's TLS certificate (also for the status list and CRL)")
+      ->default_str("the system's CAs");
   auto* aud = cmd->add_option("--aud", a->aud, "require a Key Binding JWT for this audience");
   auto* nonce = cmd->add_option("--nonce", a->nonce, "... and this nonce");
   aud->needs(nonce);

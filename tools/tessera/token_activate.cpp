@@ -114,7 +114,8 @@ void AddTokenActivate(CLI::App& token, Context& ctx) {
       "Authentication key it answers with in slot 9A");
   AddServerOptions(*activate, args->server);
   activate->add_option("--token", args->token, "the token's serial")->required();
-  activate->add_option("--pin-file", args->pin_file, "the token's PIN (mode 0600)");
+  activate->add_option("--pin-file", args->pin_file, "the token's PIN (mode 0600)")
+      ->default_str("ask on the terminal");
   activate->callback([&ctx, args] { ctx.Check("token activate", Activate(*args)); });
 }
 

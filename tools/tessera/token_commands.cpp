@@ -18,19 +18,36 @@
 namespace tessera::cli {
 namespace {
 
-void ListTokens(Context& ctx) {
+// --json: {"tokens": [{"serial", "uid", "transport", "lifecycle",
+// "mk_version"}], "problems": [...]} (docs/cli.md "token list").
+void PrintTokensJson(const std::vector<keyman::TokenSummary>& tokens,
+                     const std::vector<std::string>& problems) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& t : tokens) {
+    list.push_back({{"serial", t.serial},
+                    {"uid", ToHex(t.uid)},
+                    {"transport", t.transport()},
+                    {"lifecycle", cm::LifecycleName(t.lifecycle)},
+                    {"mk_version", t.mk_version ? nlohmann::json(*t.mk_version) : nullptr}});
+  }
+  std::cout << nlohmann::json{{"tokens", std::move(list)}, {"problems", problems}}.dump(2) << "\n";
+}
+
+void ListTokens(Context& ctx, bool json) {
   auto env = LoadEnvironment(ctx);
   if (!env) return;
+  if (!CheckSimRunDir(ctx, env->settings)) return;
   std::vector<std::string> problems;
   const auto tokens = keyman::FindTokens(env->settings, &problems);
+  for (const auto& p : problems) (void)std::fprintf(stderr, "tessera: token list: %s\n", p.c_str());
+  if (!problems.empty()) ctx.exit_code = kExitFailed;
+  if (json) return PrintTokensJson(tokens, problems);
   std::printf("%-10s %-32s %-9s %-13s %s\n", "SERIAL", "UID", "TRANSPORT", "LIFECYCLE", "MK");
   for (const auto& t : tokens) {
     const std::string mk = t.mk_version ? std::to_string(*t.mk_version) : "-";
     std::printf("%-10u %-32s %-9s %-13s %s\n", t.serial, ToHex(t.uid).c_str(),
                 t.transport().c_str(), cm::LifecycleName(t.lifecycle), mk.c_str());
   }
-  for (const auto& p : problems) (void)std::fprintf(stderr, "tessera: token list: %s\n", p.c_str());
-  if (!problems.empty()) ctx.exit_code = kExitFailed;
 }
 
 struct ProbeOptions {
@@ -118,8 +135,7 @@ void SetIssuer(Context& ctx, const SetIssuerOptions& o) {
 void AddSetIssuerCommand(CLI::App& token, Context& ctx) {
   auto options = std::make_shared<SetIssuerOptions>();
   CLI::App* set = token.add_subcommand(
-      "set-issuer",
-      "Replace the registration issuer key of a personalized token, under its MK (issue 14)");
+      "set-issuer", "Replace the registration issuer key of a personalized token, under its MK");
   set->add_option("--hsm", options->hsm, "Access-server HSM name")->required();
   set->add_option("--token", options->serial, "Token serial")->required();
   set->add_option("--issuer-key", options->issuer_key_file,
@@ -138,7 +154,9 @@ void AddTokenCommands(CLI::App& app, Context& ctx) {
   token->require_subcommand(1);
   CLI::App* list = token->add_subcommand(
       "list", "One line per token: serial, UID, transport, lifecycle, MK version");
-  list->callback([&ctx] { ListTokens(ctx); });
+  auto json = std::make_shared<bool>(false);
+  list->add_flag("--json", *json, "print the tokens as JSON (docs/cli.md)");
+  list->callback([&ctx, json] { ListTokens(ctx, *json); });
   AddProbeCommand(*token, ctx);
   AddSetIssuerCommand(*token, ctx);
   AddTokenActivate(*token, ctx);

@@ -17,6 +17,7 @@
 #include <memory>
 #include <sstream>
 
+#include "common/version/build_info.hpp"
 #include "services/audit/checkpoint_key.hpp"
 #include "services/audit/checkpointer.hpp"
 #include "services/directory/database.hpp"
@@ -186,6 +187,7 @@ int Serve(const DaemonConfig& config) {
 
 int Main(int argc, char** argv) {
   CLI::App app{"tesserad: the Tessera issuance daemon (docs/tesserad.md)"};
+  app.set_version_flag("--version", [] { return VersionLine("tesserad"); });
   std::string config_file;
   app.add_option("--config", config_file, "configuration file (key = value, [sections])");
   // One flag per key; the value is kept raw and checked with the file's values.
