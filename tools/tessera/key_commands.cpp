@@ -63,7 +63,7 @@ bool Applies(Job job, std::uint8_t lifecycle) {
 
 std::optional<RunSetup> Prepare(Context& ctx, const KeyOptions& o, Job job, const char* verb) {
   auto env = LoadEnvironment(ctx);
-  if (!env) return std::nullopt;
+  if (!env || !CheckSimRunDir(ctx, env->settings)) return std::nullopt;
   auto lock = runtime::HomeLock::Acquire(env->home);
   if (!ctx.Check(verb, lock.status())) return std::nullopt;
   RunSetup setup{std::move(*lock), {}, {}, {}, 0, {}, 0};
@@ -91,7 +91,6 @@ std::optional<RunSetup> Prepare(Context& ctx, const KeyOptions& o, Job job, cons
     setup.tokens.push_back(std::move(*token));
     return setup;
   }
-  if (!CheckSimRunDir(ctx, env->settings)) return std::nullopt;
   std::vector<std::string> problems;
   for (auto& token : keyman::FindTokens(env->settings, &problems)) {
     if (Applies(job, token.lifecycle)) {

@@ -58,7 +58,7 @@ struct ProbeOptions {
 
 void Probe(Context& ctx, const ProbeOptions& o) {
   auto env = LoadEnvironment(ctx);
-  if (!env) return;
+  if (!env || !CheckSimRunDir(ctx, env->settings)) return;
   auto access = runtime::HsmAccess::Load(env->home, env->settings);
   if (!ctx.Check("loading the HSM module", access.status())) return;
   auto hsm = access->Open(o.hsm);
@@ -103,7 +103,7 @@ void SetIssuer(Context& ctx, const SetIssuerOptions& o) {
     return;
   }
   auto env = LoadEnvironment(ctx);
-  if (!env) return;
+  if (!env || !CheckSimRunDir(ctx, env->settings)) return;
   const std::string url = DirectoryUrl(*env, o.directory);
   auto directory = directory::OpenDirectory(url);
   if (!ctx.Check("opening the directory " + directory::RedactUrl(url), directory.status())) return;
