@@ -4,6 +4,8 @@
 // directory hold afterwards.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/integration/services/keyman/keyman_steps.hpp"
 
 namespace tessera::testing {
@@ -23,6 +25,20 @@ TEST_F(KeymanFlowTest, CeremonyPersonalizationAndReplacementEndToEnd) {
   RunResult personalize = Tessera({"personalize", "--hsm", "as", "--all", "--mk-version", "1"});
   ASSERT_EQ(personalize.exit_code, 0) << personalize.Describe();
   EXPECT_NE(personalize.out.find("3 done"), std::string::npos) << personalize.out;
+  // Off a terminal (--progress auto), a bulk run logs plain progress lines,
+  // at least the last one (docs/cli.md "Progress").
+  EXPECT_NE(personalize.err.find("tessera: personalize: 3/3 tokens (100%), 0 failed, "),
+            std::string::npos)
+      << personalize.err;
+  RunResult listed = Tessera({"token", "list", "--json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.Describe();
+  const nlohmann::json doc = nlohmann::json::parse(listed.out, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << listed.out;
+  ASSERT_EQ(doc["tokens"].size(), 3u) << listed.out;
+  for (const nlohmann::json& t : doc["tokens"]) {
+    EXPECT_EQ(t["lifecycle"], "personalized") << t;
+    EXPECT_EQ(t["mk_version"], 1) << t;
+  }
   for (auto serial : serials) {
     TokenRow row = TokenLine(*this, serial);
     EXPECT_EQ(row.lifecycle, "personalized");
@@ -46,9 +62,13 @@ TEST_F(KeymanFlowTest, CeremonyPersonalizationAndReplacementEndToEnd) {
   }
 
   // Re-runs find nothing to do.
-  RunResult again = Tessera({"mk-replace", "--hsm", "as", "--to-version", "2", "--all"});
+  EXPECT_NE(replace.err.find("tessera: mk-replace: 3/3 tokens (100%)"), std::string::npos)
+      << replace.err;
+  RunResult again =
+      Tessera({"mk-replace", "--hsm", "as", "--to-version", "2", "--all", "--progress", "none"});
   ASSERT_EQ(again.exit_code, 0) << again.Describe();
   EXPECT_NE(again.out.find("0 done, 3 already"), std::string::npos) << again.out;
+  EXPECT_EQ(again.err.find("tokens/s"), std::string::npos) << again.err;
   RunResult repersonalize = Tessera({"personalize", "--hsm", "as", "--all", "--mk-version", "1"});
   ASSERT_EQ(repersonalize.exit_code, 0) << repersonalize.Describe();
   EXPECT_NE(repersonalize.out.find("0 done"), std::string::npos) << repersonalize.out;
@@ -62,6 +82,7 @@ TEST_F(KeymanFlowTest, OneTokenAtATimeAndBackToAnEarlierVersion) {
   RunResult personalize = Tessera({"personalize", "--hsm", "as", "--token", s});
   ASSERT_EQ(personalize.exit_code, 0) << personalize.Describe();
   EXPECT_EQ(TokenLine(*this, serial).mk, "2");
+  EXPECT_EQ(personalize.err.find("tokens/s"), std::string::npos) << "one token: no progress";
   for (auto other : Serials()) {
     if (other != serial) {
       EXPECT_EQ(TokenLine(*this, other).lifecycle, "manufactured");
