@@ -176,7 +176,8 @@ TEST_F(OpensshTest, SshLogsInWithAP256KeyOnTheToken) {
   ASSERT_FALSE(key.empty());
   ASSERT_NO_FATAL_FAILURE(StartSshd(key + "\n"));
 
-  CommandResult r = Ssh({"-I", ModulePath().string()});
+  // No agent from the environment: only the module's keys.
+  CommandResult r = Ssh({"-o", "IdentityAgent=none", "-I", ModulePath().string()});
   ASSERT_EQ(r.exit_code, 0) << r.output << sshd_->Log();
   EXPECT_NE(r.output.find(kLoginMarker), std::string::npos) << r.output;
   ExpectAccepted("ECDSA", FingerprintOf(key));
@@ -186,15 +187,16 @@ TEST_F(OpensshTest, SshLogsInWithAP256KeyOnTheToken) {
       << ReadFile(File("askpass.log"));
 }
 
-// ssh offers the token's keys in order; the server takes only the RSA key
-// (9D), after refusing none of them for lack of tries.
+// ssh offers the token's keys in order and the server takes only the RSA
+// key (9D); the ones before it are refused, well within MaxAuthTries.
 TEST_F(OpensshTest, SshLogsInWithAnRsaKeyOnTheToken) {
   ASSERT_NO_FATAL_FAILURE(GenerateKey("03", "rsa:2048"));
   const std::string key = TokenKeyLine("Public key for Key Management");
   ASSERT_EQ(key.rfind("ssh-rsa ", 0), 0u) << key;
   ASSERT_NO_FATAL_FAILURE(StartSshd(key + "\n"));
 
-  CommandResult r = Ssh({"-I", ModulePath().string()});
+  // No agent from the environment: only the module's keys.
+  CommandResult r = Ssh({"-o", "IdentityAgent=none", "-I", ModulePath().string()});
   ASSERT_EQ(r.exit_code, 0) << r.output << sshd_->Log();
   EXPECT_NE(r.output.find(kLoginMarker), std::string::npos) << r.output;
   ExpectAccepted("RSA", FingerprintOf(key));
