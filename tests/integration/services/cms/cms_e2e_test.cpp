@@ -78,6 +78,11 @@ class CmsFlowTest : public CmsTest {
     for (const std::string& a : Server()) args.push_back(a);
     ToolResult registered = Cli(args);
     ASSERT_EQ(registered.exit_code, 0) << registered.Describe();
+    // Off a terminal, a plain progress line at the end (docs/cli.md "Progress").
+    EXPECT_NE(registered.err.find("tessera: cms token register: "), std::string::npos)
+        << registered.Describe();
+    EXPECT_NE(registered.err.find(" tokens (100%), 0 failed, "), std::string::npos)
+        << registered.Describe();
   }
 };
 
