@@ -1,6 +1,7 @@
 #include "common/cli/progress.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace tessera::cli {
@@ -56,7 +57,7 @@ std::string ProgressRenderer::Eta(const ProgressCount& count) const {
   if (count.done >= count.total) return FormatDuration(std::chrono::seconds(0));
   if (rate <= 0) return FormatDuration(std::nullopt);
   const double left = static_cast<double>(count.total - count.done) / rate;
-  return FormatDuration(std::chrono::seconds(static_cast<long long>(left + 0.5)));
+  return FormatDuration(std::chrono::seconds(std::llround(left)));
 }
 
 std::string ProgressRenderer::BarLine(const ProgressCount& count) const {

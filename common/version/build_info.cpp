@@ -9,9 +9,9 @@ extern const char kBuildType[];
 }  // namespace build_info_generated
 
 const BuildInfo& GetBuildInfo() {
-  static const BuildInfo info{build_info_generated::kVersion, build_info_generated::kCommit,
-                              build_info_generated::kBuildType};
-  return info;
+  static const BuildInfo kInfo{build_info_generated::kVersion, build_info_generated::kCommit,
+                               build_info_generated::kBuildType};
+  return kInfo;
 }
 
 std::string VersionLine(std::string_view program, const BuildInfo& info) {
