@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
-#include <cstdio>
 #include <mutex>
 #include <thread>
 
@@ -94,18 +93,6 @@ std::vector<Status> RunBulk(std::size_t count, int jobs, bool lookahead, const B
   for (auto& t : threads) t.join();
   if (progress) progress(snapshot());
   return results;
-}
-
-std::string FormatProgress(const BulkProgress& p) {
-  constexpr int kWidth = 30;
-  const int filled =
-      p.total == 0 ? kWidth : static_cast<int>(kWidth * p.done / std::max<std::size_t>(p.total, 1));
-  std::string bar(static_cast<std::size_t>(filled), '#');
-  bar.append(static_cast<std::size_t>(kWidth - filled), '.');
-  char line[160];
-  (void)std::snprintf(line, sizeof line, "[%s] %zu/%zu tokens, %zu failed, %.1f tokens/s",
-                      bar.c_str(), p.done, p.total, p.failed, p.per_second());
-  return line;
 }
 
 }  // namespace tessera::keyman

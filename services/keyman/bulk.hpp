@@ -38,7 +38,4 @@ using BulkWork = std::function<Status(int worker, std::size_t index, std::size_t
 std::vector<Status> RunBulk(std::size_t count, int jobs, bool lookahead, const BulkWork& work,
                             const std::function<void(const BulkProgress&)>& progress);
 
-// "[#####.........] 120/200 tokens, 3 failed, 41.2 tokens/s".
-std::string FormatProgress(const BulkProgress& progress);
-
 }  // namespace tessera::keyman
