@@ -57,6 +57,8 @@ std::vector<std::string> CompletionCandidates(CLI::App& app,
       const CLI::Option* option = FindOption(at, word);
       const bool inline_value = word.find('=') != std::string::npos;
       if (option != nullptr && TakesValue(option) && !inline_value) {
+        // bash splits "--progress=bar" into "--progress", "=", "bar".
+        if (i + 1 < words.size() && words[i + 1] == "=") ++i;
         if (i + 1 == words.size()) return Choices(option);  // completing its value
         ++i;                                                // skip the value
       }

@@ -65,6 +65,9 @@ TEST_F(CompletionTest, AnOptionsValueIsItsChoicesOrNothing) {
   EXPECT_EQ(Complete({"mk-replace", "--progress"}),
             (std::vector<std::string>{"auto", "bar", "plain", "none"}));
   EXPECT_TRUE(Complete({"mk-replace", "--out"}).empty()) << "the shell completes file names";
+  // bash's words for "--progress=<TAB>" and "--progress=bar --<TAB>".
+  EXPECT_EQ(Complete({"mk-replace", "--progress", "="}), Complete({"mk-replace", "--progress"}));
+  EXPECT_TRUE(Has(Complete({"mk-replace", "--progress", "=", "bar"}), "--jobs"));
 }
 
 TEST_F(CompletionTest, MaybeCompleteAnswersOnlyTheHiddenCommand) {
