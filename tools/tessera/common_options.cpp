@@ -13,7 +13,12 @@ std::optional<Environment> LoadEnvironment(Context& ctx) {
   auto home = runtime::OpenHome();
   if (!ctx.Check("TESSERA_HOME", home.status())) return std::nullopt;
   auto settings = runtime::LoadSettings(*home);
-  if (!ctx.Check("settings", settings.status())) return std::nullopt;
+  if (!ctx.Check("settings", settings.status())) {
+    // A broken tessera.conf (the message names its file and line) is the
+    // caller's to fix, like a bad flag: exit 2.
+    ctx.exit_code = kExitUsage;
+    return std::nullopt;
+  }
   return Environment{*home, *settings};
 }
 

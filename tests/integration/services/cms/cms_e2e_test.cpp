@@ -62,15 +62,15 @@ class CmsFlowTest : public CmsTest {
                                    "-signature", Path(name + ".sig"), Path(name + ".txt")});
     EXPECT_EQ(verified.exit_code, 0) << verified.Describe();
   }
-  // A PEM certificate's serial as the CMS prints it: lower-case hex, no
-  // leading zeros.
+  // A PEM certificate's serial as the CMS prints it: lower-case hex of the
+  // serial's bytes, as openssl prints it (a leading zero digit stays: 0b28...).
   std::string SerialOf(const std::string& pem) {
     ToolResult serial = RunTool({"openssl", "x509", "-in", Path(pem), "-noout", "-serial"});
     EXPECT_EQ(serial.exit_code, 0) << serial.Describe();
     std::string hex = serial.out.substr(serial.out.find('=') + 1);
     while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r')) hex.pop_back();
     for (char& c : hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return hex.substr(std::min(hex.find_first_not_of('0'), hex.size()));
+    return hex;
   }
 
   void RegisterAll() {

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
@@ -274,6 +275,19 @@ TEST_F(CliUxTest, AMissingRunDirectoryIsExit2NamingItForBothTools) {
   EXPECT_NE(sim.err.find("run directory " + missing + " (from --run-dir) does not exist"),
             std::string::npos)
       << sim.Describe();
+}
+
+TEST_F(CliUxTest, ABrokenTesseraConfNamesItsLineAndIsExit2) {
+  const std::string conf = (home() / "tessera.conf").string();
+  for (const std::string& text :
+       {std::string("transports = sim\nsim.run_dir /x\n"), std::string("# ok\n\nmodule = x\n")}) {
+    std::ofstream(conf) << text;
+    ToolResult r = Cli({"token", "list"});
+    EXPECT_EQ(r.exit_code, 2) << r.Describe();
+    const std::string line = text.starts_with("#") ? ":3: " : ":2: ";
+    EXPECT_NE(r.err.find("tessera: settings: "), std::string::npos) << r.Describe();
+    EXPECT_NE(r.err.find(conf + line), std::string::npos) << r.Describe();
+  }
 }
 
 }  // namespace
