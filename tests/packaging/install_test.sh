@@ -17,14 +17,17 @@
 #      stay; purge: nothing of the packages stays.
 # TESSERA_PACKAGES is the directory of the .debs (scripts/package). Exit 77
 # (skipped) without them, without root, or without the tools.
+# dpkg-query's formats (${Conffiles}) are meant for dpkg, not the shell.
+# shellcheck disable=SC2016
 set -euo pipefail
 
 skip() { echo "skipped: $*"; exit 77; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 packages="${TESSERA_PACKAGES:-}"
-[ -n "$packages" ] && compgen -G "$packages/*.deb" >/dev/null ||
+if [ -z "$packages" ] || ! compgen -G "$packages/*.deb" >/dev/null; then
   skip "no packages in '${packages}' (run scripts/package first)"
+fi
 [ "$(id -u)" = 0 ] || skip "needs root (dpkg --root, unshare -m)"
 for tool in dpkg dpkg-query unshare p11-kit pkcs11-tool systemd-analyze curl; do
   command -v "$tool" >/dev/null || skip "$tool is not installed"
