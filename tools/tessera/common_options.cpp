@@ -62,11 +62,10 @@ ProgressRenderer MakeProgressRenderer(const std::string& mode, bool bulk,
   const bool terminal = ::isatty(STDERR_FILENO) == 1;
   std::optional<ProgressMode> requested = ParseProgressMode(mode);
   if (!requested && !bulk) requested = ProgressMode::kNone;
-  return ProgressRenderer(ChooseProgressMode(requested, terminal), label, "tokens",
-                          [](std::string_view text) {
-                            (void)std::fwrite(text.data(), 1, text.size(), stderr);
-                            (void)std::fflush(stderr);
-                          });
+  return {ChooseProgressMode(requested, terminal), label, "tokens", [](std::string_view text) {
+            (void)std::fwrite(text.data(), 1, text.size(), stderr);
+            (void)std::fflush(stderr);
+          }};
 }
 
 bool CheckSimRunDir(Context& ctx, const runtime::Settings& settings) {

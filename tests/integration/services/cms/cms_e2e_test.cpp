@@ -101,7 +101,7 @@ TEST_P(CmsFlowTest, ABoundTokenRegistersWithTheGatewayWithoutACode) {
     FILE* file = std::fopen(Path("root.pem").c_str(), "r");
     ASSERT_NE(file, nullptr);
     ossl::X509Ptr root(PEM_read_X509(file, nullptr, nullptr, nullptr));
-    std::fclose(file);
+    (void)std::fclose(file);
     ASSERT_TRUE(root);
     Result<Bytes> point =
         piv::EcPublicPoint(X509_get0_pubkey(root.get()), *piv::CurveOf(piv::Algorithm::kEccP256));

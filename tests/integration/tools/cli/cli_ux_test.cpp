@@ -130,7 +130,7 @@ void CheckEveryCommand(const std::string& binary, const std::vector<std::string>
                        int* commands) {
   std::vector<std::string> argv = {binary};
   argv.insert(argv.end(), path.begin(), path.end());
-  argv.push_back("--help");
+  argv.emplace_back("--help");
   ToolResult r = RunTool(argv);
   std::string where;
   for (const auto& word : path) where += " " + word;
