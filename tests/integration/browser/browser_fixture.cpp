@@ -1,32 +1,11 @@
 #include "tests/integration/browser/browser_fixture.hpp"
 
-#include <cctype>
 #include <fstream>
 #include <iostream>
 
 #include "tests/integration/pkcs11/module_harness.hpp"
 
 namespace tessera::testing {
-namespace {
-
-// RFC 7512 §2.3: everything but unreserved characters is percent-encoded.
-std::string PercentEncode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 std::string CurrentTestFileName() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
   std::string name = std::string(info->test_suite_name()) + "." + info->name();
@@ -85,7 +64,7 @@ void BrowserTest::ProvisionIdToken() {
   ASSERT_EQ(r.exit_code, 0) << r.output;
 
   // The CSR is signed by the token's key through libp11's engine.
-  const std::string key_uri = "pkcs11:token=" + PercentEncode(TokenLabel()) +
+  const std::string key_uri = "pkcs11:token=" + Pkcs11UriEncode(TokenLabel()) +
                               ";id=%01;type=private?pin-value=" + kBrowserUserPin;
   r = RunClient({"env", "PKCS11_MODULE_PATH=" + module, "openssl", "req", "-new", "-engine",
                  "pkcs11", "-keyform", "engine", "-key", key_uri, "-subj",

@@ -4,28 +4,6 @@
 #include <fstream>
 
 namespace tessera::testing {
-namespace {
-
-// RFC 7512 §2.3: everything but unreserved characters is percent-encoded.
-// (Named apart from client_support.cpp's, which a unity build may put in
-// the same translation unit.)
-std::string MatrixUriEncode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 void MatrixTest::SetUp() {
   ASSERT_NO_FATAL_FAILURE(ClientTest::SetUp());
   CommandResult r =
@@ -55,13 +33,8 @@ std::string MatrixTest::LabelOfToken(std::uint32_t serial) {
 
 std::string MatrixTest::TokenObjectUri(std::string_view token, std::string_view id_hex,
                                        std::string_view type) {
-  std::string uri = "pkcs11:token=" + MatrixUriEncode(token);
-  if (!id_hex.empty()) {
-    uri += ";id=";
-    for (std::size_t i = 0; i + 1 < id_hex.size(); i += 2) {
-      uri.append("%").append(id_hex.substr(i, 2));
-    }
-  }
+  std::string uri = "pkcs11:token=" + Pkcs11UriEncode(token);
+  if (!id_hex.empty()) uri += ";id=" + Pkcs11UriEncodeHex(id_hex);
   if (!type.empty()) uri.append(";type=").append(type);
   return uri;
 }

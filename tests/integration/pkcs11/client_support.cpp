@@ -16,31 +16,6 @@
 namespace tessera::testing {
 namespace {
 
-// RFC 7512 §2.3: everything but unreserved characters is percent-encoded.
-std::string PercentEncode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
-
-std::string PercentEncodeHex(std::string_view hex) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out += '%';
-    out += hex.substr(i, 2);
-  }
-  return out;
-}
-
 // The environment of RunClient plus `extra` (NAME=VALUE, later wins).
 std::vector<std::string> ChildEnvironment(const std::filesystem::path& run_dir,
                                           const std::vector<std::string>& extra) {
@@ -96,8 +71,8 @@ void ClientTest::SetUp() {
 std::string ClientTest::TokenLabel() const { return "Tessera PIV #" + std::to_string(serial_); }
 
 std::string ClientTest::ObjectUri(std::string_view id_hex, std::string_view type, bool pin) const {
-  std::string uri = "pkcs11:token=" + PercentEncode(TokenLabel()) +
-                    ";id=" + PercentEncodeHex(id_hex) + ";type=" + std::string(type);
+  std::string uri = "pkcs11:token=" + Pkcs11UriEncode(TokenLabel()) +
+                    ";id=" + Pkcs11UriEncodeHex(id_hex) + ";type=" + std::string(type);
   if (pin) uri += std::string("?pin-value=") + kUserPin;
   return uri;
 }

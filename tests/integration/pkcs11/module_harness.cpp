@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <cctype>
 #include <cstdio>
 
 namespace tessera::testing {
@@ -18,6 +19,30 @@ std::string ShellQuote(const std::string& s) {
 }  // namespace
 
 std::filesystem::path ModulePath() { return TESSERA_P11_MODULE; }
+
+std::string Pkcs11UriEncode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  return out;
+}
+
+std::string Pkcs11UriEncodeHex(std::string_view hex) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out += '%';
+    out += hex.substr(i, 2);
+  }
+  return out;
+}
 
 LoadedModule::LoadedModule() {
   handle_ = ::dlopen(ModulePath().c_str(), RTLD_NOW | RTLD_LOCAL);

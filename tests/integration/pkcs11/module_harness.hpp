@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.hpp"
@@ -32,6 +33,12 @@ class LoadedModule {
 };
 
 std::filesystem::path ModulePath();
+
+// RFC 7512 §2.3: a PKCS#11 URI attribute value, everything but unreserved
+// characters percent-encoded ("Tessera PIV #1" -> "Tessera%20PIV%20%231").
+std::string Pkcs11UriEncode(std::string_view s);
+// A CKA_ID given in hex as a URI value, every byte percent-encoded ("01" -> "%01").
+std::string Pkcs11UriEncodeHex(std::string_view hex);
 
 // The first slot whose description starts with `prefix` (any slot when it
 // is empty), after a rescan (C_GetSlotList with a NULL list first); with
