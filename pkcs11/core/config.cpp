@@ -68,20 +68,15 @@ namespace {
 // CLI's settings). A bad variable is skipped alone.
 void ApplyEnvironment(ModuleConfig& config, std::vector<std::string>& problems) {
   if (const char* dir = Env("TESSERA_SIM_DIR")) config.sim_run_dir = dir;
+  // Both parsers change `config` only when the value is good.
   auto keep = [&problems](const Status& status) {
     if (!status.ok()) problems.push_back(status.message() + "; the variable is ignored");
   };
   if (const char* transports = Env("TESSERA_TRANSPORTS")) {
-    ModuleConfig trial = config;
-    const Status status = ParseTransports(transports, "TESSERA_TRANSPORTS: ", trial);
-    keep(status);
-    if (status.ok()) config = trial;
+    keep(ParseTransports(transports, "TESSERA_TRANSPORTS: ", config));
   }
   if (const char* timeout = Env("TESSERA_USB_TIMEOUT_MS")) {
-    ModuleConfig trial = config;
-    const Status status = ParseTimeout(timeout, "TESSERA_USB_TIMEOUT_MS: ", trial);
-    keep(status);
-    if (status.ok()) config = trial;
+    keep(ParseTimeout(timeout, "TESSERA_USB_TIMEOUT_MS: ", config));
   }
 }
 
